@@ -1,0 +1,33 @@
+"""Suite-wide isolation: no test sees the developer's real Kling credentials or writes to their home."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_CREDENTIAL_VARS = (
+    "KLING_API_KEY",
+    "KLING_ACCESS_KEY",
+    "KLING_SECRET_KEY",
+    "KLING_BASE_URL",
+    "KLING_REGION",
+    "KLINGKIT_CONFIG",
+    "KLINGKIT_LOG",
+    "KLINGKIT_WEBHOOK_SECRET",
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Each test gets an empty KLINGKIT_HOME and config dir, and no inherited credentials."""
+    home = tmp_path_factory.mktemp("klingkit-home")
+    for name in _CREDENTIAL_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KLINGKIT_HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    assert "KLING_SECRET_KEY" not in os.environ
+    yield home
