@@ -26,6 +26,7 @@ class VideoModel:
     fps_i2v: int = 24
     end_frame: tuple[ModeDuration, ...] = ()
     end_frame_silent_only: bool = False
+    end_frame_only: bool = False  # image_tail may be sent without image (end-frame-only generation)
     camera_t2v: tuple[ModeDuration, ...] = ()
     camera_i2v: tuple[ModeDuration, ...] = ()
     camera_types_i2v: tuple[str, ...] = ()
