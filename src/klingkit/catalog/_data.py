@@ -79,6 +79,38 @@ MODE_ALIASES = {"standard": "std", "professional": "pro", "std": "std", "pro": "
 MODE_RESOLUTION = {"std": "720p", "pro": "1080p", "4k": "4k"}
 RESOLUTION_HEIGHT = {"720p": 720, "1080p": 1080, "4k": 2160}
 
+# --- request enums and defaults (§2.1-§2.15) ----------------------------------------------------------
+# What the service uses when a field is left out (model_name empty => kling-v1, §2.0).
+DEFAULT_MODELS: dict[str, str] = {
+    "text2video": "kling-v1",
+    "image2video": "kling-v1",
+    "multi-image2video": "kling-v1-6",
+    "images/generations": "kling-v1",
+    "multi-image2image": "kling-v2-1",
+    "omni-image": "kling-image-o1",
+    "omni-video": "kling-video-o1",
+    "kolors-virtual-try-on": "kolors-virtual-try-on-v1",
+}
+DEFAULT_MODES: dict[str, str] = {"omni-video": "pro"}  # everything else defaults to std
+DEFAULT_VIDEO_DURATION = 5
+SOUND_VALUES = ("on", "off")
+NEW_AUDIO_VALUES = ("native", "off")  # 2026 routes: settings.audio
+SHOT_TYPES = ("customize", "intelligence")
+IMAGE_REFERENCES = ("subject", "face")
+IMAGE_RESOLUTIONS = ("1k", "2k", "4k")
+LIPSYNC_MODES = ("text2video", "audio2video")
+LIPSYNC_AUDIO_TYPES = ("file", "url")
+LIPSYNC_MIN_AUDIO_MS = 2000  # advanced lip-sync: cropped audio at least 2 s
+OMNI_IMAGE_RESULT_TYPES = ("single", "series")
+OMNI_SERIES_AMOUNT = (2, 9)  # or "auto"
+OMNI_IMAGE_LIST_TYPES = ("first_frame", "end_frame")
+OMNI_VIDEO_REFER_TYPES = ("base", "feature")
+OMNI_KEEP_SOUND = ("yes", "no")
+OMNI_SHORT_DURATIONS = (5, 10)  # kling-video-o1 text-to-video and first-frame-only
+IMAGE_ELEMENTS_MAX = 10  # images/generations: elements + images together (2026)
+VIDEO_FORMATS = ("mp4", "mov")
+TRYON_SOLUTION_SETTINGS = ("keep_face", "keep_pose", "keep_background")
+
 # --- legacy video models (§2.1, §2.2, §6.1, §7.2) ---------------------------------------------------
 # price_per_second: units per second of output, keyed by audio variant then mode (std=720p, pro=1080p,
 # 4k). ``None`` means the combination does not exist.
