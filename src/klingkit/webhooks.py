@@ -27,6 +27,8 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ._exceptions import KlingError
+
 if TYPE_CHECKING:
     from ._models import Task
 
@@ -44,7 +46,7 @@ DEFAULT_TOLERANCE = 300  # seconds; Kling: reject when |now - webhook-timestamp|
 _SECRET_PREFIX = "whsec_"
 
 
-class WebhookVerificationError(Exception):
+class WebhookVerificationError(KlingError):
     """A callback's signature headers are missing, malformed, stale or do not match the secret.
 
     ``reason`` is a short machine-readable word: ``missing_headers``, ``bad_timestamp``, ``too_old``,
