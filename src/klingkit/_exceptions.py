@@ -1,0 +1,366 @@
+"""The error tree. Every error klingkit raises on purpose is a ``KlingError``::
+
+    KlingError
+    ├── CredentialsError            no usable API key / AK-SK pair, or a refused base URL
+    ├── ValidationError             a parameter was refused before anything was sent (field, value, allowed, suggestion)
+    ├── APIError                    Kling answered with an error (http_status, code, message, request_id, retryable, hint)
+    │   ├── AuthenticationError     401, codes 1000-1004
+    │   ├── PermissionDeniedError   403 / 1103, 1304 (IP whitelist)
+    │   ├── BadRequestError         400 / 1200, 1201
+    │   ├── ContentPolicyError      1300, 1301 (nothing was charged)
+    │   ├── NotFoundError           404 / 1202, 1203
+    │   ├── RateLimitError          1302, 1303, bare 429 (.retry_after)
+    │   ├── QuotaError              1100, 1101, 1102 (account, arrears, resource pack used up)
+    │   └── ServerError             5xx / 5000-5002
+    ├── APIConnectionError          the request did not get an answer
+    │   └── APITimeoutError
+    ├── TaskFailedError             the task ended in ``failed`` (.task); failed tasks are not charged
+    ├── TaskTimeoutError            ``max_wait`` ran out while the task is still running (.task, .elapsed)
+    └── DownloadError               an output could not be fetched or written
+
+``str(error)`` is one line that says what happened and what to do, with the request id when there is one.
+No secret ever appears in an error message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._models import Task
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ContentPolicyError",
+    "CredentialsError",
+    "DownloadError",
+    "ErrorContext",
+    "KlingError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "QuotaError",
+    "RateLimitError",
+    "ServerError",
+    "TaskFailedError",
+    "TaskTimeoutError",
+    "ValidationError",
+]
+
+
+class KlingError(Exception):
+    """Base class of every error klingkit raises on purpose."""
+
+
+class CredentialsError(KlingError):
+    """No usable credentials (or base URL) could be found; the message names every way to provide them."""
+
+
+class ValidationError(KlingError, ValueError):
+    """A parameter was refused before anything was sent (no request, no charge).
+
+    ``field`` is the parameter name, ``value`` what was given, ``allowed`` a description or list of what is
+    accepted and ``suggestion`` the closest valid value or a plain-words fix (may be empty).
+    """
+
+    def __init__(self, field: str, value: Any, allowed: Any, suggestion: str | None = None) -> None:
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        self.suggestion = suggestion or ""
+        super().__init__(self._line())
+
+    def _line(self) -> str:
+        shown = repr(self.value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        allowed = self.allowed
+        if isinstance(allowed, Sequence) and not isinstance(allowed, str):
+            allowed = ", ".join(str(a) for a in allowed)
+        line = f"invalid {self.field}={shown}: allowed {allowed}"
+        if self.suggestion:
+            line += f"; {self.suggestion}"
+        return line
+
+
+class APIError(KlingError):
+    """Kling answered with an error.
+
+    ``http_status`` (int or None), ``code`` (Kling's business code or None), ``message`` (Kling's words),
+    ``request_id`` (from the body, else the ``x-request-id`` header), ``retryable`` (whether sending the
+    same request later can succeed) and ``hint`` (what to do, in plain words).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        http_status: int | None = None,
+        code: int | None = None,
+        request_id: str | None = None,
+        retryable: bool = False,
+        hint: str = "",
+        body: Any = None,
+    ) -> None:
+        self.message = message
+        self.http_status = http_status
+        self.code = code
+        self.request_id = request_id
+        self.retryable = retryable
+        self.hint = hint
+        self.body = body
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        where = []
+        if self.code is not None:
+            where.append(f"code {self.code}")
+        if self.http_status is not None:
+            where.append(f"HTTP {self.http_status}")
+        head = f"Kling API error ({', '.join(where)})" if where else "Kling API error"
+        line = f"{head}: {self.message or 'no message'}"
+        if self.hint:
+            line += f". {self.hint}"
+        if self.request_id:
+            line += f" [request_id={self.request_id}]"
+        return line
+
+
+class AuthenticationError(APIError):
+    """401 / codes 1000-1004: the credentials were refused."""
+
+
+class PermissionDeniedError(APIError):
+    """403 / 1103 (no access to this API or model) and 1304 (IP whitelist)."""
+
+
+class BadRequestError(APIError):
+    """400 / 1200, 1201: Kling refused a parameter."""
+
+
+class ContentPolicyError(APIError):
+    """1300 / 1301: the input tripped Kling's content policy; nothing was charged."""
+
+
+class NotFoundError(APIError):
+    """404 / 1202, 1203: no such route, model or task."""
+
+
+class RateLimitError(APIError):
+    """1302 (too fast), 1303 (concurrency of the resource pack) or a bare 429.
+
+    ``retry_after`` is the delay the server asked for in seconds, when it sent one.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+class QuotaError(APIError):
+    """1100-1102: account problem, arrears, or the resource pack is used up or expired (arrives as 429)."""
+
+
+class ServerError(APIError):
+    """5xx / 5000-5002: Kling had a problem; retrying later usually works."""
+
+
+class APIConnectionError(KlingError):
+    """The request got no answer (connection refused or dropped, DNS, TLS)."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        self.retryable = retryable
+        super().__init__(message)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (``timeout`` applies per request)."""
+
+
+class TaskFailedError(KlingError):
+    """The task ended in ``failed``. ``task`` is the final Task; failed tasks are not charged."""
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        reason = task.message or "no reason given"
+        line = f"task {task.id} failed: {reason}. Failed tasks are not charged"
+        if "risk control" in reason.lower() or "content" in reason.lower():
+            line += "; the input tripped Kling's content checks, change the prompt or media and submit again"
+        super().__init__(line)
+
+
+class TaskTimeoutError(KlingError):
+    """``max_wait`` ran out while the task was still running. ``task`` is its last known state,
+    ``elapsed`` the seconds waited. The task keeps running on Kling's side (and is billed if it succeeds).
+    """
+
+    def __init__(self, task: Task, elapsed: float) -> None:
+        self.task = task
+        self.elapsed = elapsed
+        super().__init__(
+            f"task {task.id} is still {task.status.value} after {elapsed:.0f} s of waiting; it keeps running "
+            f"on Kling's side and is billed if it succeeds. Resume with client.tasks.wait({task.id!r}) "
+            f"or `klingkit tasks wait {task.id}`"
+        )
+
+
+class DownloadError(KlingError):
+    """An output could not be fetched or written. ``url`` is shown without its query string."""
+
+    def __init__(self, message: str, *, url: str | None = None, task_id: str | None = None) -> None:
+        self.url = url
+        self.task_id = task_id
+        super().__init__(message)
+
+
+# --- mapping a Kling answer to an error -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ErrorContext:
+    """What the hints need to know about the caller, never the secrets themselves.
+
+    ``credentials_source`` describes where the key came from ("environment KLING_API_KEY"),
+    ``auth_kind`` is ``api_key`` or ``jwt``, ``region`` the region name when the base URL is a known one,
+    ``family`` the route family of the request (``legacy``/``new``/``solutions``) when known.
+    """
+
+    credentials_source: str = ""
+    auth_kind: str = ""
+    base_url: str = ""
+    region: str | None = None
+    family: str | None = None
+
+
+_CODE_CLASS: dict[int, type[APIError]] = {
+    **dict.fromkeys((1000, 1001, 1002, 1003, 1004), AuthenticationError),
+    **dict.fromkeys((1100, 1101, 1102), QuotaError),
+    1103: PermissionDeniedError,
+    1200: BadRequestError,
+    1201: BadRequestError,
+    1202: NotFoundError,
+    1203: NotFoundError,
+    1300: ContentPolicyError,
+    1301: ContentPolicyError,
+    1302: RateLimitError,
+    1303: RateLimitError,
+    1304: PermissionDeniedError,
+    **dict.fromkeys((5000, 5001, 5002), ServerError),
+}
+
+_STATUS_CLASS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    422: BadRequestError,
+    429: RateLimitError,
+}
+
+
+def error_class(http_status: int | None, code: int | None) -> type[APIError]:
+    """The APIError subclass for a (HTTP status, Kling code) pair; the code wins when it is known."""
+    if code is not None and code in _CODE_CLASS:
+        return _CODE_CLASS[code]
+    if http_status is not None:
+        if http_status in _STATUS_CLASS:
+            return _STATUS_CLASS[http_status]
+        if http_status >= 500:
+            return ServerError
+    return APIError
+
+
+def _auth_hint(code: int | None, ctx: ErrorContext) -> str:
+    parts = []
+    if code == 1001:
+        parts.append("no Authorization header was sent")
+    elif code in (1003, 1004):
+        parts.append(
+            "the signed token was not yet valid or expired even after re-signing: check this machine's clock"
+        )
+    else:
+        parts.append("the key was refused")
+    if ctx.credentials_source:
+        parts.append(f"credentials came from {ctx.credentials_source}")
+    if ctx.family == "new" and ctx.auth_kind == "jwt":
+        parts.append(
+            "the 2026 model-in-path routes accept only a static API key (KLING_API_KEY), not an AK/SK pair"
+        )
+    if ctx.region in ("global", "cn", "legacy"):
+        other = "cn (api-beijing)" if ctx.region != "cn" else "global (api-singapore)"
+        parts.append(
+            f"the region is {ctx.region} ({ctx.base_url}); keys are per site, so a key from the other "
+            f"console needs region {other}"
+        )
+    elif ctx.base_url:
+        parts.append(f"base URL {ctx.base_url}")
+    return "; ".join(parts)
+
+
+def hint_for(http_status: int | None, code: int | None, ctx: ErrorContext | None = None) -> str:
+    """A plain-words fix for an error, using ``ctx`` (never secrets) to be specific."""
+    ctx = ctx or ErrorContext()
+    if code in (1000, 1001, 1002, 1003, 1004) or (code is None and http_status == 401):
+        return _auth_hint(code, ctx)
+    fixed = {
+        1100: "your Kling account has a problem: check it in the developer console",
+        1101: "your account is in arrears (postpaid): recharge in the developer console",
+        1102: "the resource pack for this kind of task is used up or expired: buy or top up a pack in the "
+        "Kling developer console (this is a billing error, not a rate limit; retrying will not help)",
+        1103: "this key may not use this API or model: check the account's permissions in the console",
+        1200: "Kling refused the request parameters: check them against the docs",
+        1201: "Kling refused a parameter value: the message says which",
+        1202: "wrong HTTP method or route for this endpoint",
+        1203: "the task, model or resource does not exist (tasks are only found on the route that created "
+        "them, and outputs are deleted after 30 days)",
+        1300: "the request tripped a platform policy; nothing was charged",
+        1301: "the input tripped Kling's content policy: change the prompt or media and submit again; "
+        "no credits were charged",
+        1302: "requests are too fast: slow down and retry later",
+        1303: "the concurrency limit of your resource pack is reached (a task holds a slot until it ends): "
+        "wait for running tasks to finish, or buy a pack with more concurrency",
+        1304: "this IP address is not on the account's whitelist: contact Kling support or use an allowed IP",
+        5000: "Kling had an internal error: retry later",
+        5001: "Kling is temporarily unavailable (usually maintenance): retry later",
+        5002: "Kling timed out internally (usually a backlog): retry later",
+    }
+    if code is not None and code in fixed:
+        return fixed[code]
+    if http_status == 429:
+        return "too many requests: retry later"
+    if http_status is not None and http_status >= 500:
+        return "Kling had a server problem: retry later"
+    if http_status == 404:
+        return "not found: check the task id and the route (feature) it was created on"
+    return ""
+
+
+def make_api_error(
+    http_status: int | None,
+    code: int | None,
+    message: str | None,
+    request_id: str | None,
+    *,
+    retryable: bool = False,
+    ctx: ErrorContext | None = None,
+    retry_after: float | None = None,
+    body: Any = None,
+) -> APIError:
+    """Build the right APIError subclass for a Kling answer, with its hint."""
+    cls = error_class(http_status, code)
+    kwargs: dict[str, Any] = {
+        "http_status": http_status,
+        "code": code,
+        "request_id": request_id,
+        "retryable": retryable,
+        "hint": hint_for(http_status, code, ctx),
+        "body": body,
+    }
+    if cls is RateLimitError:
+        return RateLimitError(message or "rate limited", retry_after=retry_after, **kwargs)
+    return cls(message or "", **kwargs)

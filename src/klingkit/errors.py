@@ -1,0 +1,43 @@
+"""The public error tree (see :mod:`klingkit._exceptions` for the drawing)."""
+
+from __future__ import annotations
+
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ContentPolicyError,
+    CredentialsError,
+    DownloadError,
+    KlingError,
+    NotFoundError,
+    PermissionDeniedError,
+    QuotaError,
+    RateLimitError,
+    ServerError,
+    TaskFailedError,
+    TaskTimeoutError,
+    ValidationError,
+)
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ContentPolicyError",
+    "CredentialsError",
+    "DownloadError",
+    "KlingError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "QuotaError",
+    "RateLimitError",
+    "ServerError",
+    "TaskFailedError",
+    "TaskTimeoutError",
+    "ValidationError",
+]
