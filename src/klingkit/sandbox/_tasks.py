@@ -1,0 +1,239 @@
+"""A task's life and its two wire shapes.
+
+A task's whole future is fixed when it is created: it is ``submitted`` until ``processing_ms``,
+``processing`` until ``done_ms``, then ``outcome``. Its status is read off the clock, so no worker has to
+move it along, restarts cost nothing, and concurrency is "tasks whose ``done_ms`` is still ahead".
+Times are Unix milliseconds, as on the wire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SUBMITTED, PROCESSING, SUCCEEDED, FAILED = "submitted", "processing", "succeeded", "failed"
+
+# Output URL for (output id, file extension); built per request so it carries the caller's host.
+UrlFor = Callable[[str, str], str]
+
+
+@dataclass
+class OutputFile:
+    """One file a task produces, rendered on its first download.
+
+    ``kind`` is ``video``, ``image`` or ``audio``; ``render`` holds the JSON-able recipe the renderer
+    needs (size, duration, prompt, seed ...). ``duration`` is in seconds.
+    """
+
+    id: str
+    kind: str
+    index: int = 0
+    duration: float | None = None
+    render: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TaskRecord:
+    """Everything the sandbox knows about a task."""
+
+    id: str
+    external_id: str | None
+    feature: str
+    family: str  # legacy | new | solutions
+    pack: str
+    model: str | None
+    weight: int  # concurrency slots held while running (an image task holds n)
+    units: float  # charged on success
+    created_ms: int
+    processing_ms: int
+    done_ms: int
+    outcome: str  # succeeded | failed
+    message: str = ""
+    callback_url: str | None = None
+    watermark: bool = False
+    outputs: list[OutputFile] = field(default_factory=list)
+    parent_video: dict[str, Any] | None = None  # {id, duration}; the url is built when shown
+    billing: dict[str, Any] = field(default_factory=dict)  # model, resolution, duration ... for exports
+    callbacks_sent: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def status_at(self, now_ms: int) -> str:
+        """The status at ``now_ms``, in the 2026 vocabulary."""
+        if now_ms >= self.done_ms:
+            return self.outcome
+        if now_ms >= self.processing_ms:
+            return PROCESSING
+        return SUBMITTED
+
+    def updated_at(self, now_ms: int) -> int:
+        """When the status last changed, as of ``now_ms``."""
+        if now_ms >= self.done_ms:
+            return self.done_ms
+        if now_ms >= self.processing_ms:
+            return self.processing_ms
+        return self.created_ms
+
+    def transitions(self) -> list[tuple[str, int]]:
+        """Every status the task passes through, with the time it is entered."""
+        return [(SUBMITTED, self.created_ms), (PROCESSING, self.processing_ms), (self.outcome, self.done_ms)]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TaskRecord:
+        data = dict(data)
+        data["outputs"] = [OutputFile(**o) for o in data.get("outputs", [])]
+        return cls(**data)
+
+
+def _seconds(value: float | None) -> str:
+    """Durations travel as strings of seconds ("5", "9.5")."""
+    return f"{value:g}" if value is not None else ""
+
+
+def _units(value: float) -> str:
+    return f"{round(value, 4):g}"
+
+
+def _legacy_outputs(task: TaskRecord, url_for: UrlFor) -> dict[str, Any]:
+    videos: list[dict[str, Any]] = []
+    images: list[dict[str, Any]] = []
+    audios: list[dict[str, Any]] = []
+    for out in task.outputs:
+        if out.kind == "video":
+            video = {"id": out.id, "url": url_for(out.id, "mp4"), "duration": _seconds(out.duration)}
+            if task.watermark:
+                video["watermark_url"] = url_for(out.id + "-wm", "mp4")
+            videos.append(video)
+        elif out.kind == "image":
+            image: dict[str, Any] = {"index": out.index, "url": url_for(out.id, "png")}
+            if task.watermark:
+                image["watermark_url"] = url_for(out.id + "-wm", "png")
+            images.append(image)
+        elif task.feature == "tts":
+            audios.append({"id": out.id, "url": url_for(out.id, "mp3"), "duration": _seconds(out.duration)})
+        else:
+            audios.append(
+                {
+                    "id": out.id,
+                    "url_mp3": url_for(out.id, "mp3"),
+                    "url_wav": url_for(out.id, "wav"),
+                    "duration_mp3": _seconds(out.duration),
+                    "duration_wav": _seconds(out.duration),
+                }
+            )
+    result: dict[str, Any] = {}
+    if videos:
+        result["videos"] = videos
+    if images:
+        result["images"] = images
+    if audios:
+        result["audios"] = audios
+    return result
+
+
+def legacy_view(task: TaskRecord, now_ms: int, url_for: UrlFor) -> dict[str, Any]:
+    """The ``data`` object of a legacy query (and the body of a legacy callback)."""
+    status = task.status_at(now_ms)
+    info: dict[str, Any] = {}
+    if task.external_id:
+        info["external_task_id"] = task.external_id
+    if task.parent_video:
+        pid = task.parent_video["id"]
+        info["parent_video"] = {
+            "id": pid,
+            "url": url_for(pid, "mp4"),
+            "duration": _seconds(task.parent_video.get("duration")),
+        }
+    data: dict[str, Any] = {
+        "task_id": task.id,
+        "task_status": "succeed" if status == SUCCEEDED else status,
+        "task_status_msg": task.message if status == FAILED else "",
+        "task_info": info,
+        "created_at": task.created_ms,
+        "updated_at": task.updated_at(now_ms),
+    }
+    if task.feature not in ("tts",):
+        data["watermark_info"] = {"enabled": task.watermark}
+    if status == SUCCEEDED:
+        data["task_result"] = _legacy_outputs(task, url_for)
+        data["final_unit_deduction"] = _units(task.units)
+    elif status == FAILED:
+        data["final_unit_deduction"] = "0"
+    return data
+
+
+def legacy_created(task: TaskRecord) -> dict[str, Any]:
+    """The ``data`` object of a legacy create answer."""
+    info = {"external_task_id": task.external_id} if task.external_id else {}
+    return {
+        "task_id": task.id,
+        "task_status": SUBMITTED,
+        "task_info": info,
+        "created_at": task.created_ms,
+        "updated_at": task.created_ms,
+    }
+
+
+def _new_outputs(task: TaskRecord, url_for: UrlFor) -> list[dict[str, Any]]:
+    outputs: list[dict[str, Any]] = []
+    for out in task.outputs:
+        if out.kind == "video":
+            item = {"type": "video", "id": out.id, "url": url_for(out.id, "mp4")}
+            if task.watermark:
+                item["watermark_url"] = url_for(out.id + "-wm", "mp4")
+            item["duration"] = _seconds(out.duration)
+        elif out.kind == "image":
+            item = {"type": "image", "url": url_for(out.id, "png")}
+            if task.watermark:
+                item["watermark_url"] = url_for(out.id + "-wm", "png")
+            item["group_id"] = task.id
+        else:
+            item = {
+                "type": "audio",
+                "id": out.id,
+                "mp3_url": url_for(out.id, "mp3"),
+                "wav_url": url_for(out.id, "wav"),
+                "mp3_duration": _seconds(out.duration),
+                "wav_duration": _seconds(out.duration),
+            }
+        outputs.append(item)
+    return outputs
+
+
+def new_view(task: TaskRecord, now_ms: int, url_for: UrlFor) -> dict[str, Any]:
+    """One task as ``/tasks`` and ``/solutions`` show it (and the body of a 2026 callback)."""
+    status = task.status_at(now_ms)
+    data: dict[str, Any] = {
+        "id": task.id,
+        "status": status,
+        "message": task.message if status == FAILED else "",
+        "create_time": task.created_ms,
+        "update_time": task.updated_at(now_ms),
+        "external_id": task.external_id or "",
+        "outputs": _new_outputs(task, url_for) if status == SUCCEEDED else [],
+        "billing": [],
+    }
+    if status == SUCCEEDED:
+        package = "try_on" if task.pack == "tryon" else task.pack
+        data["billing"] = [{"charge_type": "unit", "amount": _units(task.units), "package_type": package}]
+    return data
+
+
+def new_created(task: TaskRecord) -> dict[str, Any]:
+    """The ``data`` object of a 2026 create answer."""
+    return {
+        "id": task.id,
+        "status": SUBMITTED,
+        "message": "",
+        "create_time": task.created_ms,
+        "update_time": task.created_ms,
+        "external_id": task.external_id or "",
+    }
+
+
+def view(task: TaskRecord, now_ms: int, url_for: UrlFor) -> dict[str, Any]:
+    """The task in its own family's shape."""
+    return legacy_view(task, now_ms, url_for) if task.family == "legacy" else new_view(task, now_ms, url_for)
