@@ -1,0 +1,363 @@
+"""Batch input: reading JSONL/CSV rows, turning them into ``prepare`` calls, ids and validation.
+
+Pure except for reading the batch file (and whatever ``klingkit.prepare`` reads for media inputs).
+Row numbers are 1-based and count jobs, not file lines: row 1 is the first job (the first JSONL object,
+or the first CSV line after the header).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .._requests import RequestSpec
+
+__all__ = [
+    "KINDS",
+    "BatchInputError",
+    "BatchPlan",
+    "PlannedRow",
+    "Row",
+    "RowError",
+    "batch_id_for",
+    "external_id_for",
+    "parse_rows",
+    "plan_batch",
+    "row_request",
+]
+
+EXTERNAL_ID_PREFIX = "kkb-"
+
+# Row ``kind`` -> catalog feature. ``video`` and ``image`` pick their image-conditioned route when the
+# row has an ``image``. A row may instead name a catalog feature directly in ``feature``.
+KINDS: dict[str, str] = {
+    "video": "text2video",
+    "text2video": "text2video",
+    "text-to-video": "text2video",
+    "image2video": "image2video",
+    "image-to-video": "image2video",
+    "multi-image2video": "multi-image2video",
+    "extend": "video-extend",
+    "video-extend": "video-extend",
+    "lip-sync": "lip-sync",
+    "lipsync": "lip-sync",
+    "effects": "effects",
+    "effect": "effects",
+    "omni-video": "omni-video",
+    "image": "images/generations",
+    "images": "images/generations",
+    "multi-image2image": "multi-image2image",
+    "expand": "editing/expand",
+    "omni-image": "omni-image",
+    "try-on": "kolors-virtual-try-on",
+    "tryon": "kolors-virtual-try-on",
+    "audio": "text-to-audio",
+    "text-to-audio": "text-to-audio",
+    "video-to-audio": "video-to-audio",
+    "tts": "tts",
+}
+
+# People's column names -> the API field names ``prepare`` takes.
+ALIASES: dict[str, str] = {
+    "model": "model_name",
+    "ratio": "aspect_ratio",
+    "aspect": "aspect_ratio",
+    "negative": "negative_prompt",
+    "end_image": "image_tail",
+    "tail_image": "image_tail",
+    "camera": "camera_control",
+    "cfg": "cfg_scale",
+}
+# Columns that are about the batch, not the request.
+_META = frozenset({"kind", "feature", "output", "name", "out", "row", "id"})
+_NUMERIC = frozenset(
+    {"duration", "n", "cfg_scale", "image_fidelity", "human_fidelity", "voice_speed", "seed"}
+)
+_NAME_OK = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class BatchInputError(ValueError):
+    """The batch file cannot be read at all (not JSONL/CSV, no rows)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One job of a batch file: its 1-based ``index``, the raw fields and the file's directory."""
+
+    index: int
+    fields: dict[str, Any]
+    base_dir: Path
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why a row cannot run: its 1-based row number, the field at fault (if known) and the reason."""
+
+    index: int
+    message: str
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = f" ({self.field})" if self.field else ""
+        return f"row {self.index}{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """A validated row: the request spec (external id set), the output file stem and the estimate."""
+
+    index: int
+    feature: str
+    spec: RequestSpec
+    name: str
+    units: float
+    usd: float
+    pack: str
+    exact: bool
+
+
+@dataclass
+class BatchPlan:
+    """Every row validated and priced. ``errors`` lists the rows that cannot run (nothing is sent then)."""
+
+    batch_id: str
+    source: str
+    rows: list[PlannedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def units(self) -> dict[str, float]:
+        """Estimated units per resource pack (``{"video": 12.0, "image": 3.0}``)."""
+        out: dict[str, float] = {}
+        for r in self.rows:
+            out[r.pack] = round(out.get(r.pack, 0.0) + r.units, 4)
+        return out
+
+    @property
+    def usd(self) -> float:
+        """Estimated cost of the whole batch in US dollars at list price."""
+        return round(sum(r.usd for r in self.rows), 4)
+
+    @property
+    def exact(self) -> bool:
+        """False when any row's price had to be guessed."""
+        return all(r.exact for r in self.rows)
+
+
+def _cell(key: str, value: str) -> Any:
+    text = value.strip()
+    if text == "":
+        return None
+    if text[0] in "[{":
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    if key in _NUMERIC:
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                return float(text)
+            except ValueError:
+                return text
+    if text.lower() in ("true", "false") and key not in ("prompt", "negative_prompt", "text"):
+        return text.lower() == "true"
+    return text
+
+
+def parse_rows(content: bytes, *, base_dir: Path, fmt: str | None = None) -> list[Row]:
+    """Rows from a batch file's bytes. ``fmt`` is ``jsonl`` or ``csv``; guessed from the content if None.
+
+    Raises :class:`BatchInputError` when the file is neither, or has no rows. A JSONL line that is not a
+    JSON object becomes a row whose ``fields`` hold ``{"__error__": reason}`` so that every problem is
+    reported together.
+    """
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BatchInputError(f"the batch file is not UTF-8 text: {exc}") from None
+    if fmt is None:
+        first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+        fmt = "jsonl" if first.startswith("{") else "csv"
+    rows: list[Row] = []
+    if fmt == "jsonl":
+        for line in text.splitlines():
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            index = len(rows) + 1
+            try:
+                obj = json.loads(line)
+            except ValueError as exc:
+                rows.append(Row(index, {"__error__": f"not valid JSON: {exc}"}, base_dir))
+                continue
+            if not isinstance(obj, dict):
+                rows.append(Row(index, {"__error__": "a JSONL row must be a JSON object"}, base_dir))
+                continue
+            rows.append(Row(index, {str(k): v for k, v in obj.items() if v is not None}, base_dir))
+    elif fmt == "csv":
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames:
+            raise BatchInputError("the CSV batch file has no header row")
+        for record in reader:
+            if not any((v or "").strip() for v in record.values() if isinstance(v, str)):
+                continue
+            cells = {
+                k.strip(): _cell(k.strip(), v)
+                for k, v in record.items()
+                if k is not None and isinstance(v, str)
+            }
+            rows.append(Row(len(rows) + 1, {k: v for k, v in cells.items() if v is not None}, base_dir))
+    else:
+        raise BatchInputError(f"unknown batch format {fmt!r} (expected jsonl or csv)")
+    if not rows:
+        raise BatchInputError("the batch file has no rows")
+    return rows
+
+
+def batch_id_for(content: bytes, *, base_url: str, options: Mapping[str, Any] | None = None) -> str:
+    """The batch id: a hash of the file's bytes, the API base URL and the options that change requests.
+
+    The same file run against the same API with the same request-shaping options is the same batch, so
+    a rerun resumes it. Options that only change how the batch runs (concurrency, output directory,
+    ``--callback-url``) are deliberately left out: changing them must not create every task again.
+    """
+    h = hashlib.sha256(b"klingkit-batch/1\0")
+    h.update(content)
+    h.update(b"\0" + base_url.rstrip("/").encode())
+    h.update(b"\0" + json.dumps(dict(options or {}), sort_keys=True, default=str).encode())
+    return h.hexdigest()[:32]
+
+
+def external_id_for(batch_id: str, index: int, attempt: int = 1) -> str:
+    """The ``external_task_id`` of a row's ``attempt``: ``kkb-<batch16>-<row>`` then ``...-a2``, ``-a3``."""
+    base = f"{EXTERNAL_ID_PREFIX}{batch_id[:16]}-{index}"
+    return base if attempt <= 1 else f"{base}-a{attempt}"
+
+
+def attempt_of(external_id: str) -> int:
+    """The attempt number encoded in a batch external id (1 when it has no ``-aN`` suffix)."""
+    m = re.search(r"-a(\d+)$", external_id)
+    return int(m.group(1)) if m else 1
+
+
+def _resolve_media(value: Any, base_dir: Path) -> Any:
+    if isinstance(value, str) and not re.match(r"^[a-z][a-z0-9+.-]*://", value) and len(value) < 4096:
+        p = Path(value).expanduser()
+        if not p.is_absolute():
+            candidate = base_dir / p
+            if candidate.exists():
+                return str(candidate)
+    return value
+
+
+def row_request(row: Row, *, callback_url: str | None = None) -> tuple[str, dict[str, Any], str]:
+    """``(feature, params, output name)`` for a row; ValueError with the reason when it cannot be mapped.
+
+    ``kind`` (``video``, ``image``, ``audio``, ``extend``, ...; see :data:`KINDS`) or ``feature`` picks
+    the endpoint; column aliases (``model``, ``ratio``, ``camera``, ``end_image``) become API fields; a
+    ``camera`` preset name becomes its ``camera_control``; relative media paths are resolved against the
+    batch file's directory. Every other column is passed to ``prepare`` unchanged.
+    """
+    from .. import catalog
+
+    data = dict(row.fields)
+    if "__error__" in data:
+        raise ValueError(str(data["__error__"]))
+    feature = data.get("feature")
+    if feature is None:
+        kind = str(data.get("kind") or ("video" if "prompt" in data else "")).strip().lower()
+        if not kind:
+            raise ValueError("the row has no kind (video, image, audio, ...) and no prompt")
+        if kind not in KINDS and kind not in catalog.ENDPOINTS:
+            raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(sorted(set(KINDS)))}")
+        feature = KINDS.get(kind, kind)
+        if feature == "text2video" and (data.get("image") or data.get("image_url")):
+            feature = "image2video"
+    feature = str(feature)
+    if feature not in catalog.ENDPOINTS:
+        raise ValueError(f"unknown feature {feature!r}")
+    name = str(data.get("output") or data.get("name") or f"row-{row.index:04d}")
+    name = _NAME_OK.sub("_", Path(name).stem if "." in Path(name).name else name).strip("._") or (
+        f"row-{row.index:04d}"
+    )
+    params: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _META:
+            continue
+        key = ALIASES.get(key, key)
+        if key == "image_url" and feature in ("image2video", "images/generations"):
+            key = "image"
+        if key == "camera_control" and isinstance(value, str):
+            preset = catalog.CAMERA_PRESETS.get(value)
+            if preset is None:
+                raise ValueError(
+                    f"unknown camera preset {value!r}; use one of {', '.join(sorted(catalog.CAMERA_PRESETS))}"
+                )
+            value = json.loads(json.dumps(preset))
+        if key in ("image", "image_tail", "video_url", "audio_file", "human_image", "cloth_image"):
+            value = _resolve_media(value, row.base_dir)
+        params[key] = value
+    if callback_url:
+        params["callback_url"] = callback_url
+    return feature, params, name
+
+
+def plan_batch(
+    rows: list[Row],
+    *,
+    batch_id: str,
+    source: str,
+    prepare: Callable[..., RequestSpec],
+    callback_url: str | None = None,
+) -> BatchPlan:
+    """Validate and price every row with ``prepare`` (``klingkit.prepare``); collect *all* errors.
+
+    Two rows that would write the same output name get ``-<row>`` appended to the later one.
+    """
+    plan = BatchPlan(batch_id=batch_id, source=source)
+    names: set[str] = set()
+    for row in rows:
+        try:
+            feature, params, name = row_request(row, callback_url=callback_url)
+        except ValueError as exc:
+            plan.errors.append(RowError(row.index, str(exc)))
+            continue
+        try:
+            spec = prepare(feature, **params)
+        except Exception as exc:  # ValidationError, or a media file that cannot be read
+            plan.errors.append(RowError(row.index, _one_line(exc), getattr(exc, "field", None)))
+            continue
+        if name in names:
+            name = f"{name}-{row.index}"
+        names.add(name)
+        spec = spec.with_external_id(external_id_for(batch_id, row.index))
+        est = spec.estimate
+        plan.rows.append(
+            PlannedRow(
+                index=row.index,
+                feature=feature,
+                spec=spec,
+                name=name,
+                units=float(est.units),
+                usd=float(est.usd),
+                pack=str(est.pack),
+                exact=bool(est.exact),
+            )
+        )
+        plan.warnings.extend(f"row {row.index}: {w}" for w in getattr(spec, "warnings", []) or [])
+    return plan
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return " ".join(text.split())

@@ -1,0 +1,182 @@
+"""The batch runner against an in-memory fake client: exactly-once, resume, 1303, failures, reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from klingkit._exceptions import ServerError
+from klingkit.jobs._batch_rows import batch_id_for, external_id_for, parse_rows, plan_batch
+from klingkit.jobs._batch_sched import ConcurrencyWindow, DurationModel
+from klingkit.jobs.batch import BatchBusyError, BatchRunner, write_reports
+from klingkit.jobs.ledger import Ledger
+
+from .conftest import FakeClient, fake_prepare
+
+
+def _plan(tmp_path: Path, lines: list[dict[str, object]]) -> object:
+    content = "\n".join(json.dumps(x) for x in lines).encode()
+    rows = parse_rows(content, base_dir=tmp_path)
+    bid = batch_id_for(content, base_url="http://fake")
+    return plan_batch(rows, batch_id=bid, source="test.jsonl", prepare=fake_prepare)
+
+
+def _runner(client: FakeClient, ledger: Ledger, plan: object, tmp_path: Path, **kw: object) -> BatchRunner:
+    kw.setdefault("concurrency", 4)
+    kw.setdefault("backoff_floor", 0.01)
+    kw.setdefault("durations", DurationModel(initial=0.02, floor=0.01))
+    return BatchRunner(client, ledger, plan, out_dir=tmp_path / "out", **kw)  # type: ignore[arg-type]
+
+
+def _rows(n: int, **extra: object) -> list[dict[str, object]]:
+    return [{"kind": "video", "prompt": f"shot {i}", "output": f"shot-{i}", **extra} for i in range(1, n + 1)]
+
+
+def test_plan_lists_every_invalid_row_at_once(tmp_path: Path) -> None:
+    plan = _plan(
+        tmp_path,
+        [
+            {"kind": "video", "prompt": "ok"},
+            {"kind": "video"},
+            {"kind": "teleport", "prompt": "x"},
+            {"kind": "video", "prompt": "y", "duration": 7},
+        ],
+    )
+    assert [e.index for e in plan.errors] == [2, 3, 4]  # type: ignore[attr-defined]
+    assert "duration" in str(plan.errors[2])  # type: ignore[attr-defined]
+    assert len(plan.rows) == 1  # type: ignore[attr-defined]
+
+
+def test_csv_rows_and_aliases(tmp_path: Path) -> None:
+    content = b"kind,prompt,model,ratio,duration,camera,output\nvideo,a cat,kling-v1,16:9,5,zoom_in,cat\n"
+    plan = plan_batch(
+        parse_rows(content, base_dir=tmp_path), batch_id="b" * 32, source="x", prepare=fake_prepare
+    )
+    spec = plan.rows[0].spec
+    assert spec.params["model_name"] == "kling-v1"
+    assert spec.params["aspect_ratio"] == "16:9"
+    assert spec.params["duration"] == 5
+    assert spec.params["camera_control"]["type"] == "simple"
+    assert spec.external_id == external_id_for("b" * 32, 1) == "kkb-bbbbbbbbbbbbbbbb-1"
+
+
+def test_batch_id_depends_on_content_and_api_only() -> None:
+    a = batch_id_for(b"x", base_url="http://a")
+    assert a == batch_id_for(b"x", base_url="http://a/")
+    assert a != batch_id_for(b"y", base_url="http://a")
+    assert a != batch_id_for(b"x", base_url="http://b")
+
+
+async def test_all_rows_once_each_with_coalesced_status(tmp_path: Path) -> None:
+    client = FakeClient(task_seconds=0.05)
+    plan = _plan(tmp_path, _rows(12))
+    with Ledger(tmp_path / "l.sqlite3") as ledger:
+        result = await _runner(client, ledger, plan, tmp_path).run()
+        assert result.ok, result.rows
+        assert client.creates == 12
+        assert sorted(client.downloads) == sorted(client.store)
+        assert client.status_requests < 12 * 2
+        recs = ledger.batch_tasks(plan.batch_id)  # type: ignore[attr-defined]
+        assert [r.status for r in recs] == ["succeeded"] * 12
+        assert all(Path(r.files[0]).name == f"shot-{r.row_index}.mp4" for r in recs)
+        json_path, csv_path = write_reports(result, tmp_path / "out")
+        doc = json.loads(json_path.read_text())
+        assert doc["counts"] == {"succeeded": 12}
+        assert csv_path.read_text().count("\n") == 13
+        # A rerun finds nothing to do.
+        again = await _runner(client, ledger, plan, tmp_path).run()
+        assert again.ok and client.creates == 12 and len(client.downloads) == 12
+
+
+async def test_policy_failures_are_not_retried_and_do_not_stop_others(tmp_path: Path) -> None:
+    client = FakeClient(task_seconds=0.01)
+    rows = _rows(5)
+    rows[1]["prompt"] = "sandbox-policy-block"
+    rows[3]["prompt"] = "sandbox-risk-fail"
+    plan = _plan(tmp_path, rows)
+    with Ledger(tmp_path / "l.sqlite3") as ledger:
+        result = await _runner(client, ledger, plan, tmp_path).run()
+        by_row = {r.row: r for r in result.rows}
+        assert [by_row[i].status for i in range(1, 6)] == [
+            "succeeded",
+            "failed",
+            "succeeded",
+            "failed",
+            "succeeded",
+        ]
+        assert by_row[2].error_kind == "policy" and by_row[4].error_kind == "policy"
+        assert "risk control" in (by_row[4].error or "")
+        assert client.create_attempts == 5  # nothing retried
+        # A rerun leaves them failed; --retry-failed tries again.
+        again = await _runner(client, ledger, plan, tmp_path).run()
+        assert client.create_attempts == 5 and not again.ok
+        await _runner(client, ledger, plan, tmp_path, retry_failed=True).run()
+        assert client.create_attempts == 7
+        assert ledger.get(external_id_for(plan.batch_id, 4, 2)) is not None  # type: ignore[attr-defined]
+
+
+async def test_1303_shrinks_the_window_and_everything_still_runs_once(tmp_path: Path) -> None:
+    client = FakeClient(task_seconds=0.03, limit=2)
+    plan = _plan(tmp_path, _rows(10))
+    with Ledger(tmp_path / "l.sqlite3") as ledger:
+        runner = _runner(client, ledger, plan, tmp_path, concurrency=6)
+        result = await runner.run()
+        assert result.ok
+        assert client.creates == 10
+        assert client.create_attempts > 10  # some 1303s happened
+        assert runner.window.size < 6 or runner.window.strikes == 0
+
+
+async def test_lost_create_answers_are_recovered_by_lookup_not_repost(tmp_path: Path) -> None:
+    client = FakeClient(task_seconds=0.01)
+    client.lose_next = 3
+    client.fail_next = [ServerError("boom", http_status=503, code=5001, retryable=True)]
+    plan = _plan(tmp_path, _rows(6))
+    with Ledger(tmp_path / "l.sqlite3") as ledger:
+        result = await _runner(client, ledger, plan, tmp_path).run()
+        assert result.ok
+        assert client.creates == 6  # the fake asserts no external id is created twice
+        assert len(client.downloads) == 6
+
+
+async def test_resume_after_crash_awaits_in_flight_and_skips_finished(tmp_path: Path) -> None:
+    client = FakeClient(task_seconds=0.01)
+    plan = _plan(tmp_path, _rows(3))
+    bid = plan.batch_id  # type: ignore[attr-defined]
+    with Ledger(tmp_path / "l.sqlite3") as ledger:
+        # A previous run recorded row 1 and sent its create, then died before hearing back.
+        ledger.create_batch(bid)
+        ledger.record_pending(external_id_for(bid, 1), feature="text2video", batch_id=bid, row_index=1)
+        await client.submit(plan.rows[0].spec)  # type: ignore[attr-defined]
+        # ... and holds a lease as a process that no longer exists.
+        assert ledger.acquire_lease(bid, "nohost:1:dead", 60)
+        with pytest.raises(BatchBusyError):
+            await _runner(client, ledger, plan, tmp_path).run()
+        ledger.release_lease(bid, "nohost:1:dead")
+        result = await _runner(client, ledger, plan, tmp_path).run()
+        assert result.ok
+        assert client.creates == 3
+        assert len(client.downloads) == 3
+
+
+def test_window_aimd() -> None:
+    w = ConcurrencyWindow(8, backoff_floor=1.0)
+    assert w.slots == 8
+    delay = w.congested(now=0.0, in_flight=8)
+    assert w.slots == 4 and delay >= 1.0 and not w.open(0.5)
+    w.congested(now=0.0, in_flight=4)
+    assert w.slots == 2
+    for _ in range(20):
+        w.finished()
+    assert 2 < w.slots <= 8
+
+
+def test_duration_model_aims_just_after_the_typical_task() -> None:
+    d = DurationModel()
+    assert d.first_check("text2video") == 2.0
+    for s in (10.0, 10.2, 9.8):
+        d.observe("text2video", s)
+    assert 10.0 <= d.first_check("text2video") <= 10.6
+    assert d.next_check("text2video", age=10.3, previous_gap=10.0) <= 1.0
