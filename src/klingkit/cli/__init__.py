@@ -1,0 +1,144 @@
+"""The ``klingkit`` command.
+
+The root group only knows each subcommand's module and one-line summary; a command's module (and with
+it the library, httpx, rich, the sandbox...) is imported only when that command runs, which keeps
+``klingkit --help`` and ``klingkit --version`` fast.
+
+Adding a command group from another module is one :func:`register` line below: the module defines a
+click command or group under the given attribute name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import sys
+from typing import Any
+
+import click
+
+from .._version import __version__
+from ._exit import ExitCode, exit_code_table
+
+__all__ = ["cli", "main", "register"]
+
+# name -> (module, attribute, one-line summary shown by `klingkit --help`)
+_COMMANDS: dict[str, tuple[str, str, str]] = {}
+
+
+def register(name: str, module: str, attribute: str, summary: str, *, optional: bool = False) -> None:
+    """Make ``klingkit NAME`` run ``module.attribute`` (imported on first use).
+
+    With ``optional=True`` the command is listed only when ``module`` exists.
+    """
+    if optional:
+        try:
+            if importlib.util.find_spec(module) is None:
+                return
+        except ModuleNotFoundError:
+            return
+    _COMMANDS[name] = (module, attribute, summary)
+
+
+register("video", "klingkit.cli.generate", "video", "Generate a video from a prompt or an image.")
+register("image", "klingkit.cli.generate", "image", "Generate images from a prompt.")
+register("extend", "klingkit.cli.generate", "extend", "Extend a generated video by about 5 s.")
+register("lipsync", "klingkit.cli.generate", "lipsync", "Make a face in a video speak text or audio.")
+register("effect", "klingkit.cli.generate", "effect", "Apply an effect scene to one or two images.")
+register("tryon", "klingkit.cli.generate", "tryon", "Virtual try-on: a person wearing a garment.")
+register("audio", "klingkit.cli.generate", "audio", "Generate audio: text-to-audio, video-to-audio, tts.")
+register("tasks", "klingkit.cli.tasks", "tasks", "List, inspect, wait for and download tasks.")
+register("history", "klingkit.cli.tasks", "history", "Search past runs recorded in the local ledger.")
+register("account", "klingkit.cli.account", "account", "Resource packs, balances and remaining units.")
+register("models", "klingkit.cli.account", "models", "What each model supports and costs.")
+register("cost", "klingkit.cli.account", "cost", "Estimate the price of a generation (no request).")
+register("auth", "klingkit.cli.account", "auth", "Store, test and show the credentials in use.")
+register("sandbox", "klingkit.cli.sandbox_cmd", "sandbox", "Run the local Kling-compatible sandbox server.")
+# The batch runner and the webhook receiver live in klingkit.cli.batch (issue 5).
+register(
+    "batch", "klingkit.cli.batch", "batch", "Run many generations from a file, exactly once.", optional=True
+)
+register(
+    "webhook", "klingkit.cli.batch", "webhook", "Receive Kling callbacks (webhook serve).", optional=True
+)
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *_COMMANDS]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is not None or cmd_name not in _COMMANDS:
+            return cmd
+        module, attribute, _ = _COMMANDS[cmd_name]
+        found = getattr(importlib.import_module(module), attribute)
+        if not isinstance(found, click.Command):
+            raise TypeError(f"{module}.{attribute} is not a click command")
+        return found
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, summary) for name, (_, _, summary) in _COMMANDS.items()]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+_EPILOG = (
+    'Start offline (no keys, no cost): klingkit video "a red fox in snow" --sandbox -o fox.mp4\n\n'
+    "Credentials: KLING_API_KEY, or KLING_ACCESS_KEY + KLING_SECRET_KEY, or `klingkit auth set`. "
+    "Data (the ledger): KLINGKIT_HOME.\n\n"
+    "\b\nExit codes:\n" + exit_code_table()
+)
+
+
+@click.group(cls=LazyGroup, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="klingkit", message="%(prog)s %(version)s")
+def cli() -> None:
+    """klingkit: generate Kling AI videos, images and audio; wait, save and never lose a paid task.
+
+    Every task is recorded in a local ledger before it is sent; Ctrl-C detaches and prints how to resume.
+    Add --json to any command for one machine-readable JSON object on stdout.
+    """
+
+
+def _json_requested(argv: list[str]) -> bool:
+    return "--json" in argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``klingkit`` console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        cli.main(args=args, prog_name="klingkit", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except click.ClickException as exc:
+        # Usage errors: plain words (and the JSON envelope with --json), exit 2, nothing sent.
+        if _json_requested(args):
+            error: dict[str, Any] = {
+                "type": "UsageError",
+                "code": None,
+                "message": exc.format_message(),
+                "request_id": None,
+                "retryable": False,
+                "hint": "see --help",
+                "exit_code": int(ExitCode.USAGE),
+            }
+            param = getattr(exc, "param", None)
+            if param is not None and getattr(param, "name", None):
+                error["field"] = param.name
+            sys.stdout.write(json.dumps({"ok": False, "error": error}) + "\n")
+            sys.exit(int(ExitCode.USAGE))
+        exc.show()
+        sys.exit(int(ExitCode.USAGE) if exc.exit_code == 2 else exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    sys.exit(0)

@@ -1,0 +1,338 @@
+"""One generation from start to saved files: validate, price, guard, record, create, wait, download.
+
+The order matters for money: the request is validated and priced with no network, the cost guards run,
+the task is written to the ledger under a fresh external id, and only then is the create sent. Every
+later step updates the ledger row, so a closed terminal or a killed process never loses a paid task.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ._exit import CLIError, ExitCode, describe
+from ._session import Session
+
+if TYPE_CHECKING:
+    from klingkit import Task
+    from klingkit.jobs.ledger import TaskRecord
+
+CONFIRM_ABOVE_ENV = "KLINGKIT_CONFIRM_ABOVE"
+DEFAULT_CONFIRM_ABOVE_USD = 2.0
+"""An estimate above this many US dollars asks for confirmation (``-y`` skips it)."""
+
+
+@dataclass
+class Guard:
+    """The money options of a generate command."""
+
+    dry_run: bool = False
+    max_cost: float | None = None
+    yes: bool = False
+    confirm_above: float | None = None
+    download: bool = True
+    output: str | None = None
+    max_wait: float | None = None
+
+
+@dataclass
+class Job:
+    """What to generate: the endpoint ``feature``, the API ``params`` and how to describe it."""
+
+    feature: str
+    params: dict[str, Any]
+    label: str
+    shown: dict[str, Any] = field(default_factory=dict)  # extra facts for the result (camera sent, ...)
+    duration: float | None = None
+
+
+def _confirm_threshold(guard: Guard) -> float:
+    if guard.confirm_above is not None:
+        return guard.confirm_above
+    try:
+        return float(os.environ.get(CONFIRM_ABOVE_ENV, DEFAULT_CONFIRM_ABOVE_USD))
+    except ValueError:
+        return DEFAULT_CONFIRM_ABOVE_USD
+
+
+def _estimate_json(est: Any) -> dict[str, Any]:
+    return {
+        "units": est.units,
+        "usd": est.usd,
+        "pack": est.pack,
+        "exact": est.exact,
+        "basis": est.basis,
+    }
+
+
+def check_cost(session: Session, est: Any, guard: Guard) -> None:
+    """``--max-cost`` and the confirmation prompt; raise CLIError(COST_GUARD) to refuse."""
+    if guard.max_cost is not None and est.usd > guard.max_cost:
+        raise CLIError(
+            f"the estimate ${est.usd:.2f} ({est.units:g} {est.pack} units) is above --max-cost "
+            f"${guard.max_cost:.2f}",
+            exit_code=ExitCode.COST_GUARD,
+            type="CostLimitExceeded",
+            hint="raise --max-cost, or choose a shorter duration, a cheaper mode or model "
+            "(`klingkit cost ...` compares them)",
+        )
+    threshold = _confirm_threshold(guard)
+    if guard.dry_run or guard.yes or est.usd <= threshold:
+        return
+    if not sys.stdin.isatty():
+        raise CLIError(
+            f"the estimate ${est.usd:.2f} is above ${threshold:.2f} and there is no terminal to confirm",
+            exit_code=ExitCode.COST_GUARD,
+            type="ConfirmationRequired",
+            hint="pass -y to confirm in scripts (with --max-cost as a ceiling)",
+        )
+    if not click.confirm(
+        f"This will cost about ${est.usd:.2f} ({est.units:g} {est.pack} units). Continue?",
+        default=False,
+        err=True,
+    ):
+        raise CLIError(
+            "not confirmed; nothing was sent",
+            exit_code=ExitCode.COST_GUARD,
+            type="NotConfirmed",
+            hint="pass -y to skip the question",
+        )
+
+
+def run_job(session: Session, job: Job, guard: Guard) -> None:
+    """Validate, price, guard, record, create, wait and save one task; print the result."""
+    from klingkit import prepare
+
+    ui = session.ui
+    spec = prepare(job.feature, **job.params)
+    for w in getattr(spec, "warnings", []) or []:
+        ui.warn(w)
+    est = spec.estimate
+    for key, value in job.shown.items():
+        ui.info(f"{key}: {value}")
+    check_cost(session, est, guard)
+    model = spec.model or job.params.get("model_name")
+    mode = spec.mode or job.params.get("mode") or job.params.get("resolution")
+    duration = spec.duration if spec.duration is not None else job.duration
+    if guard.dry_run:
+        payload = {
+            "dry_run": True,
+            "feature": spec.feature,
+            "model": model,
+            "mode": mode,
+            "duration": duration,
+            "estimate": _estimate_json(est),
+            "units": est.units,
+            "usd": est.usd,
+            "request": {"method": spec.method, "path": spec.path, "params": spec.params},
+            **job.shown,
+        }
+        exact = "" if est.exact else " (approximate)"
+        lines = [
+            f"Dry run: {spec.method} {spec.path} would be sent (nothing was sent).",
+            f"  {job.label}: model {model or 'default'}, mode {mode or 'default'}"
+            + (f", {duration:g} s" if duration else ""),
+            f"  Estimate: {est.units:g} {est.pack} units, ${est.usd:.2f}{exact}",
+        ]
+        ui.result(payload, lines)
+        return
+
+    from klingkit import new_external_id
+
+    eid = new_external_id()
+    spec = spec.with_external_id(eid)
+    ledger = session.ledger()
+    client = session.client()
+    ledger.record_pending(
+        eid,
+        feature=spec.feature,
+        family=getattr(spec, "family", None),
+        model=model,
+        mode=mode,
+        duration=duration,
+        prompt=job.params.get("prompt") or job.params.get("text"),
+        params=spec.params,
+        estimate_units=est.units,
+        estimate_usd=est.usd,
+        base_url=session.connection_base_url(),
+        sandbox=session.sandbox,
+    )
+    ui.debug_line(f"ledger {ledger.path}: recorded {eid} before sending")
+    try:
+        task = client.submit(spec)
+    except Exception as exc:
+        report = describe(exc)
+        # A 4xx refusal means no task exists; anything else may have created one (recover by external id).
+        status = getattr(exc, "http_status", None)
+        if isinstance(status, int) and status < 500:
+            ledger.update(eid, status="rejected", error=report.to_json())
+            session.fail(exc, external_id=eid)
+            return
+        ledger.update(eid, error=report.to_json())
+        session.fail(exc, external_id=eid, resume=f"klingkit tasks wait {eid}")
+        return
+    ledger.record_task(eid, task)
+    ui.info(f"Task {task.id} created (external id {eid}); estimate {est.units:g} units, ${est.usd:.2f}")
+    finish(session, eid, task, guard, label=job.label, shown=job.shown, pack=est.pack)
+
+
+def _resume_line(eid: str) -> str:
+    return f"klingkit tasks wait {eid}"
+
+
+def finish(
+    session: Session,
+    eid: str,
+    task: Task,
+    guard: Guard,
+    *,
+    label: str,
+    shown: Mapping[str, Any] | None = None,
+    pack: str | None = None,
+) -> None:
+    """Wait for ``task`` (detach on Ctrl-C), save its outputs and print the result; updates the ledger."""
+    ui = session.ui
+    client = session.client()
+    ledger = session.ledger()
+    if not task.done:
+        with ui.status(f"{label} {task.id}") as line:
+            line.update(task.status.value)
+
+            def on_progress(*args: Any) -> None:
+                for a in args:
+                    status = getattr(a, "status", None)
+                    if status is not None:
+                        line.update(getattr(status, "value", str(status)))
+                        try:
+                            ledger.record_task(eid, a)
+                        except Exception as exc:  # the ledger must never break a wait
+                            ui.debug_line(f"ledger update failed: {exc}")
+                        return
+
+            try:
+                task = client.tasks.wait(task, max_wait=guard.max_wait, on_progress=on_progress)
+            except KeyboardInterrupt:
+                line.close()
+                detach(session, eid, task)
+                return
+            except Exception as exc:
+                last = getattr(exc, "task", None)
+                if last is not None:
+                    ledger.record_task(eid, last)
+                ledger.update(eid, error=describe(exc).to_json())
+                extra: dict[str, Any] = {"external_id": eid, "task_id": task.id}
+                if describe(exc).exit_code == ExitCode.TIMEOUT:
+                    extra["resume"] = _resume_line(eid)
+                session.fail(exc, **extra)
+                return
+    ledger.record_task(eid, task)
+    if task.status.value == "failed":
+        from klingkit.errors import TaskFailedError
+
+        exc2 = TaskFailedError(task)
+        ledger.update(eid, error=describe(exc2).to_json())
+        session.fail(exc2, external_id=eid)
+        return
+    files: list[str] = []
+    if guard.download:
+        files = save_outputs(session, eid, task, guard.output)
+    report_success(session, eid, task, files, shown=shown, pack=pack)
+
+
+def detach(session: Session, eid: str, task: Task | None) -> None:
+    """Ctrl-C while waiting: keep the task in the ledger and print the one line that resumes it."""
+    task_id = getattr(task, "id", None)
+    session.fail(
+        CLIError(
+            f"detached from task {task_id or eid}; it keeps running on Kling's side and is billed if it "
+            "succeeds",
+            exit_code=ExitCode.INTERRUPTED,
+            type="Interrupted",
+            hint=f"resume with: {_resume_line(eid)}",
+        ),
+        task_id=task_id,
+        external_id=eid,
+        resume=_resume_line(eid),
+    )
+
+
+def save_outputs(session: Session, eid: str, task: Task, output: str | None) -> list[str]:
+    """Download every output of ``task`` to ``output`` (a file or a directory; default: here)."""
+    ui = session.ui
+    client = session.client()
+    dest = Path(output) if output else Path.cwd()
+    with ui.status(f"downloading {task.id}") as line:
+
+        def on_bytes(*args: Any) -> None:
+            nums = [a for a in args if isinstance(a, int)]
+            if nums:
+                line.bytes(nums[0], nums[1] if len(nums) > 1 else None)
+
+        paths = client.download(task, dest, on_progress=on_bytes)
+    files = [str(Path(p).resolve()) for p in paths]
+    session.ledger().add_files(eid, files)
+    return files
+
+
+def report_success(
+    session: Session,
+    eid: str | None,
+    task: Task,
+    files: Sequence[str],
+    *,
+    shown: Mapping[str, Any] | None = None,
+    pack: str | None = None,
+    record: TaskRecord | None = None,
+) -> None:
+    """Print the saved paths, model, mode, duration, units and USD (or the JSON result)."""
+    from klingkit import catalog
+
+    rec = record
+    if rec is None and eid is not None:
+        rec = session.ledger().get(eid)
+    feature = task.feature or (rec.feature if rec else None)
+    if pack is None and feature in catalog.ENDPOINTS:
+        pack = catalog.ENDPOINTS[feature].pack
+    units = task.units
+    usd = catalog.usd(units, pack) if units is not None and pack else None
+    model = task.model or (rec.model if rec else None)
+    mode = rec.mode if rec else None
+    duration = None
+    for o in task.outputs:
+        if o.duration:
+            duration = o.duration
+            break
+    if duration is None and rec is not None:
+        duration = rec.duration
+    payload: dict[str, Any] = {
+        "task_id": task.id,
+        "external_id": eid or task.external_id,
+        "status": task.status.value,
+        "files": list(files),
+        "units": units,
+        "usd": usd,
+        "model": model,
+        "mode": mode,
+        "duration": duration,
+        "feature": feature,
+        "sandbox": session.sandbox,
+        "outputs": [{"kind": o.kind, "url": o.url, "id": o.id, "format": o.format} for o in task.outputs],
+        **dict(shown or {}),
+    }
+    lines = [f"Saved {f}" for f in files]
+    if not files:
+        lines += [f"Output {o.kind}: {o.url}" for o in task.outputs]
+    facts = [f"model {model}" if model else "", f"mode {mode}" if mode else ""]
+    if duration:
+        facts.append(f"{duration:g} s")
+    if units is not None:
+        facts.append(f"{units:g} units" + (f" (${usd:.2f})" if usd is not None else ""))
+    lines.append("  " + ", ".join(f for f in facts if f))
+    lines.append(f"  task {task.id} (external id {payload['external_id']}), {task.status.value}")
+    session.ui.result(payload, lines)

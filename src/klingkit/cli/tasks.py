@@ -1,0 +1,284 @@
+"""``klingkit tasks ...`` (by task id or external id, even for tasks made elsewhere) and ``klingkit history``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ._exit import CLIError, ExitCode
+from ._run import Guard, finish, report_success, save_outputs
+from ._session import Session, session_options
+
+if TYPE_CHECKING:
+    from klingkit import Task
+    from klingkit.jobs.ledger import TaskRecord
+
+_FEATURE_HELP = (
+    "Endpoint the task was created on (text2video, image2video, ...); found from the ledger when known."
+)
+
+
+def _feature_choice() -> click.Choice[str]:
+    from klingkit import catalog
+
+    return click.Choice(sorted(catalog.ENDPOINTS))
+
+
+def _not_created(session: Session, rec: TaskRecord) -> CLIError:
+    session.ledger().update(
+        rec.external_id,
+        status="rejected",
+        error={"type": "NotCreated", "message": "Kling has no task with this external id"},
+    )
+    return CLIError(
+        f"Kling has no task with external id {rec.external_id}: the create request never arrived, so "
+        "nothing was charged",
+        exit_code=ExitCode.USAGE,
+        type="NotCreated",
+        hint="submit the generation again",
+    )
+
+
+def locate(session: Session, key: str, feature: str | None = None) -> tuple[Task, TaskRecord | None]:
+    """Find a task by task id or external id: the ledger first, then the API (recovery by external id)."""
+    from klingkit.errors import NotFoundError
+
+    rec = session.ledger().get(key)
+    if rec is not None:
+        session.adopt(rec)
+        feature = feature or rec.feature
+    client = session.client()
+    if rec is not None:
+        if rec.task_id:
+            return client.tasks.get(rec.task_id, feature=feature), rec
+        try:  # recorded before the create; a killed process may never have seen the answer
+            task = client.tasks.get_by_external_id(rec.external_id, feature=feature)
+        except NotFoundError:
+            raise _not_created(session, rec) from None
+        session.ledger().record_task(rec.external_id, task)
+        return task, rec
+    try:
+        return client.tasks.get(key, feature=feature), None
+    except NotFoundError:
+        return client.tasks.get_by_external_id(key, feature=feature), None
+
+
+def _track(session: Session, task: Task, rec: TaskRecord | None) -> str:
+    """The ledger key of ``task``, recording tasks made elsewhere so they can be resumed too."""
+    if rec is not None:
+        return rec.external_id
+    ledger = session.ledger()
+    key: str = task.external_id or task.id
+    existing = ledger.get(key)
+    if existing is None:
+        ledger.record_pending(
+            key,
+            feature=task.feature or "unknown",
+            family=task.family,
+            model=task.model,
+            base_url=session.connection_base_url(),
+            sandbox=session.sandbox,
+        )
+    ledger.record_task(key, task)
+    return key
+
+
+@click.group()
+def tasks() -> None:
+    """List, inspect, wait for and download tasks (by task id or external id)."""
+
+
+@tasks.command("get")
+@click.argument("task")
+@click.option("--feature", type=_feature_choice(), help=_FEATURE_HELP)
+@session_options
+def tasks_get(session: Session, task: str, feature: str | None) -> None:
+    """Show TASK's status, outputs and charge."""
+    found, rec = locate(session, task, feature)
+    if rec is not None:
+        session.ledger().record_task(rec.external_id, found)
+        rec = session.ledger().get(rec.external_id)
+    payload = _task_json(found, rec)
+    lines = [
+        f"task {found.id} ({found.feature or 'unknown feature'}): {found.status.value}",
+        *([f"  message: {found.message}"] if found.message else []),
+        f"  external id: {found.external_id or (rec.external_id if rec else '-')}",
+        f"  model: {found.model or (rec.model if rec else None) or '-'}, units: "
+        + (f"{found.units:g}" if found.units is not None else "-"),
+        *[f"  {o.kind} {o.index}: {o.url}" for o in found.outputs],
+        *[f"  saved: {f}" for f in (rec.files if rec else [])],
+    ]
+    session.ui.result(payload, lines)
+
+
+def _task_json(task: Task, rec: TaskRecord | None) -> dict[str, Any]:
+    return {
+        "task_id": task.id,
+        "external_id": task.external_id or (rec.external_id if rec else None),
+        "status": task.status.value,
+        "message": task.message,
+        "feature": task.feature or (rec.feature if rec else None),
+        "model": task.model or (rec.model if rec else None),
+        "units": task.units,
+        "outputs": [
+            {
+                "kind": o.kind,
+                "url": o.url,
+                "id": o.id,
+                "index": o.index,
+                "duration": o.duration,
+                "format": o.format,
+            }
+            for o in task.outputs
+        ],
+        "files": rec.files if rec else [],
+        "created_at": task.created_at.isoformat() if task.created_at else None,
+    }
+
+
+@tasks.command("wait")
+@click.argument("task")
+@click.option("--feature", type=_feature_choice(), help=_FEATURE_HELP)
+@click.option(
+    "-o", "--output", metavar="PATH", help="File or directory to save to. [default: current directory]"
+)
+@click.option("--no-download", is_flag=True, help="Wait, but do not save the outputs.")
+@click.option(
+    "--max-wait", type=click.FloatRange(min=1), metavar="SECONDS", help="Stop waiting after this long."
+)
+@session_options
+def tasks_wait(
+    session: Session,
+    task: str,
+    feature: str | None,
+    output: str | None,
+    no_download: bool,
+    max_wait: float | None,
+) -> None:
+    """Wait for TASK (task id or external id) to finish, then save its outputs.
+
+    This resumes a task after Ctrl-C, a closed terminal or a killed process: the ledger row written
+    before the create lets klingkit find it by its external id, without creating it twice.
+    """
+    found, rec = locate(session, task, feature)
+    key = _track(session, found, rec)
+    session.ui.info(f"Waiting for task {found.id} (external id {key})")
+    guard = Guard(download=not no_download, output=output, max_wait=max_wait)
+    finish(session, key, found, guard, label="task")
+
+
+@tasks.command("download")
+@click.argument("task")
+@click.option("--feature", type=_feature_choice(), help=_FEATURE_HELP)
+@click.option(
+    "-o", "--output", metavar="PATH", help="File or directory to save to. [default: current directory]"
+)
+@session_options
+def tasks_download(session: Session, task: str, feature: str | None, output: str | None) -> None:
+    """Save the outputs of a finished TASK (fresh URLs are fetched; outputs expire after 30 days)."""
+    found, rec = locate(session, task, feature)
+    key = _track(session, found, rec)
+    if not found.succeeded:
+        raise CLIError(
+            f"task {found.id} is {found.status.value}, not succeeded: nothing to download",
+            exit_code=ExitCode.TASK_FAILED if found.status.value == "failed" else ExitCode.TIMEOUT,
+            type="NotReady",
+            hint=f"wait for it: klingkit tasks wait {key}",
+        )
+    files = save_outputs(session, key, found, output)
+    report_success(session, key, found, files)
+
+
+@tasks.command("list")
+@click.option(
+    "--feature", type=_feature_choice(), default="text2video", show_default=True, help="Endpoint to list."
+)
+@click.option("--page", type=click.IntRange(1, 1000), default=1, show_default=True)
+@click.option("--page-size", type=click.IntRange(1, 500), default=30, show_default=True)
+@session_options
+def tasks_list(session: Session, feature: str, page: int, page_size: int) -> None:
+    """List the account's tasks on one endpoint, newest first (from Kling, not the local ledger)."""
+    result = session.client().tasks.list(feature, page=page, page_size=page_size)
+    items: list[Task] = list(result.items)
+    payload = {"tasks": [_task_json(t, None) for t in items], "page": page, "feature": feature}
+    lines = [f"{t.id}  {t.status.value:<10}  {t.external_id or '-'}  {t.model or ''}" for t in items]
+    session.ui.result(payload, lines or [f"no {feature} tasks on page {page}"])
+
+
+@tasks.command("cancel-wait")
+@click.argument("task")
+@session_options(network=False)
+def tasks_cancel_wait(session: Session, task: str) -> None:
+    """Stop tracking TASK locally. Kling has no cancel: the task still runs and is billed if it succeeds."""
+    rec = session.ledger().abandon(task)
+    if rec is None:
+        raise CLIError(f"no task {task!r} in the ledger", hint="see `klingkit history`")
+    session.ui.result(
+        {"external_id": rec.external_id, "task_id": rec.task_id, "status": rec.status, "abandoned": True},
+        [
+            f"Stopped tracking {rec.external_id} (task {rec.task_id or 'not yet created'}).",
+            "  Kling cannot cancel a task: it still runs and is billed if it succeeds.",
+            f"  Pick it up again any time: klingkit tasks wait {rec.external_id}",
+        ],
+    )
+
+
+@click.command()
+@click.argument("search", required=False)
+@click.option(
+    "--status", help="Only this status (pending, submitted, processing, succeeded, failed, rejected)."
+)
+@click.option("--unfinished", is_flag=True, help="Only tasks still pending or running (not abandoned).")
+@click.option("--batch", "batch_id", metavar="BATCH_ID", help="Only the rows of this batch, in row order.")
+@click.option("--batches", is_flag=True, help="List batches instead of tasks.")
+@click.option("-n", "--limit", type=click.IntRange(1), default=50, show_default=True)
+@session_options(network=False)
+def history(
+    session: Session,
+    search: str | None,
+    status: str | None,
+    unfinished: bool,
+    batch_id: str | None,
+    batches: bool,
+    limit: int,
+) -> None:
+    """Past runs from the local ledger, newest first; SEARCH matches prompt, ids, model and batch."""
+    ledger = session.ledger()
+    if batches:
+        found = ledger.list_batches(limit=limit)
+        session.ui.result(
+            {"batches": [b.to_dict() for b in found]},
+            [f"{b.created_at[:19]}  {b.batch_id}  {b.status:<10}  {b.source or ''}" for b in found]
+            or ["no batches yet"],
+        )
+        return
+    records = ledger.find(
+        search,
+        status=status,
+        batch_id=batch_id,
+        unfinished=unfinished,
+        include_abandoned=not unfinished,
+        limit=limit,
+        newest_first=batch_id is None,
+    )
+    lines = []
+    for r in records:
+        where = f" [batch {r.batch_id} row {r.row_index}]" if r.batch_id else ""
+        prompt = (r.prompt or "").replace("\n", " ")
+        prompt = prompt[:48] + "..." if len(prompt) > 51 else prompt
+        cost = (
+            f"{r.units:g}u"
+            if r.units is not None
+            else (f"~{r.estimate_units:g}u" if r.estimate_units else "")
+        )
+        sandbox = " (sandbox)" if r.sandbox else ""
+        lines.append(
+            f"{r.created_at[:19]}  {r.status:<10}  {r.external_id}  {r.task_id or '-'}  "
+            f"{r.model or r.feature}  {cost}{sandbox}{where}  {prompt}"
+        )
+        lines.extend(f"    {f}" for f in r.files)
+    session.ui.result(
+        {"tasks": [r.to_dict() for r in records], "ledger": str(ledger.path)},
+        lines or [f"no matching runs in {ledger.path}"],
+    )
