@@ -146,7 +146,7 @@ class FakeClient:
         assert task.outputs, "download of a task without outputs"
         self.downloads.append(task.id)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        path = dest.with_suffix(".mp4")
+        path = dest
         path.write_bytes(b"fake video " + task.id.encode())
         return [path]
 

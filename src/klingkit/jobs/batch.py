@@ -792,14 +792,18 @@ class BatchRunner:
             self.status_requests += 1
             task = await self.client.tasks.get(row.task_id, feature=row.plan.feature)
             row.task = task
-        paths = await self.client.download(task, self._dest(row), sidecar=True)
+        paths = await self.client.download(task, self._dest(row, task), sidecar=True)
         files = [str(p) for p in paths]
         row.files = self.ledger.add_files(row.external_id, [p for p in files if not p.endswith(".json")])
         row.units = getattr(task, "units", None) if row.units is None else row.units
         row.state = "done"
 
-    def _dest(self, row: _Row) -> Path:
-        return self.out_dir / row.plan.name
+    def _dest(self, row: _Row, task: Any) -> Path:
+        # A file path (with a suffix) so the library names the file after the row, not the task id;
+        # several outputs get ``_<index>`` added to the stem.
+        outputs = [o for o in getattr(task, "outputs", []) or [] if getattr(o, "url", None)]
+        ext = (getattr(outputs[0], "format", None) if outputs else None) or "bin"
+        return self.out_dir / f"{row.plan.name}.{ext}"
 
     # --- reporting ---------------------------------------------------------------------------------
 
@@ -879,8 +883,8 @@ def write_reports(result: BatchResult, out_dir: str | os.PathLike[str]) -> tuple
     """Write ``batch-<id16>.report.json`` and ``.report.csv`` into ``out_dir``; returns both paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    stem = out / f"batch-{result.batch_id[:16]}.report"
-    json_path, csv_path = stem.with_suffix(".json"), stem.with_suffix(".csv")
+    stem = f"batch-{result.batch_id[:16]}.report"
+    json_path, csv_path = out / f"{stem}.json", out / f"{stem}.csv"
     doc = {
         "batch_id": result.batch_id,
         "ok": result.ok,
@@ -890,10 +894,10 @@ def write_reports(result: BatchResult, out_dir: str | os.PathLike[str]) -> tuple
         "stopped": result.stopped,
         "rows": [r.to_dict() for r in result.rows],
     }
-    tmp = json_path.with_suffix(".json.part")
+    tmp = out / f"{stem}.json.part"
     tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(tmp, json_path)
-    tmp = csv_path.with_suffix(".csv.part")
+    tmp = out / f"{stem}.csv.part"
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(

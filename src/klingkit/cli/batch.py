@@ -1,0 +1,332 @@
+"""``klingkit batch FILE`` and ``klingkit webhook serve``.
+
+Registered by ``klingkit.cli`` under the names ``batch`` and ``webhook`` (attributes of this module).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ._exit import CLIError, ExitCode
+from ._run import Guard, check_cost
+from ._session import Session, session_options
+
+if TYPE_CHECKING:
+    from klingkit.jobs.batch import BatchResult, Progress
+
+__all__ = ["batch", "webhook"]
+
+WEBHOOK_SECRET_ENV = "KLINGKIT_WEBHOOK_SECRET"
+
+
+@dataclass(frozen=True)
+class _Total:
+    """The whole batch's estimate, shaped like ``catalog.Estimate`` for the cost guard."""
+
+    usd: float
+    units: float
+    pack: str
+    exact: bool
+
+
+def _async_client(session: Session, max_retries: int | None) -> Any:
+    from klingkit import AsyncKling
+
+    kwargs: dict[str, Any] = {}
+    if max_retries is not None:
+        kwargs["max_retries"] = max_retries
+    if session.sandbox:
+        sb = session.start_sandbox()
+        return AsyncKling(api_key=sb.api_key, base_url=sb.base_url, **kwargs)
+    return AsyncKling(base_url=session.base_url, region=session.region, **kwargs)
+
+
+def _fmt_eta(seconds: float | None) -> str:
+    if seconds is None:
+        return "--"
+    s = int(seconds)
+    return f"{s // 3600}h{s % 3600 // 60:02d}m" if s >= 3600 else f"{s // 60}m{s % 60:02d}s"
+
+
+class _ProgressLine:
+    """``done/running/queued/failed, units, ETA`` on stderr: redrawn in place on a terminal, else a
+    plain line at most every 5 seconds (and whenever the counts change, at most once a second)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self._last = ""
+        self._last_at = 0.0
+
+    def __call__(self, p: Progress) -> None:
+        if self.quiet:
+            return
+        text = (
+            f"batch: {p.done}/{p.total} done · {p.running} running · {p.queued} queued · {p.failed} failed"
+            f" · {p.units:g} units · ETA {_fmt_eta(p.eta)}"
+        )
+        now = time.monotonic()
+        if self.tty:
+            sys.stderr.write("\r\x1b[2K" + text)
+            sys.stderr.flush()
+        elif (text != self._last and now - self._last_at >= 1.0) or now - self._last_at >= 5.0:
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+        else:
+            return
+        self._last, self._last_at = text, now
+
+    def end(self) -> None:
+        if self.tty and not self.quiet and self._last:
+            sys.stderr.write("\n")
+
+
+def _table(result: BatchResult) -> list[str]:
+    lines = [f"{'row':>4}  {'status':<11} {'units':>6}  {'task':<20} file / error"]
+    for r in result.rows:
+        what = ", ".join(r.files) if r.status == "succeeded" else (r.error or "")
+        units = "" if r.units is None else f"{r.units:g}"
+        lines.append(f"{r.row:>4}  {r.status:<11} {units:>6}  {(r.task_id or '-'):<20} {what}")
+    return lines
+
+
+@click.command("batch")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Directory for the results and the report files.")  # fmt: skip
+@click.option("--concurrency", type=click.IntRange(1, 100), default=4, show_default=True,
+              help="Most tasks in flight at once (lowered automatically on 1303).")  # fmt: skip
+@click.option(
+    "--max-cost", type=float, metavar="USD", help="Refuse the batch if its estimate is above USD dollars."
+)
+@click.option("--dry-run", is_flag=True, help="Validate and price every row; send nothing.")
+@click.option("--retry-failed", is_flag=True, help="Give rows that failed in an earlier run another attempt.")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (use --max-cost as a ceiling).")
+@click.option(
+    "--callback-url",
+    metavar="URL",
+    help="Ask Kling to call URL on every status change; poll only as a slow fallback.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    help="Input format [default: from the file name or content].",
+)
+@session_options
+def batch(
+    session: Session,
+    file: Path,
+    out_dir: Path,
+    concurrency: int,
+    max_cost: float | None,
+    dry_run: bool,
+    retry_failed: bool,
+    yes: bool,
+    callback_url: str | None,
+    fmt: str | None,
+) -> None:
+    """Run every row of FILE (JSONL or CSV) exactly once, resumably.
+
+    A row has a ``kind`` (video, image, audio, extend, effects, ...), a ``prompt`` and any option of the
+    single commands (model, mode, duration, ratio, camera, image, n, ...), plus ``output`` for the file
+    name. Every row is validated and the whole batch priced before anything is sent. Run the same
+    command again after a crash or Ctrl-C: finished rows are skipped, running ones awaited, nothing is
+    created or paid twice.
+    """
+    from klingkit import prepare
+    from klingkit.jobs.batch import BatchInputError, BatchRunner, load_plan, write_reports
+
+    client = _async_client(session, session.max_retries)
+    base_url = str(getattr(client, "base_url", "") or session.base_url or "")
+    try:
+        plan = load_plan(file, base_url=base_url, prepare=prepare, callback_url=callback_url, fmt=fmt)
+    except BatchInputError as exc:
+        raise CLIError(str(exc), exit_code=ExitCode.USAGE, type="BatchInputError") from None
+    if plan.errors:
+        if session.ui.json_mode:
+            session.ui.emit_json(
+                {
+                    "ok": False,
+                    "error": {
+                        "type": "ValidationError",
+                        "message": f"{len(plan.errors)} invalid row(s); nothing was sent",
+                        "exit_code": int(ExitCode.USAGE),
+                        "rows": [
+                            {"row": e.index, "field": e.field, "message": e.message} for e in plan.errors
+                        ],
+                    },
+                }
+            )
+        else:
+            for err in plan.errors:
+                click.echo(f"{file.name}: {err}", err=True)
+            click.echo(f"Error: {len(plan.errors)} invalid row(s); nothing was sent", err=True)
+        session.close()
+        sys.exit(int(ExitCode.USAGE))
+    units = plan.units
+    total = _Total(
+        usd=plan.usd,
+        units=round(sum(units.values()), 4),
+        pack="+".join(sorted(units)) or "video",
+        exact=plan.exact,
+    )
+    for w in plan.warnings:
+        session.ui.warn(w)
+    summary = {
+        "batch_id": plan.batch_id,
+        "rows": len(plan.rows),
+        "estimate": {"usd": total.usd, "units": units, "exact": total.exact},
+    }
+    check_cost(session, total, Guard(dry_run=dry_run, max_cost=max_cost, yes=yes))
+    if dry_run:
+        session.ui.result(
+            {"dry_run": True, **summary},
+            [
+                f"batch {plan.batch_id[:16]}: {len(plan.rows)} rows valid",
+                "estimate: "
+                + ", ".join(f"{u:g} {pack} units" for pack, u in units.items())
+                + f" (about ${total.usd:.2f}{'' if total.exact else ', approximate'}); nothing sent",
+            ],
+        )
+        return
+    session.ui.info(
+        f"batch {plan.batch_id[:16]}: {len(plan.rows)} rows, about ${total.usd:.2f}; "
+        f"results in {out_dir} (rerun the same command to resume)"
+    )
+    progress = _ProgressLine(session.ui.quiet or session.ui.json_mode)
+    runner = BatchRunner(
+        client,
+        session.ledger(),
+        plan,
+        out_dir=out_dir,
+        concurrency=concurrency,
+        base_url=base_url,
+        sandbox=session.sandbox,
+        retry_failed=retry_failed,
+        callback_url=callback_url,
+        on_progress=progress,
+    )
+
+    async def go() -> BatchResult:
+        try:
+            return await runner.run()
+        finally:
+            await client.close()
+
+    try:
+        result = asyncio.run(go())
+    finally:
+        progress.end()
+    json_path, csv_path = write_reports(result, out_dir)
+    counts = result.counts()
+    payload = {
+        **summary,
+        "ok": result.ok,
+        "counts": counts,
+        "units": result.units,
+        "elapsed_seconds": round(result.elapsed, 3),
+        "stopped": result.stopped,
+        "report": {"json": str(json_path), "csv": str(csv_path)},
+        "rows": [r.to_dict() for r in result.rows],
+    }
+    lines = [
+        *_table(result),
+        "",
+        f"{counts.get('succeeded', 0)} succeeded, {counts.get('failed', 0)} failed"
+        + (f", {counts['not_started']} not started" if counts.get("not_started") else "")
+        + f"; {result.units:g} units; report {json_path} and {csv_path}",
+    ]
+    if result.stopped:
+        lines.append(f"stopped early: {result.stopped}")
+    if result.ok:
+        session.ui.result(payload, lines)
+        return
+    if session.ui.json_mode:
+        session.ui.emit_json({**payload, "ok": False, "error": {"type": "BatchIncomplete",
+                              "message": "some rows did not succeed", "exit_code": int(ExitCode.TASK_FAILED)}})  # fmt: skip
+    else:
+        for text in lines:
+            click.echo(text)
+        click.echo("Fix: see the errors above; rerun with --retry-failed to try failed rows again", err=True)
+    session.close()
+    sys.exit(int(ExitCode.QUOTA if result.stopped else ExitCode.TASK_FAILED))
+
+
+@click.group("webhook")
+def webhook() -> None:
+    """Receive Kling callbacks (Standard Webhooks signatures)."""
+
+
+@webhook.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8787,
+    show_default=True,
+    help="TCP port (0: any free port).",
+)
+@click.option(
+    "--secret", metavar="whsec_...", help=f"Webhook secret from the Kling console [env {WEBHOOK_SECRET_ENV}]."
+)
+@click.option(
+    "--insecure-no-verify", is_flag=True, help="Accept unsigned callbacks (no secret configured in Kling)."
+)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Where outputs of tasks outside any batch are saved.")  # fmt: skip
+@click.option("--max-body", type=click.IntRange(1024, 64 * 1024 * 1024), default=1024 * 1024, show_default=True,
+              help="Largest accepted callback body in bytes.")  # fmt: skip
+@session_options
+def serve(
+    session: Session,
+    host: str,
+    port: int,
+    secret: str | None,
+    insecure_no_verify: bool,
+    out_dir: Path,
+    max_body: int,
+) -> None:
+    """Verify callbacks, re-fetch each task from the API, update the ledger and download results.
+
+    Only tasks in the local ledger are accepted. Point a batch at it with ``--callback-url``.
+    """
+    import uvicorn
+
+    from klingkit.jobs.receiver import Receiver, create_app
+    from klingkit.webhooks import _key
+
+    secret = secret or os.environ.get(WEBHOOK_SECRET_ENV) or None
+    if secret is None and not insecure_no_verify:
+        raise CLIError(
+            "no webhook secret",
+            exit_code=ExitCode.USAGE,
+            hint=f"set {WEBHOOK_SECRET_ENV} (or --secret), or pass --insecure-no-verify if Kling sends unsigned callbacks",
+        )
+    if secret is not None:
+        try:
+            _key(secret)
+        except ValueError as exc:
+            raise CLIError(str(exc), exit_code=ExitCode.USAGE) from None
+    receiver = Receiver(
+        ledger=session.ledger(),
+        client=_async_client(session, session.max_retries),
+        secret=secret,
+        out_dir=out_dir,
+        max_body=max_body,
+    )
+    app = create_app(receiver)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    session.ui.info(
+        f"listening on http://{host}:{port}/ (signatures {'checked' if secret else 'NOT checked'})"
+    )
+    server.run()
