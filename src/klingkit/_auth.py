@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+import warnings
 from collections.abc import Callable
 
 from . import _constants as C
@@ -22,7 +23,10 @@ def sign_jwt(access_key: str, secret_key: str, now: float, ttl: int = C.JWT_TTL)
 
     issued = int(now)
     claims = {"iss": access_key, "exp": issued + ttl, "nbf": issued - C.JWT_NBF_SKEW}
-    return jwt.encode(claims, secret_key, algorithm="HS256", headers={"alg": "HS256", "typ": "JWT"})
+    with warnings.catch_warnings():
+        # Kling issues the secret; its length is not the caller's choice, so PyJWT's advice is noise
+        warnings.simplefilter("ignore", jwt.warnings.InsecureKeyLengthWarning)
+        return jwt.encode(claims, secret_key, algorithm="HS256", headers={"alg": "HS256", "typ": "JWT"})
 
 
 class Auth:

@@ -383,20 +383,6 @@ class _BaseKling:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth_kind!r})"
 
-    def _attach_resources(self, sync: bool) -> None:
-        try:
-            from . import _resources as r
-        except ImportError:  # the endpoint layer is not installed in this checkout yet
-            return
-        if sync:
-            self.videos = r.Videos(self)
-            self.images = r.Images(self)
-            self.audio = r.Audio(self)
-        else:
-            self.videos = r.AsyncVideos(self)
-            self.images = r.AsyncImages(self)
-            self.audio = r.AsyncAudio(self)
-
     def _prepare_spec(self, spec: SpecLike) -> tuple[Any, str]:
         eid = spec.external_id or new_external_id()
         if spec.external_id != eid:
@@ -824,7 +810,11 @@ class Kling(_BaseKling):
                                         max_retries=max_retries, now=clock, rand=lambda: self._rand())  # fmt: skip
         self.tasks = Tasks(self)
         self.account = Account(self)
-        self._attach_resources(sync=True)
+        from ._resources import Audio, Images, Videos  # the endpoint layer (imports the catalog rules)
+
+        self.videos = Videos(self)
+        self.images = Images(self)
+        self.audio = Audio(self)
 
     def submit(self, spec: Any) -> Task:
         """Create a task from a prepared request (``klingkit.prepare(...)``) and return it (finished for
@@ -1171,7 +1161,11 @@ class AsyncKling(_BaseKling):
                                          max_retries=max_retries, now=clock, rand=lambda: self._rand())  # fmt: skip
         self.tasks = AsyncTasks(self)
         self.account = AsyncAccount(self)
-        self._attach_resources(sync=False)
+        from ._resources import AsyncAudio, AsyncImages, AsyncVideos
+
+        self.videos = AsyncVideos(self)
+        self.images = AsyncImages(self)
+        self.audio = AsyncAudio(self)
 
     async def submit(self, spec: Any) -> Task:
         """Create a task from a prepared request (``klingkit.prepare(...)``) and return it (finished for
