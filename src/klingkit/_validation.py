@@ -122,9 +122,8 @@ class Checks:
         if not isinstance(items, (list, tuple)):
             self.fail(field, type(items).__name__, f"a list of {lo} to {hi} items")
         if not lo <= len(items) <= hi:
-            self.fail(
-                field, f"{len(items)} items", f"{lo} to {hi} items" if lo != hi else f"exactly {lo} items"
-            )
+            got = f"{len(items)} item" + ("" if len(items) == 1 else "s")
+            self.fail(field, got, f"{lo} to {hi} items" if lo != hi else f"exactly {lo} items")
         return list(items)
 
     def exclusive(self, given: Mapping[str, bool], why: str) -> None:
@@ -462,7 +461,7 @@ def legacy_video(
             others = _others(lambda o: key in o.end_frame, model)
             c.fail(
                 "image_tail",
-                "an end frame",
+                f"an end frame at {mode} {_num(duration)} s",
                 f"end frames only with mode/duration {_pairs(m.end_frame)} on {model}",
                 _suggest(others, f"an end frame at {mode} {_num(duration)} s"),
             )
@@ -713,7 +712,10 @@ def effects(p: Mapping[str, Any], c: Checks) -> bool:
                 "images: exactly 2 images",
                 f"{scene} is a dual-image scene (left, right)",
             )
-        c.count("images", p.get("images"), 2, 2)
+        images = p.get("images")
+        if not isinstance(images, (list, tuple)) or len(images) != 2:
+            got = f"{len(images)} images" if isinstance(images, (list, tuple)) else images
+            c.fail("images", got, "exactly 2 images", f"{scene} is a dual-image scene (left, right)")
     else:
         if given(p, "images"):
             c.fail(
