@@ -142,8 +142,8 @@ class SandboxState:
 
         return url_for
 
-    def _callback_body(self, task: TaskRecord, at_ms: int) -> dict[str, Any]:
-        return view(task, at_ms, self.url_maker(self.base_url))
+    def _callback_body(self, task: TaskRecord, status: str) -> dict[str, Any]:
+        return view(task, self.now_ms(), self.url_maker(self.base_url), status)
 
     # --- lookups for validation -----------------------------------------------------------------
 

@@ -47,12 +47,12 @@ class CallbackSender:
         self,
         store: TaskStore,
         clock: Callable[[], float],
-        payload: Callable[[TaskRecord, int], dict[str, Any]],
+        payload: Callable[[TaskRecord, str], dict[str, Any]],
         secret: Callable[[], str | None],
     ) -> None:
         self._store = store
         self._clock = clock
-        self._payload = payload  # (task, ms of the transition) -> JSON body
+        self._payload = payload  # (task, status entered) -> JSON body
         self._secret = secret
         self._wakeup: asyncio.Event | None = None
         self._in_flight: set[str] = set()
@@ -112,8 +112,8 @@ class CallbackSender:
                 due = [(s, t) for s, t in task.transitions() if s not in task.callbacks_sent and t <= now_ms]
                 if not due:
                     return
-                status, at_ms = due[0]
-                ok = await self._post(client, task, status, at_ms)
+                status = due[0][0]
+                ok = await self._post(client, task, status)
                 self.sent += ok
                 self.failed += not ok
                 task.callbacks_sent.append(status)
@@ -122,9 +122,9 @@ class CallbackSender:
             self._in_flight.discard(task_id)
             self.wake()
 
-    async def _post(self, client: httpx.AsyncClient, task: TaskRecord, status: str, at_ms: int) -> bool:
+    async def _post(self, client: httpx.AsyncClient, task: TaskRecord, status: str) -> bool:
         assert task.callback_url
-        body = json.dumps(self._payload(task, at_ms), separators=(",", ":"), ensure_ascii=False).encode()
+        body = json.dumps(self._payload(task, status), separators=(",", ":"), ensure_ascii=False).encode()
         message_id = f"{task.id}-{status}"
         for attempt in range(len(RETRY_DELAYS) + 1):
             headers = {"Content-Type": "application/json; charset=utf-8"}

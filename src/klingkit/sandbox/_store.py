@@ -124,7 +124,7 @@ class TaskStore:
         """One page of a feature's tasks, newest first."""
         return self._load(
             self._rows(
-                "SELECT record FROM tasks WHERE feature = ? ORDER BY created_ms DESC, id DESC LIMIT ? OFFSET ?",
+                "SELECT record FROM tasks WHERE feature = ? ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
                 (feature, limit, offset),
             )
         )
@@ -135,7 +135,7 @@ class TaskStore:
         return self._load(
             self._rows(
                 f"SELECT record FROM tasks WHERE family IN ({marks}) AND created_ms BETWEEN ? AND ? "
-                "ORDER BY created_ms DESC, id DESC",
+                "ORDER BY created_ms DESC, rowid DESC",
                 (*families, start_ms, end_ms),
             )
         )
@@ -162,7 +162,7 @@ class TaskStore:
         return self._load(
             self._rows(
                 "SELECT record FROM tasks WHERE outcome = ? AND done_ms <= ? AND units > 0 "
-                "ORDER BY done_ms, id",
+                "ORDER BY done_ms, rowid",
                 (SUCCEEDED, now_ms),
             )
         )

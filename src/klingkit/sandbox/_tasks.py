@@ -134,9 +134,17 @@ def _legacy_outputs(task: TaskRecord, url_for: UrlFor) -> dict[str, Any]:
     return result
 
 
-def legacy_view(task: TaskRecord, now_ms: int, url_for: UrlFor) -> dict[str, Any]:
+def _moment(task: TaskRecord, now_ms: int, status: str | None) -> tuple[str, int]:
+    """(status, updated time): as of ``now_ms``, or as of entering ``status`` (callbacks name it, since
+    several transitions can share one millisecond)."""
+    if status is None:
+        return task.status_at(now_ms), task.updated_at(now_ms)
+    return status, dict(task.transitions())[status]
+
+
+def legacy_view(task: TaskRecord, now_ms: int, url_for: UrlFor, status: str | None = None) -> dict[str, Any]:
     """The ``data`` object of a legacy query (and the body of a legacy callback)."""
-    status = task.status_at(now_ms)
+    status, updated = _moment(task, now_ms, status)
     info: dict[str, Any] = {}
     if task.external_id:
         info["external_task_id"] = task.external_id
@@ -153,7 +161,7 @@ def legacy_view(task: TaskRecord, now_ms: int, url_for: UrlFor) -> dict[str, Any
         "task_status_msg": task.message if status == FAILED else "",
         "task_info": info,
         "created_at": task.created_ms,
-        "updated_at": task.updated_at(now_ms),
+        "updated_at": updated,
     }
     if task.feature not in ("tts",):
         data["watermark_info"] = {"enabled": task.watermark}
@@ -203,15 +211,15 @@ def _new_outputs(task: TaskRecord, url_for: UrlFor) -> list[dict[str, Any]]:
     return outputs
 
 
-def new_view(task: TaskRecord, now_ms: int, url_for: UrlFor) -> dict[str, Any]:
+def new_view(task: TaskRecord, now_ms: int, url_for: UrlFor, status: str | None = None) -> dict[str, Any]:
     """One task as ``/tasks`` and ``/solutions`` show it (and the body of a 2026 callback)."""
-    status = task.status_at(now_ms)
+    status, updated = _moment(task, now_ms, status)
     data: dict[str, Any] = {
         "id": task.id,
         "status": status,
         "message": task.message if status == FAILED else "",
         "create_time": task.created_ms,
-        "update_time": task.updated_at(now_ms),
+        "update_time": updated,
         "external_id": task.external_id or "",
         "outputs": _new_outputs(task, url_for) if status == SUCCEEDED else [],
         "billing": [],
@@ -234,6 +242,7 @@ def new_created(task: TaskRecord) -> dict[str, Any]:
     }
 
 
-def view(task: TaskRecord, now_ms: int, url_for: UrlFor) -> dict[str, Any]:
-    """The task in its own family's shape."""
-    return legacy_view(task, now_ms, url_for) if task.family == "legacy" else new_view(task, now_ms, url_for)
+def view(task: TaskRecord, now_ms: int, url_for: UrlFor, status: str | None = None) -> dict[str, Any]:
+    """The task in its own family's shape (as of ``now_ms``, or as it entered ``status``)."""
+    shape = legacy_view if task.family == "legacy" else new_view
+    return shape(task, now_ms, url_for, status)
