@@ -121,8 +121,17 @@ def describe(exc: BaseException) -> ErrorReport:
 
     name = type(exc).__name__
     if isinstance(exc, E.ValidationError):
+        allowed = exc.allowed
+        if isinstance(allowed, (list, tuple)):
+            allowed = ", ".join(str(a) for a in allowed)
+        shown = repr(exc.value)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
         return ErrorReport(
-            name, str(exc), ExitCode.USAGE, hint=exc.suggestion or "", field=exc.field, retryable=False
+            name,
+            f"invalid {exc.field}={shown}: allowed {allowed}; nothing was sent",
+            ExitCode.USAGE,
+            hint=exc.suggestion or "",
+            field=exc.field,
         )
     if isinstance(exc, E.CredentialsError):
         return ErrorReport(
