@@ -385,8 +385,7 @@ class _BaseKling:
 
     def _prepare_spec(self, spec: SpecLike) -> tuple[Any, str]:
         eid = spec.external_id or new_external_id()
-        if spec.external_id != eid:
-            spec = spec.with_external_id(eid)
+        spec = spec.with_external_id(eid)  # always: the body must carry the id, whatever the spec held
         for warning in getattr(spec, "warnings", ()) or ():
             logger.debug("%s: %s", spec.feature, warning)
         return spec, eid

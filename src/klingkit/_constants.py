@@ -41,7 +41,6 @@ JWT_REFRESH_MARGIN = 300  # re-sign 5 minutes before exp
 
 # --- downloads -------------------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 120.0
-DOWNLOAD_CHUNK = 1024 * 1024
 DOWNLOAD_MAX_BYTES = 8 * 1024 * 1024 * 1024  # refuse anything larger than 8 GiB
 DOWNLOAD_MAX_REDIRECTS = 5
 DOWNLOAD_RESUME_ATTEMPTS = 3  # Range resumes after a dropped connection

@@ -328,7 +328,7 @@ def download_sync(
                 with http.stream("GET", url, headers=state.request_headers()) as response:
                     mode = state.on_headers(response.status_code, response.headers, url)
                     with open(part, "ab" if mode == "append" else "wb") as f:
-                        for chunk in response.iter_bytes(C.DOWNLOAD_CHUNK):
+                        for chunk in response.iter_bytes():
                             f.write(chunk)
                             state.add(len(chunk), url)
                         f.flush()
@@ -396,7 +396,7 @@ async def download_async(
                 async with http.stream("GET", url, headers=state.request_headers()) as response:
                     mode = state.on_headers(response.status_code, response.headers, url)
                     with open(part, "ab" if mode == "append" else "wb") as f:
-                        async for chunk in response.aiter_bytes(C.DOWNLOAD_CHUNK):
+                        async for chunk in response.aiter_bytes():
                             f.write(chunk)
                             state.add(len(chunk), url)
                         f.flush()

@@ -352,6 +352,9 @@ def make_api_error(
     body: Any = None,
 ) -> APIError:
     """Build the right APIError subclass for a Kling answer, with its hint."""
+    from ._logging import redact  # a server echoing the Authorization header must not leak it
+
+    message = redact(message or "")
     cls = error_class(http_status, code)
     kwargs: dict[str, Any] = {
         "http_status": http_status,

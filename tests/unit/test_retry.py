@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from klingkit._retry import Action, backoff_delay, classify, parse_retry_after, plan_retry, poll_delay
@@ -103,7 +105,7 @@ def test_poll_schedule_grows_to_a_cap_and_respects_the_budget() -> None:
     mid = [poll_delay(n, 2.0, rand=lambda: 0.5) for n in range(10)]
     assert mid[0] == pytest.approx(2.0) and mid[1] == pytest.approx(3.0)
     assert max(mid) == pytest.approx(15.0)
-    assert all(b >= a for a, b in zip(mid, mid[1:]))
+    assert all(b >= a for a, b in itertools.pairwise(mid))
     assert poll_delay(8, 2.0, rand=lambda: 1.0) == pytest.approx(15.0 * 1.2)
     assert poll_delay(8, 2.0, rand=lambda: 0.5, remaining=1.25) == pytest.approx(1.25)
     assert poll_delay(0, 2.0, remaining=0.0) == 0.0
