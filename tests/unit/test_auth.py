@@ -33,7 +33,12 @@ def test_jwt_header_and_claims() -> None:
     claims = decode(token, clock.now)
     assert claims == {"iss": AK, "exp": 1_781_080_000 + 1800, "nbf": 1_781_080_000 - 5}
     with pytest.raises(jwt.InvalidSignatureError):
-        jwt.decode(token, "wrong-secret", algorithms=["HS256"], options={"verify_exp": False})
+        jwt.decode(
+            token,
+            "wrong-secret-wrong-secret-wrong-secret",
+            algorithms=["HS256"],
+            options={"verify_exp": False},
+        )
 
 
 def test_jwt_is_cached_then_resigned_five_minutes_before_expiry() -> None:
