@@ -198,12 +198,13 @@ def test_refused_key_names_its_source(cli: CLI) -> None:
 # --- never losing a task ----------------------------------------------------------------------------
 
 
-def test_sigint_detaches_and_tasks_wait_finishes(cli: CLI) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupt_detaches_and_tasks_wait_finishes(cli: CLI, sig: signal.Signals) -> None:
     cli.sandbox.configure(task_seconds=600)
     proc = cli.start("video", "long one", "-o", "long.mp4")
     _wait_for(lambda: any(r["task_id"] for r in _ledger_rows(cli.home)))
     time.sleep(0.3)  # inside the wait loop
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     (row,) = _ledger_rows(cli.home)
@@ -260,3 +261,45 @@ def test_help_is_offline_and_lists_exit_codes() -> None:
 
     res = subprocess.run([klingkit_command(), "--help"], capture_output=True, text=True, timeout=30)
     assert res.returncode == 0 and "Exit codes" in res.stdout and "130" in res.stdout
+
+
+def test_sandbox_tasks_outlive_the_process(cli: CLI) -> None:
+    cli.env["KLINGKIT_SANDBOX_TIME_SCALE"] = "0"
+    first = _ok(cli.run("video", "offline fox", "--sandbox", "--no-download", "--json", base_url=False))
+    assert first["sandbox"] is True and first["files"] == []
+    # A later process starts a new embedded sandbox on the same state and finds the task from the ledger.
+    got = cli.run("tasks", "get", first["external_id"], "--json", base_url=False).json()
+    assert got["ok"] is True and got["task_id"] == first["task_id"] and got["status"] == "succeeded"
+    saved = _ok(
+        cli.run("tasks", "download", first["external_id"], "-o", "again.mp4", "--json", base_url=False)
+    )
+    assert Path(saved["files"][0]).name == "again.mp4" and (cli.cwd / "again.mp4.json").exists()
+    assert cli.creates() == 0  # the test's own sandbox was never used
+
+
+def test_auth_set_status_and_test_never_show_the_secret(cli: CLI) -> None:
+    env = cli.environ()
+    del env["KLING_API_KEY"]
+    proc = subprocess.run(
+        [cli.exe, "auth", "set"],
+        input="sandbox-api-key\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    assert proc.returncode == 0, proc.stderr
+    config = cli.home / "config" / "klingkit" / "config.toml"
+    assert config.stat().st_mode & 0o777 == 0o600
+    status = subprocess.run(
+        [cli.exe, "auth", "status", "--json"], capture_output=True, text=True, env=env, timeout=30
+    )
+    obj = Result(status.returncode, status.stdout, status.stderr).json()
+    assert obj["configured"] is True and "config file" in obj["credentials_source"]
+    tested = subprocess.run(
+        [cli.exe, "auth", "test", "--base-url", cli.sandbox.base_url, "--json"],
+        capture_output=True, text=True, env=env, timeout=30,
+    )  # fmt: skip
+    assert tested.returncode == 0, tested.stderr
+    for text in (proc.stdout, proc.stderr, status.stdout, tested.stdout, tested.stderr):
+        assert "sandbox-api-key" not in text

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import signal
 import sys
 from typing import Any
 
@@ -109,9 +110,20 @@ def _json_requested(argv: list[str]) -> bool:
     return "--json" in argv
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``klingkit`` console script."""
+    """Entry point of the ``klingkit`` console script.
+
+    SIGTERM and SIGHUP (a closed terminal) are handled like Ctrl-C: a running wait detaches, the task
+    stays in the ledger, and the command prints the line that resumes it.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _interrupt)
     try:
         cli.main(args=args, prog_name="klingkit", standalone_mode=False)
     except click.exceptions.Exit as exc:

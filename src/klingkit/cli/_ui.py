@@ -115,7 +115,7 @@ class UI:
         if report.hint:
             click.echo(f"Fix: {report.hint}", file=self.err)
         resume = extra.get("resume")
-        if resume:
+        if resume and resume not in report.hint:
             click.echo(f"Resume: {resume}", file=self.err)
 
 

@@ -188,10 +188,10 @@ def auth() -> None:
 
 @auth.command("set")
 @click.option("--ak-sk", is_flag=True, help="Store an access key + secret key pair instead of an API key.")
-@click.option("--region", type=click.Choice(REGION_CHOICES), help="Also store the region.")
-@click.option("--base-url", metavar="URL", help="Also store a base URL.")
+@click.option("--region", "region_name", type=click.Choice(REGION_CHOICES), help="Also store the region.")
+@click.option("--base-url", "url", metavar="URL", help="Also store a base URL.")
 @session_options(network=False)
-def auth_set(session: Session, ak_sk: bool, region: str | None, base_url: str | None) -> None:
+def auth_set(session: Session, ak_sk: bool, region_name: str | None, url: str | None) -> None:
     """Store credentials in the config file (mode 600), asked for with a hidden prompt."""
     from klingkit import _config
 
@@ -199,14 +199,14 @@ def auth_set(session: Session, ak_sk: bool, region: str | None, base_url: str | 
         access_key = click.prompt("Access key", err=True).strip()
         secret_key = click.prompt("Secret key", hide_input=True, err=True).strip()
         path = _config.save_credentials(
-            access_key=access_key, secret_key=secret_key, region=region, base_url=base_url
+            access_key=access_key, secret_key=secret_key, region=region_name, base_url=url
         )
         kind = "access key + secret key"
     else:
         api_key = click.prompt("API key", hide_input=True, err=True).strip()
         if not api_key:
             raise CLIError("no API key given", exit_code=ExitCode.AUTH)
-        path = _config.save_credentials(api_key=api_key, region=region, base_url=base_url)
+        path = _config.save_credentials(api_key=api_key, region=region_name, base_url=url)
         kind = "API key"
     session.ui.result(
         {"stored": kind, "path": str(path)},
@@ -215,32 +215,33 @@ def auth_set(session: Session, ak_sk: bool, region: str | None, base_url: str | 
 
 
 @auth.command("status")
-@click.option("--base-url", metavar="URL", help="Base URL to report instead of the configured one.")
+@click.option("--base-url", "url", metavar="URL", help="Base URL to report instead of the configured one.")
 @click.option(
-    "--region", type=click.Choice(REGION_CHOICES), help="Region to report instead of the configured one."
+    "--region",
+    "region_name",
+    type=click.Choice(REGION_CHOICES),
+    help="Region to report instead of the configured one.",
 )
 @session_options(network=False)
-def auth_status(session: Session, base_url: str | None, region: str | None) -> None:
+def auth_status(session: Session, url: str | None, region_name: str | None) -> None:
     """Which credential source and base URL would be used (never the secret)."""
     from klingkit import _config
 
     source = _config.credentials_source()
-    url, name = _config.resolve_base_url(base_url, region, file_data=_config.load_config_file())
+    resolved, name = _config.resolve_base_url(url, region_name, file_data=_config.load_config_file())
     payload = {
         "credentials_source": source,
-        "base_url": url,
+        "base_url": resolved,
         "region": name,
         "config_file": str(_config.config_path()),
         "configured": source is not None,
     }
     lines = [
         f"Credentials: {source or 'none found (set KLING_API_KEY or run `klingkit auth set`)'}",
-        f"Base URL:    {url}" + (f" (region {name})" if name else ""),
+        f"Base URL:    {resolved}" + (f" (region {name})" if name else ""),
         f"Config file: {payload['config_file']}",
     ]
     session.ui.result(payload, lines)
-    if source is None:
-        raise SystemExit(int(ExitCode.AUTH))
 
 
 @auth.command("test")
