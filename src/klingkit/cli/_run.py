@@ -118,7 +118,7 @@ def run_job(session: Session, job: Job, guard: Guard) -> None:
         ui.info(f"{key}: {value}")
     check_cost(session, est, guard)
     model = spec.model or job.params.get("model_name")
-    mode = spec.mode or job.params.get("mode") or job.params.get("resolution")
+    mode = spec.mode
     duration = spec.duration if spec.duration is not None else job.duration
     if guard.dry_run:
         payload = {
@@ -136,8 +136,16 @@ def run_job(session: Session, job: Job, guard: Guard) -> None:
         exact = "" if est.exact else " (approximate)"
         lines = [
             f"Dry run: {spec.method} {spec.path} would be sent (nothing was sent).",
-            f"  {job.label}: model {model or 'default'}, mode {mode or 'default'}"
-            + (f", {duration:g} s" if duration else ""),
+            f"  {job.label}: "
+            + ", ".join(
+                x
+                for x in (
+                    f"model {model}" if model else "",
+                    f"mode {mode}" if mode else "",
+                    f"{duration:g} s" if duration else "",
+                )
+                if x
+            ),
             f"  Estimate: {est.units:g} {est.pack} units, ${est.usd:.2f}{exact}",
         ]
         ui.result(payload, lines)
@@ -166,6 +174,9 @@ def run_job(session: Session, job: Job, guard: Guard) -> None:
     ui.debug_line(f"ledger {ledger.path}: recorded {eid} before sending")
     try:
         task = client.submit(spec)
+    except KeyboardInterrupt:  # the create may or may not have arrived: the ledger row finds out later
+        detach(session, eid, None)
+        return
     except Exception as exc:
         report = describe(exc)
         # A 4xx refusal means no task exists; anything else may have created one (recover by external id).
