@@ -72,13 +72,13 @@ class DurationModel:
     Before anything is known a task is first checked ``initial`` seconds after it was submitted and then
     at intervals growing by ``growth`` up to ``cap``. Once tasks of the feature have finished, the first
     check is aimed just after the median observed duration, and later checks come every
-    ``max(floor, 5 % of that duration)`` so a slot that frees is noticed quickly.
+    ``max(floor, 2.5 % of that duration)`` so a slot that frees is noticed quickly.
     """
 
     initial: float = 2.0
     growth: float = 1.5
     cap: float = 15.0
-    floor: float = 0.1
+    floor: float = 0.05
     history: dict[str, deque[float]] = field(default_factory=dict)
 
     def observe(self, feature: str, seconds: float | None) -> None:
@@ -97,7 +97,8 @@ class DurationModel:
         exp = self.expected(feature)
         if exp is None:
             return min(self.initial, self.cap)
-        return min(self.cap, max(self.floor, exp * 1.02 + self.floor / 2))
+        # Server durations are exact and our submit time is already a little after the server's start.
+        return min(self.cap, max(self.floor, exp + min(0.05, 0.01 * exp)))
 
     def next_check(self, feature: str, age: float, previous_gap: float) -> float:
         """Seconds to wait after a check that found the task still running at ``age`` seconds old."""
@@ -107,4 +108,4 @@ class DurationModel:
         if age < exp:  # early (a slow start): come back when it should be done
             return min(self.cap, max(self.floor, exp - age + self.floor))
         overdue = age - exp
-        return min(self.cap, max(self.floor, 0.05 * exp, 0.25 * overdue))
+        return min(self.cap, max(self.floor, 0.025 * exp, 0.25 * overdue))
