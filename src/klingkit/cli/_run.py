@@ -151,6 +151,8 @@ def run_job(session: Session, job: Job, guard: Guard) -> None:
         ui.result(payload, lines)
         return
 
+    if guard.download:
+        check_output(guard.output)
     from klingkit import new_external_id
 
     eid = new_external_id()
@@ -252,7 +254,12 @@ def finish(
         return
     files: list[str] = []
     if guard.download:
-        files = save_outputs(session, eid, task, guard.output)
+        try:
+            files = save_outputs(session, eid, task, guard.output)
+        except Exception as exc:  # the task is paid for and done: say how to fetch it again
+            ledger.update(eid, error=describe(exc).to_json())
+            session.fail(exc, task_id=task.id, external_id=eid)
+            return
     report_success(session, eid, task, files, shown=shown, pack=pack)
 
 
@@ -273,11 +280,30 @@ def detach(session: Session, eid: str, task: Task | None) -> None:
     )
 
 
+def check_output(output: str | None) -> None:
+    """Refuse (before anything is paid for) an output location that cannot be written."""
+    path = Path(output).expanduser() if output else Path.cwd()
+    folder = path if path.is_dir() or not path.suffix else path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        writable = os.access(folder, os.W_OK)
+    except OSError as exc:
+        writable, reason = False, exc.strerror or str(exc)
+    else:
+        reason = "not writable"
+    if not writable:
+        raise CLIError(
+            f"invalid output={output!r}: cannot write to {folder} ({reason}); nothing was sent",
+            type="ValidationError",
+            hint="choose another -o/--output path",
+        )
+
+
 def save_outputs(session: Session, eid: str, task: Task, output: str | None) -> list[str]:
     """Download every output of ``task`` to ``output`` (a file or a directory; default: here)."""
     ui = session.ui
     client = session.client()
-    dest = Path(output) if output else Path.cwd()
+    dest = Path(output).expanduser() if output else Path.cwd()
     with ui.status(f"downloading {task.id}") as line:
 
         def on_bytes(*args: Any) -> None:
@@ -285,7 +311,15 @@ def save_outputs(session: Session, eid: str, task: Task, output: str | None) -> 
             if nums:
                 line.bytes(nums[0], nums[1] if len(nums) > 1 else None)
 
-        paths = client.download(task, dest, on_progress=on_bytes)
+        try:
+            paths = client.download(task, dest, on_progress=on_bytes)
+        except OSError as exc:
+            raise CLIError(
+                f"could not save the outputs of task {task.id} to {dest}: {exc.strerror or exc}",
+                exit_code=ExitCode.DOWNLOAD,
+                type="DownloadError",
+                hint=f"the task succeeded; save it elsewhere with: klingkit tasks download {eid} -o PATH",
+            ) from exc
     files = [str(Path(p).resolve()) for p in paths]
     session.ledger().add_files(eid, files)
     return files
