@@ -67,7 +67,7 @@ Mode = Literal["std", "pro", "4k", "standard", "professional"]
 AspectRatio = Literal["16:9", "9:16", "1:1"]
 ImageAspectRatio = Literal["16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9"]
 OmniImageAspectRatio = Literal["16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9", "auto"]
-Sound = Literal["on", "off"]
+Sound = Literal["on", "off"] | bool  # True/False are sent as "on"/"off"
 NewAudio = Literal["native", "off"]
 Resolution = Literal["720p", "1080p", "4k"]
 ImageResolution = Literal["1k", "2k", "4k"]
@@ -145,6 +145,8 @@ class DynamicMask(TypedDict):
 
 
 class _Common(TypedDict, total=False):
+    model: str
+    """Short for ``model_name`` (on the endpoints that take a model)."""
     callback_url: str
     """Where the service POSTs status changes."""
     external_task_id: str

@@ -720,11 +720,20 @@ def prepare(feature: str, /, *, strict: bool = False, **params: Any) -> RequestS
     with a warning in ``spec.warnings``). Raises :class:`~klingkit._exceptions.ValidationError` before
     anything is sent.
     """
+    if "model" in params:
+        # ``model=`` reads better in Python; the wire (and the reference) call it ``model_name``.
+        if "model_name" in params:
+            raise ValidationError("model", params["model"], "either model or model_name, not both")
+        params["model_name"] = params.pop("model")
+    if isinstance(params.get("sound"), bool):
+        params["sound"] = "on" if params["sound"] else "off"
     key = resolve_feature(feature, params)
     builder, td = _BUILDERS[key]
-    allowed = _allowed_keys(td)
+    allowed = _allowed_keys(td) - {"model"}  # ``model`` was renamed to ``model_name`` above
     for name in params:
         if name not in allowed:
+            if name == "model_name":
+                raise ValidationError(name, params[name], f"no model choice: {key} has a single model")
             close = difflib.get_close_matches(name, sorted(allowed), n=1)
             raise ValidationError(
                 name,

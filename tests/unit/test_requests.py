@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from klingkit._exceptions import ValidationError
 from klingkit._requests import RequestSpec, features, prepare
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
@@ -319,3 +320,19 @@ def test_guessed_estimates_are_marked_inexact() -> None:
     with pytest.warns(UserWarning):
         unknown = prepare("text_to_video", model_name="kling-v9", prompt="x")
     assert not unknown.estimate.exact
+
+
+def test_model_is_short_for_model_name_and_sound_takes_booleans() -> None:
+    spec = prepare(
+        "text_to_video", prompt="a red fox", model="kling-v2-6", mode="pro", duration=10, sound=True
+    )
+    assert spec.body["model_name"] == "kling-v2-6"
+    assert spec.body["sound"] == "on"
+    assert "model" not in spec.body
+
+
+def test_model_on_an_endpoint_without_a_model_choice_is_refused_plainly() -> None:
+    with pytest.raises(ValidationError) as err:
+        prepare("expand", image="https://example.com/a.png", model="kling-v1", up_expansion_ratio=0.1)
+    assert err.value.field == "model_name"
+    assert "no model choice" in str(err.value)
