@@ -48,7 +48,7 @@ def install_peer() -> tuple[str | None, str]:
     """Install the peer CLI in a throwaway venv; returns (path to ``kling`` or None, a note)."""
     kling = PEER_VENV / "bin" / "kling"
     if kling.exists():
-        return str(kling), f"{PEER_PACKAGE} (cached venv {PEER_VENV})"
+        return str(kling), f"{PEER_PACKAGE} {_peer_version()} (cached venv {PEER_VENV})"
     try:
         subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True, capture_output=True)
         pip = [
@@ -66,11 +66,14 @@ def install_peer() -> tuple[str | None, str]:
         return None, f"could not install {PEER_PACKAGE}: {' '.join(text)}"
     if not kling.exists():
         return None, f"{PEER_PACKAGE} installed but has no `kling` script"
-    version = subprocess.run(
+    return str(kling), f"{PEER_PACKAGE} {_peer_version()} (venv {PEER_VENV})"
+
+
+def _peer_version() -> str:
+    shown = subprocess.run(
         [str(PEER_VENV / "bin" / "python"), "-m", "pip", "show", PEER_PACKAGE], capture_output=True, text=True
     ).stdout
-    ver = next((ln.split(":", 1)[1].strip() for ln in version.splitlines() if ln.startswith("Version:")), "?")
-    return str(kling), f"{PEER_PACKAGE} {ver} (venv {PEER_VENV})"
+    return next((ln.split(":", 1)[1].strip() for ln in shown.splitlines() if ln.startswith("Version:")), "?")
 
 
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
