@@ -21,7 +21,9 @@ _CREDENTIAL_VARS = (
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def _isolated_environment(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """Each test gets an empty KLINGKIT_HOME and config dir, and no inherited credentials."""
     home = tmp_path_factory.mktemp("klingkit-home")
     for name in _CREDENTIAL_VARS:
