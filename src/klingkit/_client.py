@@ -130,6 +130,11 @@ def _decorate(task: Task, spec: SpecLike, eid: str) -> Task:
     task.feature = task.feature or spec.feature
     task.family = spec.family
     task.params = dict(spec.params or {})
+    # Record what was actually asked for, defaults included, so sidecars and the ledger say "std, 5 s".
+    for key in ("mode", "duration"):
+        value = getattr(spec, key, None)
+        if value is not None:
+            task.params.setdefault(key, value)
     task.model = task.model or _spec_model(spec)
     task.external_id = task.external_id or eid
     return task
@@ -253,6 +258,7 @@ class _WaitState:
     polls: int = 0
     errors: int = 0
     last_error: BaseException | None = None
+    fixed_interval: bool = False
     _seen: dict[str, TaskStatus] = field(default_factory=dict)
 
     def pending(self) -> list[Task]:
@@ -279,7 +285,8 @@ class _WaitState:
         remaining = self.remaining(now)
         if remaining is not None and remaining <= 0:
             return None
-        delay = poll_delay(self.polls, self.initial, rand=self.rand, remaining=remaining)
+        elapsed = None if self.fixed_interval else now - self.started
+        delay = poll_delay(self.polls, self.initial, rand=self.rand, remaining=remaining, elapsed=elapsed)
         self.polls += 1
         return delay
 
@@ -432,8 +439,11 @@ class _BaseKling:
         on_progress: ProgressCallback | None,
     ) -> _WaitState:
         budget = self.max_wait if max_wait is None else max_wait
-        initial = poll_interval if poll_interval is not None else (self.poll_interval or C.POLL_INITIAL)
-        return _WaitState(list(tasks), self._monotonic(), budget, initial, self._rand, on_progress)
+        chosen = poll_interval if poll_interval is not None else self.poll_interval
+        initial = chosen if chosen is not None else C.POLL_INITIAL
+        state = _WaitState(list(tasks), self._monotonic(), budget, initial, self._rand, on_progress)
+        state.fixed_interval = chosen is not None  # an explicit interval is the caller's schedule
+        return state
 
     def _apply_resolved(self, state: _WaitState) -> None:
         found = {}

@@ -31,6 +31,10 @@ POLL_GROWTH = 1.5
 POLL_CAP = 15.0
 POLL_JITTER = 0.2  # each poll delay is multiplied by U(1 - j, 1 + j)
 POLL_MIN = 0.05  # never busy-loop, even with poll_interval=0
+# With the default schedule, no delay exceeds this share of the time the task has run so far, so a finished
+# task is noticed within ~8% of its running time (median lag ~4%); POLL_FLOOR keeps short tasks polite.
+POLL_FRACTION = 0.08
+POLL_FLOOR = 1.0
 TASKS_QUERY_BATCH = 20  # GET /tasks?task_ids= accepts at most 20 ids
 LEGACY_LIST_PAGE_SIZE = 500  # one list page serves many pending legacy tasks of one feature
 

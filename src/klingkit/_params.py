@@ -67,7 +67,7 @@ Mode = Literal["std", "pro", "4k", "standard", "professional"]
 AspectRatio = Literal["16:9", "9:16", "1:1"]
 ImageAspectRatio = Literal["16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9"]
 OmniImageAspectRatio = Literal["16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9", "auto"]
-Sound = Literal["on", "off"] | bool  # True/False are sent as "on"/"off"
+Sound = Literal["on", "off"]
 NewAudio = Literal["native", "off"]
 Resolution = Literal["720p", "1080p", "4k"]
 ImageResolution = Literal["1k", "2k", "4k"]
@@ -168,8 +168,8 @@ class _VideoCommon(_Common, total=False):
     """Seconds: 5 or 10 on most models, 3-15 on kling-v3."""
     cfg_scale: float
     """Prompt adherence 0..1 (kling-v1.x only)."""
-    sound: Sound
-    """``on`` generates native audio (kling-v2-6 pro, kling-v3)."""
+    sound: Sound | bool
+    """``on`` (or True) generates native audio (kling-v2-6 pro, kling-v3)."""
     camera_control: CameraControl
     multi_shot: BoolLike
     """kling-v3 only: split the video into shots (``shot_type``, ``multi_prompt``)."""
@@ -318,7 +318,7 @@ class OmniVideoParams(_Common, total=False):
     mode: Mode
     aspect_ratio: AspectRatio
     duration: Duration
-    sound: Sound
+    sound: Sound | bool
 
 
 class ImageGenerationParams(_Common, total=False):

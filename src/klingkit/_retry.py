@@ -152,10 +152,18 @@ def poll_delay(
     cap: float = C.POLL_CAP,
     rand: Callable[[], float] | None = None,
     remaining: float | None = None,
+    elapsed: float | None = None,
 ) -> float:
     """Seconds before status check number ``n + 1``: ``initial * 1.5**n`` up to ``cap``, times a jitter
-    in ``[0.8, 1.2]``, clamped to the ``remaining`` budget (never below a small floor)."""
+    in ``[0.8, 1.2]``, clamped to the ``remaining`` budget (never below a small floor).
+
+    With ``elapsed`` (seconds the task has run), the delay is also held under ``POLL_FRACTION * elapsed``
+    (but not under ``POLL_FLOOR``), so the lag between a task finishing and the wait noticing it stays a
+    small share of the task's own duration, for a 20-second image as for a 4-minute video.
+    """
     base = min(initial * growth ** min(max(n, 0), 64), max(cap, initial))
+    if elapsed is not None:
+        base = min(base, max(C.POLL_FRACTION * max(elapsed, 0.0), C.POLL_FLOOR))
     u = rand() if rand is not None else 0.5
     delay = base * (1 - C.POLL_JITTER + 2 * C.POLL_JITTER * min(max(u, 0.0), 1.0))
     if remaining is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sqlite3
 import subprocess
@@ -80,8 +81,11 @@ def test_text_to_video_saves_a_decodable_mp4_of_the_asked_size_and_duration(cli:
     duration, width, height = _video_info(path)
     assert abs(duration - 5.0) < 0.5
     assert (width, height) == (720, 1280)  # std = 720p, 9:16
-    sidecar = path.with_name("sunset.mp4.json")
-    assert sidecar.exists() and out["task_id"] in sidecar.read_text()
+    sidecar = json.loads(path.with_name("sunset.mp4.json").read_text())
+    assert sidecar["task_id"] == out["task_id"] and sidecar["external_id"] == out["external_id"]
+    # the sidecar says what was made, defaults included (no -m given: std)
+    assert (sidecar["model"], sidecar["mode"], sidecar["duration"]) == ("kling-v2-6", "std", 5)
+    assert sidecar["prompt"] == "sunset over ocean"
     (row,) = _ledger_rows(cli.home)
     assert row["external_id"] == out["external_id"] and row["status"] == "succeeded"
 

@@ -109,3 +109,11 @@ def test_poll_schedule_grows_to_a_cap_and_respects_the_budget() -> None:
     assert poll_delay(8, 2.0, rand=lambda: 1.0) == pytest.approx(15.0 * 1.2)
     assert poll_delay(8, 2.0, rand=lambda: 0.5, remaining=1.25) == pytest.approx(1.25)
     assert poll_delay(0, 2.0, remaining=0.0) == 0.0
+
+
+def test_default_poll_schedule_keeps_the_lag_a_small_share_of_the_running_time() -> None:
+    # A task that has run 60 s is checked again within 8% of that (4.8 s), a long one within the cap,
+    # and a young one no more often than once a second.
+    assert poll_delay(10, 2.0, rand=lambda: 0.5, elapsed=60.0) == pytest.approx(4.8)
+    assert poll_delay(10, 2.0, rand=lambda: 0.5, elapsed=600.0) == pytest.approx(15.0)
+    assert poll_delay(10, 2.0, rand=lambda: 0.5, elapsed=0.2) == pytest.approx(1.0)

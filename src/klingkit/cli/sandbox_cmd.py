@@ -30,7 +30,7 @@ def sandbox() -> None:
 @click.option(
     "--state",
     type=click.Path(path_type=Path),
-    help="Directory that keeps tasks across restarts. [default: in memory]",
+    help="SQLite file that keeps tasks across restarts. [default: in memory]",
 )
 @click.option(
     "--json", "json_output", is_flag=True, help="Print the base URL and credentials as one JSON line."
