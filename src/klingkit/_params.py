@@ -307,7 +307,13 @@ class OmniVideoRef(TypedDict, total=False):
 
 
 class OmniVideoParams(_Common, total=False):
-    """``POST /v1/videos/omni-video`` (kling-video-o1, kling-v3-omni)."""
+    """``POST /v1/videos/omni-video`` (kling-video-o1, kling-v3-omni) or, for a 2026 model name
+    (``kling-3.0-omni``, ``kling-o1``), ``POST /omni-video/{model}``.
+
+    On the 2026 route the same parameters are sent in the 2026 shape (``contents[]`` typed items,
+    ``settings{}``, ``options{}``): ``mode`` maps to ``settings.resolution`` and ``sound`` to
+    ``settings.audio``; image references need a ``type`` (first/end frame) there.
+    """
 
     model_name: str
     prompt: str
@@ -319,6 +325,10 @@ class OmniVideoParams(_Common, total=False):
     aspect_ratio: AspectRatio
     duration: Duration
     sound: Sound | bool
+    resolution: Resolution
+    """2026 route only (``settings.resolution``); on the legacy route use ``mode``."""
+    audio: NewAudio
+    """2026 route only (``settings.audio``, kling-3.0-omni); on the legacy route use ``sound``."""
 
 
 class ImageGenerationParams(_Common, total=False):

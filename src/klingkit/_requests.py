@@ -239,10 +239,9 @@ def _legacy_video(p: dict[str, Any], c: Checks, *, i2v: bool, model: str) -> _Bu
     return _Built(body, est, model=model, mode=mode, duration=duration, feature=feature)
 
 
-def _new_video(p: dict[str, Any], c: Checks, *, i2v: bool, model: catalog.NewVideoModel) -> _Built:
-    feature = "image-to-video" if i2v else "text-to-video"
+def _new_resolution(p: Mapping[str, Any], c: Checks, *, default: str) -> str:
+    """``settings.resolution`` on the 2026 routes: ``resolution`` as given, or ``mode`` mapped to it."""
     if given(p, "resolution"):
-        resolution = str(p["resolution"])
         if given(p, "mode"):
             c.fail(
                 "mode",
@@ -250,22 +249,30 @@ def _new_video(p: dict[str, Any], c: Checks, *, i2v: bool, model: catalog.NewVid
                 "mode or resolution, not both",
                 "on the 2026 routes mode only maps to resolution",
             )
-    elif given(p, "mode"):
+        return str(p["resolution"])
+    if given(p, "mode"):
         mode = V.as_mode(p["mode"])
         c.one_of("mode", mode, tuple(C.MODE_RESOLUTION), where="(mapped to resolution on the 2026 routes)")
-        resolution = C.MODE_RESOLUTION[mode]
-    else:
-        resolution = model.resolutions[0]
-    audio: str | None
+        return C.MODE_RESOLUTION[mode]
+    return default
+
+
+def _new_audio(p: Mapping[str, Any], c: Checks) -> str | None:
+    """``settings.audio`` on the 2026 routes: ``audio`` as given, or ``sound`` mapped to it."""
     if given(p, "audio"):
-        audio = str(p["audio"])
         if given(p, "sound"):
             c.fail("sound", p["sound"], "sound or audio, not both", "sound='on' maps to audio='native'")
-    elif given(p, "sound"):
+        return str(p["audio"])
+    if given(p, "sound"):
         c.one_of("sound", p["sound"], C.SOUND_VALUES)
-        audio = "native" if p["sound"] == "on" else "off"
-    else:
-        audio = None
+        return "native" if p["sound"] == "on" else "off"
+    return None
+
+
+def _new_video(p: dict[str, Any], c: Checks, *, i2v: bool, model: catalog.NewVideoModel) -> _Built:
+    feature = "image-to-video" if i2v else "text-to-video"
+    resolution = _new_resolution(p, c, default=model.resolutions[0])
+    audio = _new_audio(p, c)
     duration = (
         float(C.DEFAULT_VIDEO_DURATION)
         if not given(p, "duration")
@@ -446,6 +453,9 @@ def _b_effects(p: dict[str, Any], c: Checks) -> _Built:
 
 def _b_omni_video(p: dict[str, Any], c: Checks) -> _Built:
     model = _model(p, "omni-video")
+    new_model = V.omni_new_model(model)
+    if new_model is not None:
+        return _new_omni_video(p, c, new_model)
     mode = _mode(p, "omni-video")
     duration = _duration(p)
     sound = _sound(p)
@@ -471,6 +481,80 @@ def _b_omni_video(p: dict[str, Any], c: Checks) -> _Built:
     variant = "video_input" if p.get("video_list") else "audio" if sound else "silent"
     est = catalog.video_price(model, mode, duration, variant=variant, omni=True)
     return _Built(body, est, model=model, mode=mode, duration=duration)
+
+
+def _b_omni_video_new(p: dict[str, Any], c: Checks) -> _Built:
+    model = _model(p, "omni-video") if given(p, "model_name") else None
+    new_model = V.omni_new_model(model) if model else None
+    if new_model is None:
+        known = ", ".join(m.new_name for m in C.OMNI_VIDEO_MODELS if m.new_name)
+        legacy = catalog.omni_video_model(model) if model else None
+        hint = (
+            f"use {legacy.new_name!r} on this route"
+            if legacy and legacy.new_name
+            else "the 2026 route omni-video-new needs a 2026 model name (it goes in the path)"
+        )
+        c.fail("model_name", model, known, hint)
+    return _new_omni_video(p, c, new_model)
+
+
+def _new_omni_video(p: dict[str, Any], c: Checks, model: catalog.VideoModel) -> _Built:
+    """``POST /omni-video/{model}`` (kling-3.0-omni, kling-o1).
+
+    The omni page of the 2026 API is not in the reference (conf M): the body follows the 2026 convention
+    of §2.15 (``/image-to-video/kling-3.0``): ``contents[]`` typed items (``prompt`` {text},
+    ``first_frame``/``last_frame`` {url}, ``element`` {element_id}, ``video`` {url, refer_type,
+    keep_original_sound}), ``settings{resolution, duration (int), aspect_ratio, audio}`` and
+    ``options{callback_url, external_task_id, watermark_info}``. The caller's legacy omni parameters map
+    onto it: ``image_list`` types ``first_frame``/``end_frame`` -> ``first_frame``/``last_frame``, ``mode``
+    -> ``resolution``, ``sound`` -> ``audio``. Priced from the model's legacy omni row (§7.2).
+    """
+    name = model.new_name or model.name
+    resolution = _new_resolution(p, c, default=C.OMNI_NEW_DEFAULT_RESOLUTION)
+    audio = _new_audio(p, c)
+    duration = _duration(p)
+    images = list(p.get("image_list") or [])
+    frames = [str(item.get("type") or "") if isinstance(item, Mapping) else "" for item in images]
+    V.new_omni_video(p, c, model=model, resolution=resolution, audio=audio, duration=duration, frames=frames)
+    limit = C.IMAGE_MAX_BYTES_NEW
+    contents: list[dict[str, Any]] = [{"type": "prompt", "text": p["prompt"]}]
+    for i in sorted(range(len(images)), key=lambda j: C.OMNI_IMAGE_LIST_TYPES.index(frames[j])):
+        first = frames[i] == "first_frame"
+        url = _image(
+            images[i]["image_url"], f"image_list[{i}].image_url", c, max_bytes=limit, check_aspect=first
+        )
+        contents.append({"type": "first_frame" if first else "last_frame", "url": url})
+    for e in _element_list(p.get("element_list") or []):
+        contents.append({"type": "element", **e})
+    videos = list(p.get("video_list") or [])
+    for i, v in enumerate(videos):
+        item: dict[str, Any] = {
+            "type": "video",
+            "url": _video_media(v["video_url"], f"video_list[{i}].video_url", c),
+        }
+        _put(item, v, "refer_type", "keep_original_sound")
+        contents.append(item)
+    settings: dict[str, Any] = {}
+    if given(p, "resolution") or given(p, "mode"):
+        settings["resolution"] = resolution
+    if given(p, "duration"):
+        settings["duration"] = int(duration)
+    if given(p, "aspect_ratio"):
+        settings["aspect_ratio"] = p["aspect_ratio"]
+    if audio is not None:
+        settings["audio"] = audio
+    body: dict[str, Any] = {"contents": contents}
+    if settings:
+        body["settings"] = settings
+    options = _options(p)
+    if options:
+        body["options"] = options
+    mode = {catalog.mode_resolution(model, m): m for m in model.modes}[resolution]
+    variant = "video_input" if videos else "audio" if audio == "native" else "silent"
+    est = catalog.video_price(model.name, mode, duration, variant=variant, omni=True)
+    return _Built(
+        body, est, model=name, mode=mode, duration=duration, feature="omni-video-new", path_model=name
+    )
 
 
 # --- images ---------------------------------------------------------------------------------------------
@@ -646,6 +730,7 @@ _BUILDERS: dict[str, tuple[_Builder, type]] = {
     "advanced-lip-sync": (_b_advanced_lip_sync, P.AdvancedLipSyncParams),
     "effects": (_b_effects, P.EffectsParams),
     "omni-video": (_b_omni_video, P.OmniVideoParams),
+    "omni-video-new": (_b_omni_video_new, P.OmniVideoParams),
     "images/generations": (_b_images_generations, P.ImageGenerationParams),
     "multi-image2image": (_b_multi_image2image, P.MultiImageToImageParams),
     "editing/expand": (_b_expand, P.ExpandParams),
@@ -678,8 +763,9 @@ FEATURE_ALIASES: dict[str, str] = {
     "text_to_audio": "text-to-audio",
     "video_to_audio": "video-to-audio",
 }
-"""Friendly names (the resource method names) -> catalog feature keys. ``text_to_video`` and
-``image_to_video`` switch to the 2026 routes for a 2026 model name; ``try_on`` to the solution route."""
+"""Friendly names (the resource method names) -> catalog feature keys. ``text_to_video``,
+``image_to_video`` and ``omni_video`` switch to the 2026 routes for a 2026 model name; ``try_on`` to the
+solution route."""
 
 
 def features() -> list[str]:
@@ -699,6 +785,10 @@ def resolve_feature(feature: str, params: Mapping[str, Any]) -> str:
         model = params.get("model_name")
         if isinstance(model, str) and catalog.new_video_model(model) is not None:
             return "text-to-video" if feature == "text_to_video" else "image-to-video"
+    if key == "omni-video":
+        model = params.get("model_name")
+        if isinstance(model, str) and V.omni_new_model(model) is not None:
+            return "omni-video-new"
     wants_solution = params.get("solution") or given(params, "person_image") or given(params, "product_image")
     if key == "kolors-virtual-try-on" and feature == "try_on" and wants_solution:
         return "virtual_try_on"

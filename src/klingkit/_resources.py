@@ -98,7 +98,8 @@ class Videos(_Resource):
         return self._client.submit(prepare("effects", strict=self._client.strict, **params))
 
     def omni(self, **params: Unpack[OmniVideoParams]) -> Task:
-        """Omni video: text, image, element and video references (``/v1/videos/omni-video``)."""
+        """Omni video: text, image, element and video references (``/v1/videos/omni-video``; a 2026
+        name, ``kling-3.0-omni``/``kling-o1``, goes to ``/omni-video/{model}``)."""
         return self._client.submit(prepare("omni_video", strict=self._client.strict, **params))
 
 
@@ -140,7 +141,8 @@ class AsyncVideos(_AsyncResource):
         return await self._client.submit(prepare("effects", strict=self._client.strict, **params))
 
     async def omni(self, **params: Unpack[OmniVideoParams]) -> Task:
-        """Omni video: text, image, element and video references (``/v1/videos/omni-video``)."""
+        """Omni video: text, image, element and video references (``/v1/videos/omni-video``; a 2026
+        name, ``kling-3.0-omni``/``kling-o1``, goes to ``/omni-video/{model}``)."""
         return await self._client.submit(prepare("omni_video", strict=self._client.strict, **params))
 
 

@@ -34,8 +34,10 @@ __all__ = [
     "lip_sync",
     "multi_image_to_image",
     "multi_image_to_video",
+    "new_omni_video",
     "new_video",
     "omni_image",
+    "omni_new_model",
     "omni_video",
     "page",
     "text_to_audio",
@@ -751,6 +753,12 @@ def omni_video(
                 c.one_of(f"video_list[{i}].refer_type", v["refer_type"], C.OMNI_VIDEO_REFER_TYPES)
             if given(v, "keep_original_sound"):
                 c.one_of(f"video_list[{i}].keep_original_sound", v["keep_original_sound"], C.OMNI_KEEP_SOUND)
+    for field in ("resolution", "audio"):
+        if given(p, field):
+            hint = "mode" if field == "resolution" else "sound"
+            c.fail(
+                field, p[field], f"no {field} on /v1/videos/omni-video (use {hint})", _new_omni_hint(model)
+            )
     known = [m.name for m in C.OMNI_VIDEO_MODELS]
     m = catalog.omni_video_model(model)
     if m is None:
@@ -785,6 +793,118 @@ def omni_video(
             _suggest([o.name for o in C.OMNI_VIDEO_MODELS if o.sound], "sound='on'"),
         )
     return m
+
+
+def _new_omni_hint(legacy_name: str) -> str | None:
+    m = catalog.omni_video_model(legacy_name)
+    return (
+        f"use model_name={m.new_name!r} (the 2026 route /omni-video/{m.new_name})"
+        if m and m.new_name
+        else None
+    )
+
+
+def omni_new_model(name: str) -> VideoModel | None:
+    """The omni model whose 2026 name is ``name`` (``kling-3.0-omni``, ``kling-o1``), or None."""
+    return next((m for m in C.OMNI_VIDEO_MODELS if m.new_name == name), None)
+
+
+def new_omni_video(
+    p: Mapping[str, Any],
+    c: Checks,
+    *,
+    model: VideoModel,
+    resolution: str,
+    audio: str | None,
+    duration: float,
+    frames: Sequence[str],
+) -> None:
+    """``POST /omni-video/{model}`` (2026, §2.15 convention; the route's own page is not in the reference).
+
+    ``frames`` are the frame types of ``image_list`` (``first_frame``/``end_frame``) in order. The rules
+    are the legacy omni rules (§2.14, §6.1, §7.4) on the 2026 field names.
+    """
+    name = model.new_name or model.name
+    where = f"on /omni-video/{name}"
+    on_legacy = f"use model_name={model.name!r} (legacy /v1/videos/omni-video) for it"
+    c.text("prompt", p.get("prompt"), C.OMNI_NEW_PROMPT_MAX, required=True, where=where)
+    if given(p, "negative_prompt"):
+        c.fail("negative_prompt", p["negative_prompt"], f"no negative_prompt {where}", on_legacy)
+    resolutions = tuple(catalog.mode_resolution(model, m) for m in model.modes)
+    if resolution not in resolutions:
+        others = [
+            o.new_name
+            for o in C.OMNI_VIDEO_MODELS
+            if o.new_name
+            and o is not model
+            and resolution in (catalog.mode_resolution(o, m) for m in o.modes)
+        ]
+        c.one_of("resolution", resolution, resolutions, where=where, suggestion=_suggest(others, resolution))
+    if audio is not None:
+        c.one_of("audio", audio, C.NEW_AUDIO_VALUES)
+        if audio == "native" and not model.sound:
+            others = [o.new_name for o in C.OMNI_VIDEO_MODELS if o.new_name and o.sound]
+            c.fail("audio", audio, f"off {where}", _suggest(others, "audio='native'"))
+    if duration not in model.durations:
+        others = [
+            o.new_name
+            for o in C.OMNI_VIDEO_MODELS
+            if o.new_name and o is not model and duration in o.durations
+        ]
+        c.fail(
+            "duration",
+            p.get("duration"),
+            f"{_join(model.durations)} {where}",
+            _suggest(others, _num(duration)),
+        )
+    videos = p.get("video_list") or []
+    if videos:
+        c.count("video_list", videos, 1, C.OMNI_VIDEO_LIST_MAX)
+        for i, v in enumerate(videos):
+            if not isinstance(v, Mapping) or not given(v, "video_url"):
+                c.fail(
+                    f"video_list[{i}].video_url", None, "a video URL", "each reference video needs video_url"
+                )
+            if given(v, "refer_type"):
+                c.one_of(f"video_list[{i}].refer_type", v["refer_type"], C.OMNI_VIDEO_REFER_TYPES)
+            if given(v, "keep_original_sound"):
+                c.one_of(f"video_list[{i}].keep_original_sound", v["keep_original_sound"], C.OMNI_KEEP_SOUND)
+    for i, kind in enumerate(frames):
+        c.one_of(
+            f"image_list[{i}].type",
+            kind or None,
+            C.OMNI_IMAGE_LIST_TYPES,
+            where=where,
+            suggestion=None if kind else f"untyped reference images are legacy only; {on_legacy}",
+        )
+    for kind in C.OMNI_IMAGE_LIST_TYPES:
+        if frames.count(kind) > 1:
+            c.fail("image_list", f"{frames.count(kind)} {kind} images", f"at most one {kind}")
+    first = "first_frame" in frames
+    if "end_frame" in frames and not first:
+        c.fail("image_list", "an end_frame alone", "a first_frame with the end_frame", f"{where}")
+    if p.get("element_list"):
+        c.count("element_list", p["element_list"], 1, C.ELEMENT_LIST_MAX)
+    if (
+        model.name in C.OMNI_SHORT_DURATION_MODELS
+        and not videos
+        and "end_frame" not in frames
+        and duration not in C.OMNI_SHORT_DURATIONS
+    ):
+        c.fail(
+            "duration",
+            p.get("duration"),
+            f"{_join(C.OMNI_SHORT_DURATIONS)} {where} for text or first-frame-only input",
+        )
+    if given(p, "aspect_ratio"):
+        c.one_of("aspect_ratio", p["aspect_ratio"], C.VIDEO_ASPECT_RATIOS)
+        if first:
+            c.fail(
+                "aspect_ratio",
+                p["aspect_ratio"],
+                "no aspect_ratio with a first frame",
+                "the video follows the first frame's shape",
+            )
 
 
 # --- images ---------------------------------------------------------------------------------------------

@@ -107,6 +107,14 @@ OMNI_IMAGE_LIST_TYPES = ("first_frame", "end_frame")
 OMNI_VIDEO_REFER_TYPES = ("base", "feature")
 OMNI_KEEP_SOUND = ("yes", "no")
 OMNI_SHORT_DURATIONS = (5, 10)  # kling-video-o1 text-to-video and first-frame-only
+OMNI_SHORT_DURATION_MODELS = ("kling-video-o1",)  # the models OMNI_SHORT_DURATIONS applies to
+OMNI_VIDEO_LIST_MAX = 1  # §7.4: one reference video
+OMNI_REFERENCE_VIDEO_SECONDS = (3.0, 10.0)  # §7.4: omni reference videos are 3-10 s
+# 2026 /omni-video/{model} (§2.15 convention; the omni page itself is not in the reference, conf M):
+# typed contents[] items, settings{resolution, duration, aspect_ratio, audio}, options{...}.
+OMNI_NEW_CONTENT_TYPES = ("prompt", "first_frame", "last_frame", "element", "video")
+OMNI_NEW_PROMPT_MAX = PROMPT_MAX  # guessed: the legacy omni limit (kling-3.0's 3072 is not documented here)
+OMNI_NEW_DEFAULT_RESOLUTION = "720p"  # guessed: the 2026 routes' documented default (§2.15)
 IMAGE_ELEMENTS_MAX = 10  # images/generations: elements + images together (2026)
 VIDEO_FORMATS = ("mp4", "mov")
 TRYON_SOLUTION_SETTINGS = ("keep_face", "keep_pose", "keep_background")
