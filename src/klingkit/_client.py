@@ -277,6 +277,12 @@ class _WaitState:
             if self.on_progress is not None:
                 self.on_progress(new, now - self.started)
 
+    def failed(self, exc: BaseException) -> None:
+        """A status check failed: remembered, not raised (the wait goes on until ``max_wait``)."""
+        self.errors += 1
+        self.last_error = exc
+        logger.info("status check failed (%s); will retry", exc)
+
     def remaining(self, now: float) -> float | None:
         return None if self.max_wait is None else self.max_wait - (now - self.started)
 
@@ -321,6 +327,53 @@ _PROBE_MISS = (NotFoundError, BadRequestError, PermissionDeniedError, Authentica
 
 def _id_of(task: Task | str) -> str:
     return task.id if isinstance(task, Task) else str(task)
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """Routes to try in turn for one task, and how to read each answer (pure). ``strict``: one known
+    route, whose errors are raised; otherwise a route that does not know the id is skipped."""
+
+    queries: list[_Query]
+    strict: bool
+    read: Callable[[_Query, Any], Task | None]
+    missing: str  # the id named by NotFoundError when no route has it
+
+
+class _Create:
+    """The decisions of one create across ambiguous failures (pure apart from logging): look the task
+    up by its external id, and send again only while Kling does not have it."""
+
+    def __init__(self, spec: SpecLike, eid: str, max_retries: int) -> None:
+        self.spec = spec
+        self.eid = eid
+        self.max_retries = max_retries
+        self.lookups = 0
+        self.options: dict[str, Any] = {"params": getattr(spec, "query", None), "json": spec.body,
+                                        "idempotent": False, "family": spec.family}  # fmt: skip
+
+    def created(self, env: Envelope) -> Task:
+        task = parse_task(env.data, feature=self.spec.feature, family=self.spec.family)
+        if getattr(self.spec, "sync", False) and task.status is TaskStatus.UNKNOWN:
+            task.status = TaskStatus.SUCCEEDED
+        return _decorate(task, self.spec, self.eid)
+
+    def lookup(self, amb: AmbiguousSend) -> _Query:
+        """The request that finds the task if the create reached Kling."""
+        spec = self.spec
+        logger.info("create %s %s may have reached Kling (%s); looking up %s", spec.method, spec.path,
+                    amb.error, self.eid)  # fmt: skip
+        return _external_lookup(spec.feature, spec.family, self.eid, spec.path)
+
+    def found(self, task: Task) -> Task:
+        return _decorate(task, self.spec, self.eid)
+
+    def retry(self, amb: AmbiguousSend) -> float:
+        """Kling does not have the task: the seconds to wait before sending again, or raise."""
+        self.lookups += 1
+        if not amb.retryable or self.lookups > self.max_retries:
+            raise amb.error from None
+        return C.BACKOFF_BASE * self.lookups
 
 
 # --- shared base ---------------------------------------------------------------------------------
@@ -397,11 +450,40 @@ class _BaseKling:
             logger.debug("%s: %s", spec.feature, warning)
         return spec, eid
 
-    def _created(self, spec: SpecLike, eid: str, env: Envelope) -> Task:
-        task = parse_task(env.data, feature=spec.feature, family=spec.family)
-        if getattr(spec, "sync", False) and task.status is TaskStatus.UNKNOWN:
-            task.status = TaskStatus.SUCCEEDED
-        return _decorate(task, spec, eid)
+    def _get_probe(self, task_or_id: Task | str, feature: str | None) -> _Probe:
+        """How ``tasks.get`` finds a task: its one route when known, else every route in turn."""
+        tid = _id_of(task_or_id)
+        query = self._task_query(task_or_id, feature)
+
+        def read(q: _Query, data: Any) -> Task | None:
+            task = read_status_answer(q, data)[0].get(q.ids[0])
+            if task is not None and isinstance(task_or_id, Task):
+                return _merge(task_or_id, task)
+            return task
+
+        queries = [query] if query is not None else self._probe_queries(tid)
+        return _Probe(queries, query is not None, read, tid)
+
+    @staticmethod
+    def _external_probe(external_id: str, feature: str | None) -> _Probe:
+        """How ``tasks.get_by_external_id`` finds a task: ``feature``'s route, else ``/tasks`` and then
+        every legacy route."""
+        features = [feature] if feature else [None, *_PROBE_FEATURES]
+        queries = [
+            _external_lookup(f, "new" if f is None else endpoint(f).family, external_id) for f in features
+        ]
+        return _Probe(queries, bool(feature), _external_match, external_id)
+
+    def _settled(self, state: _WaitState) -> bool:
+        """Apply states pushed by callbacks; True when nothing is pending any more."""
+        self._apply_resolved(state)
+        return not state.pending()
+
+    def _outcomes(self, state: _WaitState, raise_on_error: bool) -> builtins.list[Task]:
+        if raise_on_error:
+            for t in state.tasks:
+                _outcome(t, state, self._monotonic())
+        return state.tasks
 
     def _task_query(self, task: Task | str, feature: str | None) -> _Query | None:
         """The request that reads one task, or None when its route is unknown (then probe)."""
@@ -554,38 +636,24 @@ class Tasks:
     def get(self, task_or_id: Task | str, feature: str | None = None) -> Task:
         """The current state of a task. Without ``feature`` (and for a bare id), ``/tasks`` is tried first,
         then the legacy query route of every feature. Raises NotFoundError when no route knows it."""
-        c = self._client
-        query = c._task_query(task_or_id, feature)
-        queries = [query] if query is not None else c._probe_queries(_id_of(task_or_id))
-        for q in queries:
-            try:
-                found, _ = read_status_answer(q, self._send(q).data)
-            except _PROBE_MISS:
-                if query is not None:
-                    raise
-                continue
-            if q.ids[0] in found:
-                task = found[q.ids[0]]
-                return _merge(task_or_id, task) if isinstance(task_or_id, Task) else task
-            if query is not None:
-                break
-        raise c._not_found(_id_of(task_or_id))
+        return self._probe(self._client._get_probe(task_or_id, feature))
 
     def get_by_external_id(self, external_id: str, feature: str | None = None) -> Task:
         """The task created with ``external_id``. ``feature`` picks the route (default: ``/tasks``, then
         every legacy route). Raises NotFoundError."""
-        features = [feature] if feature else [None, *_PROBE_FEATURES]
-        for f in features:
-            q = _external_lookup(f, "new" if f is None else endpoint(f).family, external_id)
+        return self._probe(self._client._external_probe(external_id, feature))
+
+    def _probe(self, probe: _Probe) -> Task:
+        for q in probe.queries:
             try:
-                task = _external_match(q, self._send(q).data)
+                task = probe.read(q, self._send(q).data)
             except _PROBE_MISS:
-                if feature:
+                if probe.strict:
                     raise
                 continue
             if task is not None:
                 return task
-        raise self._client._not_found(external_id)
+        raise self._client._not_found(probe.missing)
 
     def query(
         self, task_ids: Sequence[str] | str | None = None, external_ids: Sequence[str] | None = None
@@ -629,9 +697,7 @@ class Tasks:
                     continue
                 got, follow = read_status_answer(q, self._send(q).data)
             except KlingError as exc:
-                state.errors += 1
-                state.last_error = exc
-                logger.info("status check failed (%s); will retry", exc)
+                state.failed(exc)
                 continue
             found.update(got)
             queries.extend(follow)
@@ -652,14 +718,10 @@ class Tasks:
     def _run(self, state: _WaitState) -> _WaitState:
         c = self._client
         while True:
-            c._apply_resolved(state)
-            if not state.pending():
+            if c._settled(state):
                 return state
             self._round(state)
-            if not state.pending():
-                return state
-            c._apply_resolved(state)
-            if not state.pending():
+            if not state.pending() or c._settled(state):
                 return state
             delay = state.next_delay(c._monotonic())
             if delay is None:
@@ -696,10 +758,7 @@ class Tasks:
         ran out. With ``raise_on_error`` a failure or timeout raises as in :meth:`wait`."""
         state = self._client._wait_state(self._start(tasks), max_wait, poll_interval, on_progress)
         self._run(state)
-        if raise_on_error:
-            for t in state.tasks:
-                _outcome(t, state, self._client._monotonic())
-        return state.tasks
+        return self._client._outcomes(state, raise_on_error)
 
     def iter_status(
         self, task: Task | str, max_wait: float | None = None, poll_interval: float | None = None
@@ -830,25 +889,17 @@ class Kling(_BaseKling):
         sync endpoints). An external id is set before sending; after an ambiguous failure the task is
         looked up by it and re-submitted only when Kling does not have it: never created twice."""
         spec, eid = self._prepare_spec(spec)
-        lookups = 0
+        create = _Create(spec, eid, self.max_retries)
         while True:
             try:
-                env = self._transport.request(spec.method, spec.path, params=getattr(spec, "query", None),
-                                              json=spec.body, idempotent=False, family=spec.family)  # fmt: skip
-                return self._created(spec, eid, env)
+                return create.created(self._transport.request(spec.method, spec.path, **create.options))
             except AmbiguousSend as amb:
-                logger.info("create %s %s may have reached Kling (%s); looking up %s", spec.method, spec.path,
-                            amb.error, eid)  # fmt: skip
-                found = self._lookup(spec, eid)
+                found = self._lookup(create.lookup(amb))
                 if found is not None:
-                    return _decorate(found, spec, eid)
-                lookups += 1
-                if not amb.retryable or lookups > self.max_retries:
-                    raise amb.error from None
-                self._sleep(C.BACKOFF_BASE * lookups)
+                    return create.found(found)
+                self._sleep(create.retry(amb))
 
-    def _lookup(self, spec: SpecLike, eid: str) -> Task | None:
-        q = _external_lookup(spec.feature, spec.family, eid, spec.path)
+    def _lookup(self, q: _Query) -> Task | None:
         try:
             env = self._transport.request(q.method, q.path, params=q.params, family=q.family)
         except NotFoundError:
@@ -901,38 +952,24 @@ class AsyncTasks:
     async def get(self, task_or_id: Task | str, feature: str | None = None) -> Task:
         """The current state of a task. Without ``feature`` (and for a bare id), ``/tasks`` is tried first,
         then the legacy query route of every feature. Raises NotFoundError when no route knows it."""
-        c = self._client
-        query = c._task_query(task_or_id, feature)
-        queries = [query] if query is not None else c._probe_queries(_id_of(task_or_id))
-        for q in queries:
-            try:
-                found, _ = read_status_answer(q, (await self._send(q)).data)
-            except _PROBE_MISS:
-                if query is not None:
-                    raise
-                continue
-            if q.ids[0] in found:
-                task = found[q.ids[0]]
-                return _merge(task_or_id, task) if isinstance(task_or_id, Task) else task
-            if query is not None:
-                break
-        raise c._not_found(_id_of(task_or_id))
+        return await self._probe(self._client._get_probe(task_or_id, feature))
 
     async def get_by_external_id(self, external_id: str, feature: str | None = None) -> Task:
         """The task created with ``external_id``. ``feature`` picks the route (default: ``/tasks``, then
         every legacy route). Raises NotFoundError."""
-        features = [feature] if feature else [None, *_PROBE_FEATURES]
-        for f in features:
-            q = _external_lookup(f, "new" if f is None else endpoint(f).family, external_id)
+        return await self._probe(self._client._external_probe(external_id, feature))
+
+    async def _probe(self, probe: _Probe) -> Task:
+        for q in probe.queries:
             try:
-                task = _external_match(q, (await self._send(q)).data)
+                task = probe.read(q, (await self._send(q)).data)
             except _PROBE_MISS:
-                if feature:
+                if probe.strict:
                     raise
                 continue
             if task is not None:
                 return task
-        raise self._client._not_found(external_id)
+        raise self._client._not_found(probe.missing)
 
     async def query(
         self, task_ids: Sequence[str] | str | None = None, external_ids: Sequence[str] | None = None
@@ -983,9 +1020,7 @@ class AsyncTasks:
             queries = []
             for answer in answers:
                 if isinstance(answer, BaseException):
-                    state.errors += 1
-                    state.last_error = answer
-                    logger.info("status check failed (%s); will retry", answer)
+                    state.failed(answer)
                     continue
                 found.update(answer[0])
                 queries.extend(answer[1])
@@ -1013,14 +1048,10 @@ class AsyncTasks:
     async def _run(self, state: _WaitState) -> _WaitState:
         c = self._client
         while True:
-            c._apply_resolved(state)
-            if not state.pending():
+            if c._settled(state):
                 return state
             await self._round(state)
-            if not state.pending():
-                return state
-            c._apply_resolved(state)
-            if not state.pending():
+            if not state.pending() or c._settled(state):
                 return state
             delay = state.next_delay(c._monotonic())
             if delay is None:
@@ -1057,10 +1088,7 @@ class AsyncTasks:
         ran out. With ``raise_on_error`` a failure or timeout raises as in :meth:`wait`."""
         state = self._client._wait_state(await self._start(tasks), max_wait, poll_interval, on_progress)
         await self._run(state)
-        if raise_on_error:
-            for t in state.tasks:
-                _outcome(t, state, self._client._monotonic())
-        return state.tasks
+        return self._client._outcomes(state, raise_on_error)
 
     async def iter_status(
         self, task: Task | str, max_wait: float | None = None, poll_interval: float | None = None
@@ -1181,25 +1209,17 @@ class AsyncKling(_BaseKling):
         sync endpoints). An external id is set before sending; after an ambiguous failure the task is
         looked up by it and re-submitted only when Kling does not have it: never created twice."""
         spec, eid = self._prepare_spec(spec)
-        lookups = 0
+        create = _Create(spec, eid, self.max_retries)
         while True:
             try:
-                env = await self._transport.request(spec.method, spec.path, params=getattr(spec, "query", None),
-                                                    json=spec.body, idempotent=False, family=spec.family)  # fmt: skip
-                return self._created(spec, eid, env)
+                return create.created(await self._transport.request(spec.method, spec.path, **create.options))
             except AmbiguousSend as amb:
-                logger.info("create %s %s may have reached Kling (%s); looking up %s", spec.method, spec.path,
-                            amb.error, eid)  # fmt: skip
-                found = await self._lookup(spec, eid)
+                found = await self._lookup(create.lookup(amb))
                 if found is not None:
-                    return _decorate(found, spec, eid)
-                lookups += 1
-                if not amb.retryable or lookups > self.max_retries:
-                    raise amb.error from None
-                await self._sleep(C.BACKOFF_BASE * lookups)
+                    return create.found(found)
+                await self._sleep(create.retry(amb))
 
-    async def _lookup(self, spec: SpecLike, eid: str) -> Task | None:
-        q = _external_lookup(spec.feature, spec.family, eid, spec.path)
+    async def _lookup(self, q: _Query) -> Task | None:
         try:
             env = await self._transport.request(q.method, q.path, params=q.params, family=q.family)
         except NotFoundError:

@@ -13,7 +13,8 @@ import json
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -261,26 +262,23 @@ def _fresh_url(task: Task, output: Output) -> str | None:
     return None
 
 
+def _client_options() -> dict[str, Any]:
+    return {
+        "follow_redirects": True,
+        "max_redirects": C.DOWNLOAD_MAX_REDIRECTS,
+        "timeout": httpx.Timeout(C.DOWNLOAD_TIMEOUT, connect=C.CONNECT_TIMEOUT),
+        "headers": {"User-Agent": C.USER_AGENT},
+    }
+
+
 def new_download_client(transport: httpx.BaseTransport | None = None) -> httpx.Client:
     """An HTTP client without credentials, with redirect and time caps."""
-    return httpx.Client(
-        follow_redirects=True,
-        max_redirects=C.DOWNLOAD_MAX_REDIRECTS,
-        timeout=httpx.Timeout(C.DOWNLOAD_TIMEOUT, connect=C.CONNECT_TIMEOUT),
-        transport=transport,
-        headers={"User-Agent": C.USER_AGENT},
-    )
+    return httpx.Client(transport=transport, **_client_options())
 
 
 def new_async_download_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
     """The async twin of :func:`new_download_client`."""
-    return httpx.AsyncClient(
-        follow_redirects=True,
-        max_redirects=C.DOWNLOAD_MAX_REDIRECTS,
-        timeout=httpx.Timeout(C.DOWNLOAD_TIMEOUT, connect=C.CONNECT_TIMEOUT),
-        transport=transport,
-        headers={"User-Agent": C.USER_AGENT},
-    )
+    return httpx.AsyncClient(transport=transport, **_client_options())
 
 
 def _precheck(task: Task, dest: str | os.PathLike[str]) -> list[tuple[Output, Path]]:
@@ -292,6 +290,101 @@ def _precheck(task: Task, dest: str | os.PathLike[str]) -> list[tuple[Output, Pa
     if not targets:
         raise DownloadError(f"task {task.id} has no downloadable outputs", task_id=task.id)
     return targets
+
+
+class _File:
+    """One output being fetched: its target, ``.part`` file, byte accounting and current URL."""
+
+    def __init__(self, output: Output, target: Path, url: str, state: _State) -> None:
+        self.output = output
+        self.target = target
+        self.part = state.part
+        self.state = state
+        self.url = url
+        self.failures = 0
+
+    def headers(self) -> dict[str, str]:
+        return self.state.request_headers()
+
+    @contextmanager
+    def sink(self, status: int, headers: Mapping[str, str]) -> Iterator[Callable[[bytes], None]]:
+        """Open the ``.part`` file as the answer's headers say; yields a chunk writer and fsyncs when the
+        body was read whole (raises _Expired or DownloadError before opening)."""
+        mode = self.state.on_headers(status, headers, self.url)
+        with open(self.part, "ab" if mode == "append" else "wb") as f:
+
+            def write(chunk: bytes) -> None:
+                f.write(chunk)
+                self.state.add(len(chunk), self.url)
+
+            yield write
+            f.flush()
+            os.fsync(f.fileno())
+
+
+class _Run:
+    """The decisions of one ``download_*`` call (no network, no sleeping): which files to fetch, what an
+    expired URL or a dropped body means, and where each finished file goes."""
+
+    def __init__(self, task: Task, dest: str | os.PathLike[str], *, on_progress: ProgressFn | None,
+                 sidecar: bool, force: bool, max_bytes: int) -> None:  # fmt: skip
+        self.targets = _precheck(task, dest)
+        self.task = task
+        self.on_progress = on_progress
+        self.sidecar = sidecar
+        self.force = force
+        self.max_bytes = max_bytes
+        self.refreshed = False
+        self.paths: list[Path] = []
+
+    def files(self) -> Iterator[_File]:
+        """The files still to fetch, in order; files already present are recorded and skipped."""
+        for output, target in self.targets:
+            if _already_there(self.task, target, self.force):
+                self.paths.append(target)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            part = target.with_name(target.name + ".part")
+            if self.force:
+                part.unlink(missing_ok=True)
+            state = _State(part, self.on_progress, self.max_bytes)
+            yield _File(output, target, check_url(output.url, self.task.id), state)
+
+    def expired(self, file: _File) -> None:
+        """The URL was refused: raise if it already was after a refresh, else ask for one."""
+        if self.refreshed:
+            raise DownloadError(
+                f"{trim_url(file.url)} is expired or forbidden even after asking Kling for a fresh URL "
+                "(outputs are deleted after 30 days)",
+                url=trim_url(file.url),
+                task_id=self.task.id,
+            ) from None
+        self.refreshed = True
+        logger.info("download URL refused for task %s; querying the task for fresh URLs", self.task.id)
+
+    def fresh(self, file: _File, task: Task) -> None:
+        """Take the re-queried task's URL for ``file``."""
+        self.task = _merge(self.task, task)
+        file.url = check_url(_fresh_url(self.task, file.output), self.task.id)
+
+    def dropped(self, file: _File, exc: Exception) -> float:
+        """The body broke off: the seconds to wait before resuming, or DownloadError when out of tries."""
+        file.failures += 1
+        if file.failures > C.DOWNLOAD_RESUME_ATTEMPTS:
+            raise DownloadError(
+                f"download of {trim_url(file.url)} kept failing ({type(exc).__name__}); "
+                f"{file.state.done} bytes kept in {file.part}, run again to resume",
+                url=trim_url(file.url),
+                task_id=self.task.id,
+            ) from None
+        logger.info("download of %s dropped at %d bytes; resuming", trim_url(file.url), file.state.done)
+        return min(0.5 * file.failures, 2.0)
+
+    def finished(self, file: _File) -> None:
+        _finish(file.part, file.target)
+        if self.sidecar:
+            _write_sidecar(self.task, file.output, file.target)
+        self.paths.append(file.target)
 
 
 # --- the two thin loops -------------------------------------------------------------------------
@@ -310,59 +403,25 @@ def download_sync(
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[Path]:
     """Download every output of ``task``; returns the written (or already present) file paths."""
-    paths = []
-    refreshed = False
-    for output, target in _precheck(task, dest):
-        if _already_there(task, target, force):
-            paths.append(target)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        part = target.with_name(target.name + ".part")
-        if force:
-            part.unlink(missing_ok=True)
-        state = _State(part, on_progress, max_bytes)
-        url = check_url(output.url, task.id)
-        failures = 0
+    run = _Run(task, dest, on_progress=on_progress, sidecar=sidecar, force=force, max_bytes=max_bytes)
+    for file in run.files():
         while True:
             try:
-                with http.stream("GET", url, headers=state.request_headers()) as response:
-                    mode = state.on_headers(response.status_code, response.headers, url)
-                    with open(part, "ab" if mode == "append" else "wb") as f:
-                        for chunk in response.iter_bytes():
-                            f.write(chunk)
-                            state.add(len(chunk), url)
-                        f.flush()
-                        os.fsync(f.fileno())
-                state.check_complete()
+                with (
+                    http.stream("GET", file.url, headers=file.headers()) as response,
+                    file.sink(response.status_code, response.headers) as write,
+                ):
+                    for chunk in response.iter_bytes():
+                        write(chunk)
+                file.state.check_complete()
                 break
             except _Expired:
-                if refreshed:
-                    raise DownloadError(
-                        f"{trim_url(url)} is expired or forbidden even after asking Kling for a fresh URL "
-                        "(outputs are deleted after 30 days)",
-                        url=trim_url(url),
-                        task_id=task.id,
-                    ) from None
-                refreshed = True
-                logger.info("download URL refused for task %s; querying the task for fresh URLs", task.id)
-                task = _merge(task, refresh())
-                url = check_url(_fresh_url(task, output), task.id)
+                run.expired(file)
+                run.fresh(file, refresh())
             except (httpx.TransportError, _Incomplete) as exc:
-                failures += 1
-                if failures > C.DOWNLOAD_RESUME_ATTEMPTS:
-                    raise DownloadError(
-                        f"download of {trim_url(url)} kept failing ({type(exc).__name__}); "
-                        f"{state.done} bytes kept in {part}, run again to resume",
-                        url=trim_url(url),
-                        task_id=task.id,
-                    ) from None
-                logger.info("download of %s dropped at %d bytes; resuming", trim_url(url), state.done)
-                sleep(min(0.5 * failures, 2.0))
-        _finish(part, target)
-        if sidecar:
-            _write_sidecar(task, output, target)
-        paths.append(target)
-    return paths
+                sleep(run.dropped(file, exc))
+        run.finished(file)
+    return run.paths
 
 
 async def download_async(
@@ -378,59 +437,23 @@ async def download_async(
     sleep: Callable[[float], Awaitable[None]],
 ) -> list[Path]:
     """The async twin of :func:`download_sync`."""
-    paths = []
-    refreshed = False
-    for output, target in _precheck(task, dest):
-        if _already_there(task, target, force):
-            paths.append(target)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        part = target.with_name(target.name + ".part")
-        if force:
-            part.unlink(missing_ok=True)
-        state = _State(part, on_progress, max_bytes)
-        url = check_url(output.url, task.id)
-        failures = 0
+    run = _Run(task, dest, on_progress=on_progress, sidecar=sidecar, force=force, max_bytes=max_bytes)
+    for file in run.files():
         while True:
             try:
-                async with http.stream("GET", url, headers=state.request_headers()) as response:
-                    mode = state.on_headers(response.status_code, response.headers, url)
-                    with open(part, "ab" if mode == "append" else "wb") as f:
+                async with http.stream("GET", file.url, headers=file.headers()) as response:
+                    with file.sink(response.status_code, response.headers) as write:
                         async for chunk in response.aiter_bytes():
-                            f.write(chunk)
-                            state.add(len(chunk), url)
-                        f.flush()
-                        os.fsync(f.fileno())
-                state.check_complete()
+                            write(chunk)
+                file.state.check_complete()
                 break
             except _Expired:
-                if refreshed:
-                    raise DownloadError(
-                        f"{trim_url(url)} is expired or forbidden even after asking Kling for a fresh URL "
-                        "(outputs are deleted after 30 days)",
-                        url=trim_url(url),
-                        task_id=task.id,
-                    ) from None
-                refreshed = True
-                logger.info("download URL refused for task %s; querying the task for fresh URLs", task.id)
-                task = _merge(task, await refresh())
-                url = check_url(_fresh_url(task, output), task.id)
+                run.expired(file)
+                run.fresh(file, await refresh())
             except (httpx.TransportError, _Incomplete) as exc:
-                failures += 1
-                if failures > C.DOWNLOAD_RESUME_ATTEMPTS:
-                    raise DownloadError(
-                        f"download of {trim_url(url)} kept failing ({type(exc).__name__}); "
-                        f"{state.done} bytes kept in {part}, run again to resume",
-                        url=trim_url(url),
-                        task_id=task.id,
-                    ) from None
-                logger.info("download of %s dropped at %d bytes; resuming", trim_url(url), state.done)
-                await sleep(min(0.5 * failures, 2.0))
-        _finish(part, target)
-        if sidecar:
-            _write_sidecar(task, output, target)
-        paths.append(target)
-    return paths
+                await sleep(run.dropped(file, exc))
+        run.finished(file)
+    return run.paths
 
 
 def _merge(old: Task, new: Task) -> Task:

@@ -165,6 +165,10 @@ class RequestLoop:
             return self._retry(error, decision.backoff, retry_after, f"HTTP {status} code {env.code}")
         return Step(error=error)
 
+    def on_answer(self, response: httpx.Response) -> Step:
+        """Decide after an ``httpx`` answer."""
+        return self.on_response(response.status_code, response.headers, response.content)
+
     def on_exception(self, exc: Exception) -> Step:
         """Decide after a transport failure (no HTTP answer)."""
         where = f"{self.method} {trim_url(self.path)}"
@@ -179,6 +183,13 @@ class RequestLoop:
         if not isinstance(exc, _PRE_SEND) and not self.idempotent:
             return Step(error=AmbiguousSend(error, True))
         return self._retry(error, "default", None, type(exc).__name__)
+
+
+def _outcome(step: Step) -> Envelope | None:
+    """Raise the step's error, else its result (None: sleep ``step.delay`` and send again)."""
+    if step.error is not None:
+        raise step.error
+    return step.result
 
 
 def _clean(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -247,15 +258,12 @@ class SyncTransport(_BaseTransport):
                 method, path, params=_clean(params), json=json, headers=loop.headers()
             )
             try:
-                response = self.http.send(request)
+                step = loop.on_answer(self.http.send(request))
             except httpx.TransportError as exc:
                 step = loop.on_exception(exc)
-            else:
-                step = loop.on_response(response.status_code, response.headers, response.content)
-            if step.error is not None:
-                raise step.error
-            if step.result is not None:
-                return step.result
+            result = _outcome(step)
+            if result is not None:
+                return result
             if step.delay > 0:
                 self.sleep(step.delay)
 
@@ -288,14 +296,11 @@ class AsyncTransport(_BaseTransport):
                 method, path, params=_clean(params), json=json, headers=loop.headers()
             )
             try:
-                response = await self.http.send(request)
+                step = loop.on_answer(await self.http.send(request))
             except httpx.TransportError as exc:
                 step = loop.on_exception(exc)
-            else:
-                step = loop.on_response(response.status_code, response.headers, response.content)
-            if step.error is not None:
-                raise step.error
-            if step.result is not None:
-                return step.result
+            result = _outcome(step)
+            if result is not None:
+                return result
             if step.delay > 0:
                 await self.sleep(step.delay)
