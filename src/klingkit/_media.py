@@ -19,7 +19,7 @@ import binascii
 import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -245,17 +245,32 @@ def _sniff_video(data: bytes, name: str) -> str | None:
     return None
 
 
-def video(value: object, field: str, *, max_bytes: int = C.VIDEO_INPUT_MAX_BYTES) -> Media:
-    """Check a video input (mp4/mov, <= 100 MB) and return it as a URL or raw base64."""
-    got = _read(value, field, max_bytes, "video")
+def _sized_and_sniffed(
+    value: object,
+    field: str,
+    max_bytes: int,
+    kind: str,
+    formats: tuple[str, ...],
+    sniff: Callable[[Any], str | None],
+) -> Media:
+    """A URL passes through; local data is checked for size and (by its magic bytes) format."""
+    got = _read(value, field, max_bytes, kind)
     if isinstance(got, str):
         return Media(wire=got, shown=got, is_url=True)
+    allowed = "/".join(formats)
     if got.size > max_bytes:
-        raise ValidationError(field, f"{got.shown} ({_mb(got.size)})", f"videos up to {_mb(max_bytes)}")
+        raise ValidationError(field, f"{got.shown} ({_mb(got.size)})", f"{kind} up to {_mb(max_bytes)}")
     assert got.data is not None
-    if _sniff_video(got.data, got.name) not in C.VIDEO_FORMATS:
-        raise ValidationError(field, f"{got.shown} (not mp4/mov)", "mp4/mov videos")
+    if sniff(got) not in formats:
+        raise ValidationError(field, f"{got.shown} (not {allowed})", f"{allowed} {kind}")
     return Media(_b64(got), got.shown, False, got.size)
+
+
+def video(value: object, field: str, *, max_bytes: int = C.VIDEO_INPUT_MAX_BYTES) -> Media:
+    """Check a video input (mp4/mov, <= 100 MB) and return it as a URL or raw base64."""
+    return _sized_and_sniffed(
+        value, field, max_bytes, "video", C.VIDEO_FORMATS, lambda got: _sniff_video(got.data, got.name)
+    )
 
 
 def _sniff_audio(data: bytes) -> str | None:
@@ -274,15 +289,9 @@ def _sniff_audio(data: bytes) -> str | None:
 
 def audio(value: object, field: str, *, max_bytes: int = C.AUDIO_MAX_BYTES) -> Media:
     """Check an audio input (mp3/wav/m4a/aac, <= 5 MB) and return it as a URL or raw base64."""
-    got = _read(value, field, max_bytes, "audio")
-    if isinstance(got, str):
-        return Media(wire=got, shown=got, is_url=True)
-    if got.size > max_bytes:
-        raise ValidationError(field, f"{got.shown} ({_mb(got.size)})", f"audio up to {_mb(max_bytes)}")
-    assert got.data is not None
-    if _sniff_audio(got.data) not in C.AUDIO_FORMATS:
-        raise ValidationError(field, f"{got.shown} (not mp3/wav/m4a/aac)", "mp3/wav/m4a/aac audio")
-    return Media(_b64(got), got.shown, False, got.size)
+    return _sized_and_sniffed(
+        value, field, max_bytes, "audio", C.AUDIO_FORMATS, lambda got: _sniff_audio(got.data)
+    )
 
 
 def elide(value: Any) -> Any:
