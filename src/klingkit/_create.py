@@ -1,0 +1,171 @@
+"""Creating a task without ever creating it twice: the external id, and recovery after an ambiguous failure.
+
+An external id is chosen before the create request leaves. When a create may have reached Kling (a 5xx, a
+dropped connection), the task is looked up by that id, and the create is sent again only while Kling does
+not have it. ``_Create`` holds the decisions (pure apart from logging); ``submit_sync`` and
+``submit_async`` are the thin twins that send and sleep.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+from . import _constants as C
+from ._exceptions import NotFoundError
+from ._logging import logger
+from ._models import Task, TaskStatus
+from ._status import _external_lookup, _external_match, _Query
+from ._transport import AmbiguousSend
+from ._wire import Envelope, parse_task
+from .catalog import ENDPOINTS
+
+if TYPE_CHECKING:
+    from ._client import AsyncKling, Kling
+
+
+class SpecLike(Protocol):
+    """What ``submit`` needs from ``klingkit._requests.RequestSpec``."""
+
+    @property
+    def feature(self) -> str: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def body(self) -> dict[str, Any]: ...
+    @property
+    def family(self) -> str: ...
+    @property
+    def external_id(self) -> str | None: ...
+    @property
+    def params(self) -> Mapping[str, Any]: ...
+
+    def with_external_id(self, eid: str) -> Any: ...
+
+
+def new_external_id() -> str:
+    """A fresh external task id: ``kk-`` + 32 hex digits (unique per account, as Kling requires)."""
+    return f"{C.EXTERNAL_ID_PREFIX}{uuid.uuid4().hex}"
+
+
+def _spec_model(spec: SpecLike) -> str | None:
+    model = getattr(spec, "model", None)
+    if isinstance(model, str) and model:
+        return model
+    params = spec.params or {}
+    for key in ("model_name", "model"):
+        if isinstance(params.get(key), str):
+            return str(params[key])
+    body_model = spec.body.get("model_name") if isinstance(spec.body, Mapping) else None
+    if isinstance(body_model, str):
+        return body_model
+    ep = ENDPOINTS.get(spec.feature)
+    if ep is not None and ep.model_in_path and spec.path.startswith(ep.path + "/"):
+        return spec.path[len(ep.path) + 1 :]
+    return None
+
+
+def _decorate(task: Task, spec: SpecLike, eid: str) -> Task:
+    task.feature = task.feature or spec.feature
+    task.family = spec.family
+    task.params = dict(spec.params or {})
+    # Record what was actually asked for, defaults included, so sidecars and the ledger say "std, 5 s".
+    for key in ("mode", "duration"):
+        value = getattr(spec, key, None)
+        if value is not None:
+            task.params.setdefault(key, value)
+    task.model = task.model or _spec_model(spec)
+    task.external_id = task.external_id or eid
+    return task
+
+
+class _Create:
+    """The decisions of one create across ambiguous failures (pure apart from logging): look the task
+    up by its external id, and send again only while Kling does not have it."""
+
+    def __init__(self, spec: SpecLike, eid: str, max_retries: int) -> None:
+        self.spec = spec
+        self.eid = eid
+        self.max_retries = max_retries
+        self.lookups = 0
+        self.options: dict[str, Any] = {"params": getattr(spec, "query", None), "json": spec.body,
+                                        "idempotent": False, "family": spec.family}  # fmt: skip
+
+    def created(self, env: Envelope) -> Task:
+        task = parse_task(env.data, feature=self.spec.feature, family=self.spec.family)
+        if getattr(self.spec, "sync", False) and task.status is TaskStatus.UNKNOWN:
+            task.status = TaskStatus.SUCCEEDED
+        return _decorate(task, self.spec, self.eid)
+
+    def lookup(self, amb: AmbiguousSend) -> _Query:
+        """The request that finds the task if the create reached Kling."""
+        spec = self.spec
+        logger.info("create %s %s may have reached Kling (%s); looking up %s", spec.method, spec.path,
+                    amb.error, self.eid)  # fmt: skip
+        return _external_lookup(spec.feature, spec.family, self.eid, spec.path)
+
+    def found(self, task: Task) -> Task:
+        return _decorate(task, self.spec, self.eid)
+
+    def retry(self, amb: AmbiguousSend) -> float:
+        """Kling does not have the task: the seconds to wait before sending again, or raise."""
+        self.lookups += 1
+        if not amb.retryable or self.lookups > self.max_retries:
+            raise amb.error from None
+        return C.BACKOFF_BASE * self.lookups
+
+
+def prepare_spec(spec: SpecLike) -> tuple[Any, str]:
+    """The spec with its external id set (a fresh one when it had none), and that id."""
+    eid = spec.external_id or new_external_id()
+    spec = spec.with_external_id(eid)  # always: the body must carry the id, whatever the spec held
+    for warning in getattr(spec, "warnings", ()) or ():
+        logger.debug("%s: %s", spec.feature, warning)
+    return spec, eid
+
+
+def submit_sync(client: Kling, spec: Any) -> Task:
+    """``Kling.submit``: send the create; after an ambiguous failure, look up before sending again."""
+    spec, eid = prepare_spec(spec)
+    create = _Create(spec, eid, client.max_retries)
+    while True:
+        try:
+            return create.created(client._transport.request(spec.method, spec.path, **create.options))
+        except AmbiguousSend as amb:
+            found = _lookup_sync(client, create.lookup(amb))
+            if found is not None:
+                return create.found(found)
+            client._sleep(create.retry(amb))
+
+
+def _lookup_sync(client: Kling, q: _Query) -> Task | None:
+    try:
+        env = client._transport.request(q.method, q.path, params=q.params, family=q.family)
+    except NotFoundError:
+        return None
+    return _external_match(q, env.data)
+
+
+async def submit_async(client: AsyncKling, spec: Any) -> Task:
+    """``AsyncKling.submit``: the async twin of :func:`submit_sync`."""
+    spec, eid = prepare_spec(spec)
+    create = _Create(spec, eid, client.max_retries)
+    while True:
+        try:
+            return create.created(await client._transport.request(spec.method, spec.path, **create.options))
+        except AmbiguousSend as amb:
+            found = await _lookup_async(client, create.lookup(amb))
+            if found is not None:
+                return create.found(found)
+            await client._sleep(create.retry(amb))
+
+
+async def _lookup_async(client: AsyncKling, q: _Query) -> Task | None:
+    try:
+        env = await client._transport.request(q.method, q.path, params=q.params, family=q.family)
+    except NotFoundError:
+        return None
+    return _external_match(q, env.data)
