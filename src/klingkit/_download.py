@@ -29,12 +29,29 @@ from ._logging import logger, trim_url
 from ._models import Output, Task
 from ._version import __version__
 
-__all__ = ["download_async", "download_sync", "elide_blobs", "plan_targets", "sidecar_data"]
+__all__ = [
+    "OutputExistsError",
+    "clear_foreign",
+    "download_async",
+    "download_sync",
+    "elide_blobs",
+    "plan_targets",
+    "sidecar_data",
+]
 
 ProgressFn = Callable[[int, "int | None"], None]
 _EXPIRED = frozenset({403, 404, 410})
 _SECRET_KEY = re.compile(r"(?i)(api_?key|secret|token|authorization|password|access_key)")
 _B64 = re.compile(r"^[A-Za-z0-9+/=\s_-]+$")
+
+
+class OutputExistsError(DownloadError):
+    """The target file exists and is not an output of this task (another task's file, or the user's own
+    file without a klingkit sidecar). It is left untouched; ``path`` names it."""
+
+    def __init__(self, message: str, *, path: Path, task_id: str | None = None) -> None:
+        self.path = path
+        super().__init__(message, task_id=task_id)
 
 
 class _Expired(Exception):
@@ -161,49 +178,121 @@ def _sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + ".json")
 
 
-def _write_sidecar(task: Task, output: Output, path: Path) -> None:
-    data = sidecar_data(task, output, path, path.stat().st_size)
+def _write_sidecar(task: Task, output: Output, path: Path, nbytes: int) -> None:
+    data = sidecar_data(task, output, path, nbytes)
     tmp = path.with_name(path.name + ".json.part")
     tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(tmp, _sidecar_path(path))
 
 
-def _already_there(task: Task, path: Path, force: bool) -> bool:
+def _owner(path: Path) -> tuple[bool, str | None]:
+    """(has a readable sidecar, the task id it names)."""
+    try:
+        data = json.loads(_sidecar_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False, None
+    other = data.get("task_id") if isinstance(data, dict) else None
+    return isinstance(other, str), other if isinstance(other, str) else None
+
+
+def _already_there(task: Task, path: Path, force: bool, sidecar: bool) -> bool:
+    """True when ``path`` already holds this task's output; raises OutputExistsError when it holds
+    something else (never overwritten without ``force``)."""
     if force or not path.exists():
         return False
-    side = _sidecar_path(path)
-    if side.exists():
-        try:
-            other = json.loads(side.read_text(encoding="utf-8")).get("task_id")
-        except (OSError, ValueError):
-            other = None
-        if other not in (None, task.id):
-            raise DownloadError(
-                f"{path} exists and belongs to task {other}; pass force=True to overwrite it", task_id=task.id
-            )
+    known, other = _owner(path)
+    if known and other != task.id:
+        raise OutputExistsError(
+            f"{path} already exists and belongs to task {other}; it was left untouched",
+            path=path,
+            task_id=task.id,
+        )
+    if not known and sidecar:
+        # No sidecar: the user's own file (or one saved without a sidecar). Never taken for ours.
+        raise OutputExistsError(
+            f"{path} already exists and is not a saved output of task {task.id}; it was left untouched",
+            path=path,
+            task_id=task.id,
+        )
     return path.stat().st_size > 0
+
+
+def clear_foreign(task: Task, dest: str | os.PathLike[str]) -> list[Path]:
+    """Delete target files under ``dest`` that are not outputs of ``task`` (the ``--force`` choice), so
+    that a later download writes there; this task's own files are kept. Returns the deleted paths."""
+    removed = []
+    for _output, target in plan_targets(task, dest):
+        if target.is_file() and _owner(target)[1] != task.id:
+            target.unlink()
+            _sidecar_path(target).unlink(missing_ok=True)
+            removed.append(target)
+    return removed
+
+
+def _part_info_path(part: Path) -> Path:
+    return part.with_name(part.name + "-info")
+
+
+def _part_identity(task: Task, output: Output) -> dict[str, Any]:
+    return {"task_id": task.id, "output_id": output.id, "index": output.index, "kind": output.kind}
+
+
+def _load_part(part: Path, identity: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What a leftover ``.part`` says it is; the part (and its info) are deleted unless they belong to
+    this very output (a ``.part`` of another task must never be completed as ours)."""
+    info_path = _part_info_path(part)
+    try:
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        info = None
+    ok = isinstance(info, dict) and all(info.get(k) == v for k, v in identity.items())
+    if ok and part.is_file():
+        return dict(info)
+    if part.is_file() or (part.exists() and not part.is_dir()):
+        part.unlink()
+    info_path.unlink(missing_ok=True)
+    return None
 
 
 class _State:
     """Byte accounting of one file across resumes (pure)."""
 
-    def __init__(self, part: Path, on_progress: ProgressFn | None, max_bytes: int) -> None:
+    def __init__(self, part: Path, on_progress: ProgressFn | None, max_bytes: int,
+                 info: Mapping[str, Any] | None = None) -> None:  # fmt: skip
         self.part = part
-        self.done = part.stat().st_size if part.exists() else 0
-        self.total: int | None = None
+        self.done = part.stat().st_size if part.is_file() else 0
+        total = (info or {}).get("total")
+        self.total: int | None = total if isinstance(total, int) else None
+        etag = (info or {}).get("etag")
+        self.etag: str | None = etag if isinstance(etag, str) else None
         self.on_progress = on_progress
         self.max_bytes = max_bytes
 
+    @property
+    def complete(self) -> bool:
+        """The ``.part`` already holds every announced byte: verify and rename, request nothing."""
+        return self.total is not None and self.done == self.total and self.done > 0
+
     def request_headers(self) -> dict[str, str]:
-        return {"Range": f"bytes={self.done}-"} if self.done else {}
+        if not self.done:
+            return {}
+        headers = {"Range": f"bytes={self.done}-"}
+        if self.etag:
+            headers["If-Range"] = self.etag  # a changed file comes back whole (200), not spliced
+        return headers
 
     def on_headers(self, status: int, headers: Mapping[str, str], url: str) -> str:
-        """``append`` or ``truncate`` the .part file; raises _Expired or DownloadError."""
+        """``append`` or ``truncate`` the .part file; raises _Expired, _Incomplete or DownloadError."""
         if status in _EXPIRED:
             raise _Expired()
-        if status == 416 and self.total is not None and self.done >= self.total:
-            return "append"
+        if status == 416:
+            # Our Range is past the file's end: the .part is not a prefix of this file. Start again
+            # from byte 0 instead of asking the same range forever.
+            self.done, self.total, self.etag = 0, None, None
+            self.part.unlink(missing_ok=True)
+            raise _Incomplete()
         length = headers.get("content-length")
+        self.etag = headers.get("etag") or self.etag
         if status == 206:
             m = re.match(r"bytes (\d+)-\d+/(\d+|\*)", headers.get("content-range", ""))
             if m and int(m.group(1)) == self.done:
@@ -295,13 +384,23 @@ def _precheck(task: Task, dest: str | os.PathLike[str]) -> list[tuple[Output, Pa
 class _File:
     """One output being fetched: its target, ``.part`` file, byte accounting and current URL."""
 
-    def __init__(self, output: Output, target: Path, url: str, state: _State) -> None:
+    def __init__(self, output: Output, target: Path, url: str, state: _State,
+                 identity: Mapping[str, Any]) -> None:  # fmt: skip
         self.output = output
         self.target = target
         self.part = state.part
         self.state = state
         self.url = url
+        self.identity = dict(identity)
         self.failures = 0
+
+    def _write_info(self) -> None:
+        """Label the ``.part`` with what it belongs to (task, output, length, validator)."""
+        info = {**self.identity, "total": self.state.total, "etag": self.state.etag}
+        path = _part_info_path(self.part)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(info), encoding="utf-8")
+        os.replace(tmp, path)
 
     def headers(self) -> dict[str, str]:
         return self.state.request_headers()
@@ -311,6 +410,7 @@ class _File:
         """Open the ``.part`` file as the answer's headers say; yields a chunk writer and fsyncs when the
         body was read whole (raises _Expired or DownloadError before opening)."""
         mode = self.state.on_headers(status, headers, self.url)
+        self._write_info()
         with open(self.part, "ab" if mode == "append" else "wb") as f:
 
             def write(chunk: bytes) -> None:
@@ -340,15 +440,17 @@ class _Run:
     def files(self) -> Iterator[_File]:
         """The files still to fetch, in order; files already present are recorded and skipped."""
         for output, target in self.targets:
-            if _already_there(self.task, target, self.force):
+            if _already_there(self.task, target, self.force, self.sidecar):
                 self.paths.append(target)
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             part = target.with_name(target.name + ".part")
-            if self.force:
-                part.unlink(missing_ok=True)
-            state = _State(part, self.on_progress, self.max_bytes)
-            yield _File(output, target, check_url(output.url, self.task.id), state)
+            identity = _part_identity(self.task, output)
+            if self.force and part.is_file():
+                part.unlink()
+            info = _load_part(part, identity)
+            state = _State(part, self.on_progress, self.max_bytes, info)
+            yield _File(output, target, check_url(output.url, self.task.id), state, identity)
 
     def expired(self, file: _File) -> None:
         """The URL was refused: raise if it already was after a refresh, else ask for one."""
@@ -381,9 +483,12 @@ class _Run:
         return min(0.5 * file.failures, 2.0)
 
     def finished(self, file: _File) -> None:
-        _finish(file.part, file.target)
+        # The sidecar goes first: a kill between the two leaves a sidecar without its file (downloaded
+        # again next time), never a file that looks like the user's own.
         if self.sidecar:
-            _write_sidecar(self.task, file.output, file.target)
+            _write_sidecar(self.task, file.output, file.target, file.part.stat().st_size)
+        _finish(file.part, file.target)
+        _part_info_path(file.part).unlink(missing_ok=True)
         self.paths.append(file.target)
 
 
@@ -405,7 +510,7 @@ def download_sync(
     """Download every output of ``task``; returns the written (or already present) file paths."""
     run = _Run(task, dest, on_progress=on_progress, sidecar=sidecar, force=force, max_bytes=max_bytes)
     for file in run.files():
-        while True:
+        while not file.state.complete:
             try:
                 with (
                     http.stream("GET", file.url, headers=file.headers()) as response,
@@ -439,7 +544,7 @@ async def download_async(
     """The async twin of :func:`download_sync`."""
     run = _Run(task, dest, on_progress=on_progress, sidecar=sidecar, force=force, max_bytes=max_bytes)
     for file in run.files():
-        while True:
+        while not file.state.complete:
             try:
                 async with http.stream("GET", file.url, headers=file.headers()) as response:
                     with file.sink(response.status_code, response.headers) as write:

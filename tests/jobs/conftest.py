@@ -58,9 +58,14 @@ class FakeTasks:
                 return self.c.view(tid)
         raise NotFoundError("no such task", http_status=404, code=1203)
 
-    async def query(self, ids: list[str]) -> list[Task]:
+    async def query(
+        self, task_ids: list[str] | None = None, external_ids: list[str] | None = None
+    ) -> list[Task]:
         self.c.status_requests += 1
-        return [self.c.view(i) for i in ids if i in self.c.store]
+        if external_ids is not None:
+            wanted = set(external_ids)
+            return [self.c.view(i) for i, r in self.c.store.items() if r["external_id"] in wanted]
+        return [self.c.view(i) for i in task_ids or [] if i in self.c.store]
 
     async def list(self, feature: str, page: int = 1, page_size: int = 30) -> Page[Task]:
         self.c.status_requests += 1

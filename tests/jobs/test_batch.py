@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from klingkit._exceptions import ServerError
-from klingkit.jobs._batch_rows import batch_id_for, external_id_for, parse_rows, plan_batch
+from klingkit.jobs._batch_rows import batch_id_for, external_id_for, parse_rows, plan_batch, row_key
 from klingkit.jobs._batch_sched import ConcurrencyWindow, DurationModel
 from klingkit.jobs.batch import BatchBusyError, BatchRunner, write_reports
 from klingkit.jobs.ledger import Ledger
@@ -19,7 +19,7 @@ from .conftest import FakeClient, fake_prepare
 def _plan(tmp_path: Path, lines: list[dict[str, object]]) -> object:
     content = "\n".join(json.dumps(x) for x in lines).encode()
     rows = parse_rows(content, base_dir=tmp_path)
-    bid = batch_id_for(content, base_url="http://fake")
+    bid = batch_id_for(str(tmp_path / "test.jsonl"), target="http://fake")
     return plan_batch(rows, batch_id=bid, source="test.jsonl", prepare=fake_prepare)
 
 
@@ -59,14 +59,30 @@ def test_csv_rows_and_aliases(tmp_path: Path) -> None:
     assert spec.params["aspect_ratio"] == "16:9"
     assert spec.params["duration"] == 5
     assert spec.params["camera_control"]["type"] == "simple"
-    assert spec.external_id == external_id_for("b" * 32, 1) == "kkb-bbbbbbbbbbbbbbbb-1"
+    assert spec.external_id == external_id_for("b" * 32, row_key(spec))
+    assert spec.external_id.startswith("kkb-bbbbbbbbbbbb-") and len(spec.external_id) == 33
 
 
-def test_batch_id_depends_on_content_and_api_only() -> None:
-    a = batch_id_for(b"x", base_url="http://a")
-    assert a == batch_id_for(b"x", base_url="http://a/")
-    assert a != batch_id_for(b"y", base_url="http://a")
-    assert a != batch_id_for(b"x", base_url="http://b")
+def test_batch_id_depends_on_name_and_api_only() -> None:
+    a = batch_id_for("/data/x.jsonl", target="http://a")
+    assert a == batch_id_for("/data/x.jsonl", target="http://a/")
+    assert a != batch_id_for("/data/y.jsonl", target="http://a")
+    assert a != batch_id_for("/data/x.jsonl", target="http://b")
+
+
+def test_row_identity_is_what_the_row_asks_for() -> None:
+    def ids(lines: list[dict[str, object]]) -> list[str]:
+        content = "\n".join(json.dumps(x) for x in lines).encode()
+        plan = plan_batch(parse_rows(content, base_dir=Path(".")), batch_id="c" * 32, source="x",
+                          prepare=fake_prepare, callback_url=None)  # fmt: skip
+        return [str(r.spec.external_id) for r in plan.rows]
+
+    a, b, c = ({"kind": "video", "prompt": p} for p in ("one", "two", "three"))
+    assert ids([a, b, c]) == list(reversed(ids([c, b, a])))  # order does not matter
+    assert ids([a, b])[0] == ids([a, {"kind": "video", "prompt": "changed"}])[0]
+    twice = ids([a, a])
+    assert len(set(twice)) == 2 and twice[0] == ids([a])[0]  # identical rows are two tasks
+    assert ids([{**a, "id": "take-2"}]) != ids([a])  # an explicit id column is part of it
 
 
 async def test_all_rows_once_each_with_coalesced_status(tmp_path: Path) -> None:
@@ -114,7 +130,8 @@ async def test_policy_failures_are_not_retried_and_do_not_stop_others(tmp_path: 
         assert client.create_attempts == 5 and not again.ok
         await _runner(client, ledger, plan, tmp_path, retry_failed=True).run()
         assert client.create_attempts == 7
-        assert ledger.get(external_id_for(plan.batch_id, 4, 2)) is not None  # type: ignore[attr-defined]
+        row4 = str(plan.rows[3].spec.external_id)  # type: ignore[attr-defined]
+        assert ledger.get(f"{row4}-a2") is not None
 
 
 async def test_1303_shrinks_the_window_and_everything_still_runs_once(tmp_path: Path) -> None:
@@ -148,7 +165,8 @@ async def test_resume_after_crash_awaits_in_flight_and_skips_finished(tmp_path: 
     with Ledger(tmp_path / "l.sqlite3") as ledger:
         # A previous run recorded row 1 and sent its create, then died before hearing back.
         ledger.create_batch(bid)
-        ledger.record_pending(external_id_for(bid, 1), feature="text2video", batch_id=bid, row_index=1)
+        eid = plan.rows[0].spec.external_id  # type: ignore[attr-defined]
+        ledger.record_pending(eid, feature="text2video", batch_id=bid, row_index=1)
         await client.submit(plan.rows[0].spec)  # type: ignore[attr-defined]
         # ... and holds a lease as a process that no longer exists.
         assert ledger.acquire_lease(bid, "nohost:1:dead", 60)

@@ -18,6 +18,7 @@ import click
 from ._exit import CLIError, ExitCode
 from ._run import Guard, check_cost
 from ._session import Session, session_options
+from .generate import DEFAULT_IMAGE_MODEL, DEFAULT_VIDEO_MODEL
 
 if TYPE_CHECKING:
     from klingkit.jobs.batch import BatchResult, Progress
@@ -98,6 +99,41 @@ def _table(result: BatchResult) -> list[str]:
     return lines
 
 
+# A row without ``model`` makes what the matching single command makes.
+ROW_DEFAULT_MODELS = {
+    "text2video": DEFAULT_VIDEO_MODEL,
+    "image2video": DEFAULT_VIDEO_MODEL,
+    "images/generations": DEFAULT_IMAGE_MODEL,
+}
+MIN_FREE_BYTES = 64 * 1024 * 1024  # room for a first video file before anything is paid for
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse, before the first create, an ``--out`` that cannot take files (read-only, full)."""
+    import shutil
+    import tempfile
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".klingkit-probe-"):
+            pass
+        free = shutil.disk_usage(out_dir).free
+    except OSError as exc:
+        raise CLIError(
+            f"invalid --out {str(out_dir)!r}: cannot write there ({exc.strerror or exc}); nothing was sent",
+            exit_code=ExitCode.USAGE,
+            type="ValidationError",
+            hint="choose a writable --out directory",
+        ) from None
+    if free < MIN_FREE_BYTES:
+        raise CLIError(
+            f"invalid --out {str(out_dir)!r}: only {free // 1024} KiB free; nothing was sent",
+            exit_code=ExitCode.USAGE,
+            type="ValidationError",
+            hint=f"free at least {MIN_FREE_BYTES // (1024 * 1024)} MiB or choose another --out directory",
+        )
+
+
 @click.command("batch")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
@@ -108,7 +144,15 @@ def _table(result: BatchResult) -> list[str]:
     "--max-cost", type=float, metavar="USD", help="Refuse the batch if its estimate is above USD dollars."
 )
 @click.option("--dry-run", is_flag=True, help="Validate and price every row; send nothing.")
-@click.option("--retry-failed", is_flag=True, help="Give rows that failed in an earlier run another attempt.")
+@click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="Create again the rows whose tasks Kling failed or that are known not to exist; rows whose "
+    "tasks exist or may exist are looked up and awaited, never paid twice.",
+)
+@click.option("--name", "batch_name", metavar="NAME",
+              help="Name of the batch [default: the file's path]; the same name resumes the same batch.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Overwrite files in --out that belong to other tasks.")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (use --max-cost as a ceiling).")
 @click.option(
     "--callback-url",
@@ -133,22 +177,28 @@ def batch(
     yes: bool,
     callback_url: str | None,
     fmt: str | None,
+    batch_name: str | None,
+    force: bool,
 ) -> None:
     """Run every row of FILE (JSONL or CSV) exactly once, resumably.
 
     A row has a ``kind`` (video, image, audio, extend, effects, ...), a ``prompt`` and any option of the
     single commands (model, mode, duration, ratio, camera, image, n, ...), plus ``output`` for the file
-    name. Every row is validated and the whole batch priced before anything is sent. Run the same
-    command again after a crash or Ctrl-C: finished rows are skipped, running ones awaited, nothing is
-    created or paid twice.
+    name, and an optional ``id``. Every row is validated and the whole batch priced before anything is
+    sent. A row is identified by what it asks for (plus its ``id``), so run the same command again after
+    a crash, Ctrl-C or an edit of the file: finished rows are skipped, running ones awaited, only new or
+    changed rows are created, nothing is paid twice.
     """
     from klingkit import prepare
     from klingkit.jobs.batch import BatchInputError, BatchRunner, load_plan, write_reports
 
     client = _async_client(session, session.max_retries)
     base_url = str(getattr(client, "base_url", "") or session.base_url or "")
+    # The embedded sandbox gets a new port each run; its identity is its state file.
+    target = f"sandbox:{session.home() / 'sandbox.sqlite3'}" if session.sandbox else base_url
     try:
-        plan = load_plan(file, base_url=base_url, prepare=prepare, callback_url=callback_url, fmt=fmt)
+        plan = load_plan(file, base_url=base_url, prepare=prepare, callback_url=callback_url, fmt=fmt,
+                         name=batch_name, target=target, defaults=ROW_DEFAULT_MODELS)  # fmt: skip
     except BatchInputError as exc:
         raise CLIError(str(exc), exit_code=ExitCode.USAGE, type="BatchInputError") from None
     if plan.errors:
@@ -202,6 +252,7 @@ def batch(
         f"batch {plan.batch_id[:16]}: {len(plan.rows)} rows, about ${total.usd:.2f}; "
         f"results in {out_dir} (rerun the same command to resume)"
     )
+    check_out_dir(out_dir)
     progress = _ProgressLine(session.ui.quiet or session.ui.json_mode)
     runner = BatchRunner(
         client,
@@ -212,6 +263,7 @@ def batch(
         base_url=base_url,
         sandbox=session.sandbox,
         retry_failed=retry_failed,
+        force=force,
         callback_url=callback_url,
         on_progress=progress,
     )

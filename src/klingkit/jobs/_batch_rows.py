@@ -27,10 +27,13 @@ __all__ = [
     "PlannedRow",
     "Row",
     "RowError",
+    "attempt_of",
+    "base_of",
     "batch_id_for",
     "external_id_for",
     "parse_rows",
     "plan_batch",
+    "row_key",
     "row_request",
 ]
 
@@ -115,7 +118,7 @@ class PlannedRow:
     """A validated row: the request spec (external id set), the output file stem and the estimate."""
 
     index: int
-    feature: str
+    feature: str  # the catalog feature of the route the row is sent to (``text-to-video`` for kling-2.6)
     spec: RequestSpec
     name: str
     units: float
@@ -224,23 +227,49 @@ def parse_rows(content: bytes, *, base_dir: Path, fmt: str | None = None) -> lis
     return rows
 
 
-def batch_id_for(content: bytes, *, base_url: str, options: Mapping[str, Any] | None = None) -> str:
-    """The batch id: a hash of the file's bytes, the API base URL and the options that change requests.
+def batch_id_for(name: str, *, target: str = "") -> str:
+    """The batch id: a hash of the batch's name (the file's resolved path, or ``--name``) and its target.
 
-    The same file run against the same API with the same request-shaping options is the same batch, so
-    a rerun resumes it. Options that only change how the batch runs (concurrency, output directory,
-    ``--callback-url``) are deliberately left out: changing them must not create every task again.
+    ``target`` says which account the tasks live in: the API base URL, or ``sandbox:<state file>`` for
+    the embedded sandbox (whose port changes on every run). The file's bytes are deliberately left out:
+    editing a file must not start a new batch, because each row is identified by what it asks for
+    (:func:`row_key`), not by its position or by the rest of the file.
     """
-    h = hashlib.sha256(b"klingkit-batch/1\0")
-    h.update(content)
-    h.update(b"\0" + base_url.rstrip("/").encode())
-    h.update(b"\0" + json.dumps(dict(options or {}), sort_keys=True, default=str).encode())
+    h = hashlib.sha256(b"klingkit-batch/2\0")
+    h.update(name.encode("utf-8", "surrogatepass"))
+    h.update(b"\0" + target.rstrip("/").encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:32]
 
 
-def external_id_for(batch_id: str, index: int, attempt: int = 1) -> str:
-    """The ``external_task_id`` of a row's ``attempt``: ``kkb-<batch16>-<row>`` then ``...-a2``, ``-a3``."""
-    base = f"{EXTERNAL_ID_PREFIX}{batch_id[:16]}-{index}"
+_VOLATILE = frozenset({"external_task_id", "callback_url"})  # how a request is tracked, not what it asks
+
+
+def _normalised(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _normalised(v) for k, v in value.items() if k not in _VOLATILE and v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_normalised(v) for v in value]
+    return value
+
+
+def row_key(spec: Any, explicit_id: Any = None, occurrence: int = 1) -> str:
+    """16 hex digits naming what a row asks for: the route and the request body it sends (external id
+    and callback URL left out), plus the row's optional ``id`` column. ``occurrence`` tells identical
+    rows apart (the second identical row is a second task)."""
+    body = getattr(spec, "body", None) or getattr(spec, "params", None) or {}
+    doc = {
+        "route": getattr(spec, "path", None) or getattr(spec, "feature", None),
+        "body": _normalised(body),
+        "id": None if explicit_id is None else str(explicit_id),
+        "n": occurrence,
+    }
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def external_id_for(batch_id: str, key: str | int, attempt: int = 1) -> str:
+    """The ``external_task_id`` of a row's ``attempt``: ``kkb-<batch12>-<row key>`` then ``-a2``, ``-a3``."""
+    base = f"{EXTERNAL_ID_PREFIX}{batch_id[:12]}-{key}"
     return base if attempt <= 1 else f"{base}-a{attempt}"
 
 
@@ -248,6 +277,11 @@ def attempt_of(external_id: str) -> int:
     """The attempt number encoded in a batch external id (1 when it has no ``-aN`` suffix)."""
     m = re.search(r"-a(\d+)$", external_id)
     return int(m.group(1)) if m else 1
+
+
+def base_of(external_id: str) -> str:
+    """A batch external id without its ``-aN`` attempt suffix (the row's identity)."""
+    return re.sub(r"-a\d+$", "", external_id)
 
 
 def _resolve_media(value: Any, base_dir: Path) -> Any:
@@ -260,13 +294,17 @@ def _resolve_media(value: Any, base_dir: Path) -> Any:
     return value
 
 
-def row_request(row: Row, *, callback_url: str | None = None) -> tuple[str, dict[str, Any], str]:
+def row_request(
+    row: Row, *, callback_url: str | None = None, defaults: Mapping[str, str] | None = None
+) -> tuple[str, dict[str, Any], str]:
     """``(feature, params, output name)`` for a row; ValueError with the reason when it cannot be mapped.
 
     ``kind`` (``video``, ``image``, ``audio``, ``extend``, ...; see :data:`KINDS`) or ``feature`` picks
     the endpoint; column aliases (``model``, ``ratio``, ``camera``, ``end_image``) become API fields; a
     ``camera`` preset name becomes its ``camera_control``; relative media paths are resolved against the
-    batch file's directory. Every other column is passed to ``prepare`` unchanged.
+    batch file's directory. Every other column is passed to ``prepare`` unchanged. ``defaults`` maps a
+    feature to the model a row without ``model`` gets (the CLI passes its single commands' defaults, so
+    a row and the matching command make the same thing).
     """
     from .. import catalog
 
@@ -307,6 +345,8 @@ def row_request(row: Row, *, callback_url: str | None = None) -> tuple[str, dict
         if key in ("image", "image_tail", "video_url", "audio_file", "human_image", "cloth_image"):
             value = _resolve_media(value, row.base_dir)
         params[key] = value
+    if defaults and feature in defaults and "model_name" not in params:
+        params["model_name"] = defaults[feature]
     if callback_url:
         params["callback_url"] = callback_url
     return feature, params, name
@@ -319,6 +359,7 @@ def plan_batch(
     source: str,
     prepare: Callable[..., RequestSpec],
     callback_url: str | None = None,
+    defaults: Mapping[str, str] | None = None,
 ) -> BatchPlan:
     """Validate and price every row with ``prepare`` (``klingkit.prepare``); collect *all* errors.
 
@@ -326,9 +367,10 @@ def plan_batch(
     """
     plan = BatchPlan(batch_id=batch_id, source=source)
     names: set[str] = set()
+    seen: dict[str, int] = {}
     for row in rows:
         try:
-            feature, params, name = row_request(row, callback_url=callback_url)
+            feature, params, name = row_request(row, callback_url=callback_url, defaults=defaults)
         except ValueError as exc:
             plan.errors.append(RowError(row.index, str(exc)))
             continue
@@ -340,12 +382,15 @@ def plan_batch(
         if name in names:
             name = f"{name}-{row.index}"
         names.add(name)
-        spec = spec.with_external_id(external_id_for(batch_id, row.index))
+        first = row_key(spec, row.fields.get("id"))
+        seen[first] = seen.get(first, 0) + 1
+        key = first if seen[first] == 1 else row_key(spec, row.fields.get("id"), seen[first])
+        spec = spec.with_external_id(external_id_for(batch_id, key))
         est = spec.estimate
         plan.rows.append(
             PlannedRow(
                 index=row.index,
-                feature=feature,
+                feature=str(getattr(spec, "feature", None) or feature),
                 spec=spec,
                 name=name,
                 units=float(est.units),

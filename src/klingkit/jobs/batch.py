@@ -35,12 +35,13 @@ import socket
 import sqlite3
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import catalog
+from .._download import OutputExistsError, clear_foreign
 from .._exceptions import (
     APIConnectionError,
     APIError,
@@ -60,8 +61,8 @@ from ._batch_rows import (
     PlannedRow,
     RowError,
     attempt_of,
+    base_of,
     batch_id_for,
-    external_id_for,
     parse_rows,
     plan_batch,
 )
@@ -177,10 +178,15 @@ def load_plan(
     prepare: Callable[..., Any],
     callback_url: str | None = None,
     fmt: str | None = None,
+    name: str | None = None,
+    target: str | None = None,
+    defaults: Mapping[str, str] | None = None,
 ) -> BatchPlan:
     """Read, validate and price a batch file; errors of every row are collected in ``plan.errors``.
 
-    Raises :class:`BatchInputError` when the file cannot be read as JSONL or CSV at all.
+    The batch is named by ``name`` (default: the file's resolved path) and ``target`` (default:
+    ``base_url``; the embedded sandbox passes its state file, not its port). Raises
+    :class:`BatchInputError` when the file cannot be read as JSONL or CSV at all.
     """
     p = Path(path)
     try:
@@ -190,10 +196,9 @@ def load_plan(
     if fmt is None and p.suffix.lower() in (".jsonl", ".ndjson", ".csv"):
         fmt = "csv" if p.suffix.lower() == ".csv" else "jsonl"
     rows = parse_rows(content, base_dir=p.resolve().parent, fmt=fmt)
-    batch_id = batch_id_for(content, base_url=base_url)
-    return plan_batch(
-        rows, batch_id=batch_id, source=str(p.resolve()), prepare=prepare, callback_url=callback_url
-    )
+    batch_id = batch_id_for(name or str(p.resolve()), target=target or base_url)
+    return plan_batch(rows, batch_id=batch_id, source=str(p.resolve()), prepare=prepare,
+                      callback_url=callback_url, defaults=defaults)  # fmt: skip
 
 
 # --- the runner ----------------------------------------------------------------------------------
@@ -207,6 +212,7 @@ class _Row:
     state: str = "queued"  # queued | creating | running | downloading | done | failed | not_started
     recorded: bool = False  # the ledger row for external_id exists
     recover: bool = False  # a create may have been sent: look it up before creating
+    discover: bool = False  # not in the ledger: look for it (coalesced) before the first create
     task: Any = None
     task_id: str | None = None
     family: str = "legacy"
@@ -276,6 +282,7 @@ class BatchRunner:
     ``tasks.list`` and ``download(task, dest, sidecar=...)``, all awaitable. ``out_dir`` receives the
     files (named after each row's ``output``). ``concurrency`` is the most tasks in flight at once.
     ``retry_failed`` gives rows that failed in an earlier run (policy failures included) a new attempt.
+    ``force`` overwrites files in ``out_dir`` that belong to another task (else such a row fails).
     ``callback_url`` (already in each request) turns status polling into a slow fallback.
     ``on_progress`` is called with a :class:`Progress` about twice a second.
     """
@@ -291,6 +298,7 @@ class BatchRunner:
         base_url: str | None = None,
         sandbox: bool = False,
         retry_failed: bool = False,
+        force: bool = False,
         callback_url: str | None = None,
         on_progress: Callable[[Progress], None] | None = None,
         download_workers: int = DOWNLOAD_WORKERS,
@@ -310,6 +318,7 @@ class BatchRunner:
         self.base_url = base_url
         self.sandbox = sandbox
         self.retry_failed = retry_failed
+        self.force = force
         self.callback_url = callback_url
         self.on_progress = on_progress
         self.download_workers = max(1, download_workers)
@@ -378,29 +387,27 @@ class BatchRunner:
             self.ledger.update_batch(bid, options=options)
         self._take_lease()
         self.ledger.update_batch(bid, status="running")
-        records = self.ledger.batch_tasks(bid)
-        current: dict[int, TaskRecord] = {}
-        attempts: dict[int, int] = {}
-        for rec in records:
-            if rec.row_index is not None:
-                current[rec.row_index] = rec
-            row_no = rec.row_index
-            if row_no is None:
-                parts = rec.external_id.split("-")
-                row_no = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
-            if row_no is not None:
-                attempts[row_no] = max(attempts.get(row_no, 0), attempt_of(rec.external_id))
+        # A row is identified by its external id (what it asks for), not its position: match the
+        # ledger's records to rows by their base id and keep each row's latest attempt.
+        latest: dict[str, TaskRecord] = {}
+        for rec in self.ledger.batch_tasks(bid):
+            base = base_of(rec.external_id)
+            seen = latest.get(base)
+            if seen is None or attempt_of(rec.external_id) > attempt_of(seen.external_id):
+                latest[base] = rec
         for p in self.plan.rows:
-            cur = current.get(p.index)
-            row = _Row(plan=p, external_id=external_id_for(bid, p.index), family=str(p.spec.family))
+            base = str(p.spec.external_id)
+            cur = latest.get(base)
+            row = _Row(plan=p, external_id=base, family=str(p.spec.family))
             self._rows.append(row)
             if cur is None:
-                row.attempt = attempts.get(p.index, 0) + 1
-                row.external_id = external_id_for(bid, p.index, row.attempt)
+                row.discover = True  # the ledger may be new: Kling may already have this row's task
                 self._queue.append(row)
                 continue
             rec = cur
             row.external_id, row.attempt, row.recorded = rec.external_id, attempt_of(rec.external_id), True
+            if rec.row_index != p.index:
+                self.ledger.update(rec.external_id, row_index=p.index)
             row.task_id, row.units, row.files = rec.task_id, rec.units, list(rec.files)
             row.family = rec.family or row.family
             status = rec.status
@@ -435,10 +442,10 @@ class BatchRunner:
     def _new_attempt(self, row: _Row) -> None:
         """Detach the row's previous task record and move to the next external id."""
         if row.recorded:
-            # (batch_id, row_index) is unique: the old attempt keeps its batch_id, loses its row slot.
+            # The old attempt keeps its batch_id (history) but no longer stands for the row.
             self.ledger.update(row.external_id, row_index=None)
         row.attempt += 1
-        row.external_id = external_id_for(self.plan.batch_id, row.plan.index, row.attempt)
+        row.external_id = f"{base_of(row.external_id)}-a{row.attempt}"
         row.recorded = row.recover = False
         row.task = row.task_id = None
         row.state = "queued"
@@ -472,6 +479,7 @@ class BatchRunner:
         for row in self._rows:
             if row.state == "downloading":
                 self._downloads.put_nowait(row)
+        await self._discover()
         last_renew = last_progress = self.clock()
         try:
             while True:
@@ -545,32 +553,24 @@ class BatchRunner:
                     self._now_running(row, found)
                     return
             if not row.recorded:
-                est = spec.estimate
-                params = getattr(spec, "params", None) or {}
-                ok = self.ledger.record_pending(
-                    row.external_id,
-                    feature=row.plan.feature,
-                    family=str(spec.family),
-                    model=params.get("model_name") or params.get("model"),
-                    mode=params.get("mode"),
-                    duration=_float(params.get("duration")),
-                    prompt=params.get("prompt") or params.get("text"),
-                    params=params,
-                    estimate_units=float(est.units),
-                    estimate_usd=float(est.usd),
-                    base_url=self.base_url,
-                    sandbox=self.sandbox,
-                    batch_id=self.plan.batch_id,
-                    row_index=row.plan.index,
-                )
-                row.recorded = True
+                ok = self._record(row, spec)
                 if not ok:  # already recorded (a previous run): it may exist, look first
                     found = await self._lookup(row)
                     if found is not None:
                         self._now_running(row, found)
                         return
             row.recover = True  # from here on the create may have been sent
-            task = await self.client.submit(spec)
+            try:
+                task = await self.client.submit(spec)
+            except APIError as exc:
+                if not _already_exists(exc):
+                    raise
+                # Kling already has a task with this row's external id (a lost ledger, a lost answer):
+                # it is this row's task. Adopt it; never create another.
+                found = await self._lookup(row)
+                if found is None:
+                    raise
+                task = found
         except RateLimitError as exc:
             # Definitive: Kling refused the create; nothing was made. Shrink the window and try later.
             row.recover = False
@@ -604,6 +604,30 @@ class BatchRunner:
         self.window.accepted()
         self._now_running(row, task)
 
+    def _record(self, row: _Row, spec: Any) -> bool:
+        """Write the row's ledger record (``pending``) before its create may leave; False if it existed."""
+        est = spec.estimate
+        params = getattr(spec, "params", None) or {}
+        ok = self.ledger.record_pending(
+            row.external_id,
+            feature=row.plan.feature,
+            family=str(spec.family),
+            route=getattr(spec, "path", None),
+            model=getattr(spec, "model", None) or params.get("model_name") or params.get("model"),
+            mode=params.get("mode"),
+            duration=_float(params.get("duration")),
+            prompt=params.get("prompt") or params.get("text"),
+            params=params,
+            estimate_units=float(est.units),
+            estimate_usd=float(est.usd),
+            base_url=self.base_url,
+            sandbox=self.sandbox,
+            batch_id=self.plan.batch_id,
+            row_index=row.plan.index,
+        )
+        row.recorded = True
+        return ok
+
     def _create_error(self, row: _Row, exc: BaseException) -> None:
         row.create_errors += 1
         if row.create_errors >= self.max_create_errors:
@@ -626,11 +650,43 @@ class BatchRunner:
             self._queue.append(row)
 
     async def _lookup(self, row: _Row) -> Any | None:
+        """The row's task by external id, on the route it was sent to; None when Kling has none."""
+        self.status_requests += 1
+        if row.family == "new":
+            found = await self.client.tasks.query(external_ids=[row.external_id])
+            return next((t for t in found if getattr(t, "external_id", None) == row.external_id), None)
         try:
-            self.status_requests += 1
             return await self.client.tasks.get_by_external_id(row.external_id, feature=row.plan.feature)
         except NotFoundError:
             return None
+
+    async def _discover(self) -> None:
+        """Rows the ledger does not know may still have tasks (a deleted or new ``KLINGKIT_HOME``): find
+        them by their deterministic external ids with as few requests as possible (``/tasks`` 20 ids
+        per call; one recent list page per legacy feature) and adopt them instead of creating again."""
+        rows = [r for r in self._rows if r.discover]
+        found: dict[str, Any] = {}
+        new = [r.external_id for r in rows if r.family == "new"]
+        with contextlib.suppress(KlingError, OSError):
+            for i in range(0, len(new), 20):
+                self.status_requests += 1
+                for task in await self.client.tasks.query(external_ids=new[i : i + 20]):
+                    found[str(getattr(task, "external_id", ""))] = task
+            features = {r.plan.feature for r in rows if r.family == "legacy"}
+            for feature in sorted(features):
+                self.status_requests += 1
+                page = await self.client.tasks.list(feature, page=1, page_size=500)
+                for task in _items(page):
+                    found[str(getattr(task, "external_id", ""))] = task
+        for row in rows:
+            row.discover = False
+            task = found.get(row.external_id)
+            if task is None:
+                continue  # not seen: created normally; an "already exists" answer is adopted then
+            self._queue.remove(row)
+            self._record(row, row.plan.spec)
+            self.window.accepted()
+            self._now_running(row, task)
 
     def _now_running(self, row: _Row, task: Any) -> None:
         row.task = task
@@ -770,6 +826,12 @@ class BatchRunner:
                 await self._download(row)
             except asyncio.CancelledError:
                 raise
+            except OutputExistsError as exc:  # not ours to overwrite: no retry helps
+                row.state = "failed"
+                row.error, row.error_kind = (
+                    _error_text(exc) + " (rerun with --force to overwrite it)",
+                    "download",
+                )
             except Exception as exc:  # never let one download kill the worker
                 row.download_errors += 1
                 if row.download_errors >= MAX_DOWNLOAD_ERRORS:
@@ -792,7 +854,19 @@ class BatchRunner:
             self.status_requests += 1
             task = await self.client.tasks.get(row.task_id, feature=row.plan.feature)
             row.task = task
-        paths = await self.client.download(task, self._dest(row, task), sidecar=True)
+        # A re-fetched task knows only what the server says: the sidecar must still name the model
+        # that ran and what the row asked for.
+        spec = row.plan.spec
+        with contextlib.suppress(AttributeError):
+            task.model = (
+                getattr(task, "model", None) or (rec.model if rec else None) or getattr(spec, "model", None)
+            )
+            task.params = getattr(task, "params", None) or dict(getattr(spec, "params", None) or {})
+            task.external_id = getattr(task, "external_id", None) or row.external_id
+        dest = self._dest(row, task)
+        if self.force:
+            clear_foreign(task, dest)
+        paths = await self.client.download(task, dest, sidecar=True)
         files = [str(p) for p in paths]
         row.files = self.ledger.add_files(row.external_id, [p for p in files if not p.endswith(".json")])
         row.units = getattr(task, "units", None) if row.units is None else row.units
@@ -865,6 +939,11 @@ class BatchRunner:
             stopped=self._stopped,
             status_requests=self.status_requests,
         )
+
+
+def _already_exists(exc: APIError) -> bool:
+    """Kling refused a create because a task with its external id exists (code 1201 or a route's own)."""
+    return "already exist" in (getattr(exc, "message", None) or str(exc)).lower()
 
 
 def _float(value: Any) -> float | None:

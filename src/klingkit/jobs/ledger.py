@@ -16,7 +16,10 @@ Schema (numbered migrations, recorded in ``schema_migrations``):
     ``units`` (charged), ``estimate_units``, ``estimate_usd``, ``outputs`` (JSON), ``files`` (JSON list of
     saved paths), ``error`` (JSON), ``batch_id``, ``row_index``, ``base_url``, ``created_at``,
     ``updated_at`` (ISO 8601, UTC), ``sandbox`` (0/1); migration 2 adds ``abandoned`` (0/1, set by
-    ``klingkit tasks cancel-wait``).
+    ``klingkit tasks cancel-wait``); migration 3 adds ``route`` (the path the create was sent to).
+``webhook_seen`` (migration 3)
+    ``message_id`` (primary key), ``seen_at`` (Unix seconds): callbacks already accepted, so a replay
+    is refused even after the receiver restarts.
 ``batches``
     ``batch_id`` (primary key), ``source``, ``options`` (JSON), ``created_at``, ``status``,
     ``lease_owner``, ``lease_until`` (Unix seconds); migration 2 adds ``updated_at``.
@@ -26,8 +29,8 @@ Status vocabulary: ``pending`` (recorded, the create not yet answered: the task 
 ``TaskStatus`` values ``submitted``, ``processing``, ``succeeded``, ``failed``, ``unknown``.
 
 Two processes may use one ledger at once: the database runs in WAL mode with a busy timeout, and every
-write is one short ``BEGIN IMMEDIATE`` transaction. A ``(batch_id, row_index)`` pair is unique, so a
-batch row can be recorded at most once.
+write is one short ``BEGIN IMMEDIATE`` transaction. A batch row's task is keyed by its external id
+(derived from what the row asks for), so a row can be recorded at most once per attempt.
 """
 
 from __future__ import annotations
@@ -114,6 +117,18 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "ALTER TABLE batches ADD COLUMN updated_at TEXT",
         ),
     ),
+    (
+        3,
+        "route of each task; batch rows keyed by external id; webhook replay memory",
+        (
+            # Where the create went (``/text-to-video/kling-2.6``): lookups must use the same route.
+            "ALTER TABLE tasks ADD COLUMN route TEXT",
+            # A row's identity is its external id now; row numbers move when a file is edited.
+            "DROP INDEX IF EXISTS tasks_batch_row",
+            "CREATE INDEX tasks_batch_row ON tasks(batch_id, row_index)",
+            "CREATE TABLE webhook_seen (message_id TEXT PRIMARY KEY, seen_at REAL NOT NULL)",
+        ),
+    ),
 )
 
 _TASK_COLUMNS = (
@@ -141,6 +156,7 @@ _TASK_COLUMNS = (
     "updated_at",
     "sandbox",
     "abandoned",
+    "route",
 )
 _UPDATABLE = frozenset(_TASK_COLUMNS) - {"external_id", "created_at", "updated_at"}
 _BATCH_UPDATABLE = frozenset({"source", "options", "status"})
@@ -215,6 +231,7 @@ class TaskRecord:
     base_url: str | None = None
     sandbox: bool = False
     abandoned: bool = False
+    route: str | None = None
 
     @property
     def done(self) -> bool:
@@ -367,11 +384,15 @@ class Ledger:
         sandbox: bool = False,
         batch_id: str | None = None,
         row_index: int | None = None,
+        route: str | None = None,
+        status: str = "pending",
     ) -> bool:
         """Record a task about to be created (status ``pending``). Call it *before* sending the create.
 
-        Returns False (and changes nothing) when ``external_id`` or the ``(batch_id, row_index)`` pair
-        is already recorded.
+        ``feature``, ``family`` and ``route`` say where the create goes (the route's catalog feature, its
+        wire family and its path, e.g. ``text-to-video``, ``new``, ``/text-to-video/kling-2.6``): every
+        later lookup, download and webhook re-fetch asks that route. Returns False (and changes nothing)
+        when ``external_id`` is already recorded.
         """
         now = _now()
         row = {
@@ -383,7 +404,8 @@ class Ledger:
             "duration": duration,
             "prompt": prompt,
             "params": _plain(params) if params is not None else None,
-            "status": "pending",
+            "status": status,
+            "route": route,
             "estimate_units": estimate_units,
             "estimate_usd": estimate_usd,
             "base_url": base_url,
@@ -583,6 +605,16 @@ class Ledger:
                 "WHERE batch_id = ? AND lease_owner = ?",
                 (_now(), batch_id, owner),
             )
+
+    def remember_message(self, message_id: str, *, now: float, keep: float) -> bool:
+        """Record a webhook message id; False when it was already seen (a replay). Ids older than
+        ``keep`` seconds are forgotten (a replayed timestamp that old is refused by its age anyway)."""
+        with self._write() as db:
+            db.execute("DELETE FROM webhook_seen WHERE seen_at < ?", (now - keep,))
+            cur = db.execute(
+                "INSERT OR IGNORE INTO webhook_seen (message_id, seen_at) VALUES (?, ?)", (message_id, now)
+            )
+            return cur.rowcount == 1
 
     def batch_tasks(self, batch_id: str) -> list[TaskRecord]:
         """The tasks of a batch in row order."""

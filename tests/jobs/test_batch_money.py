@@ -1,0 +1,137 @@
+"""The batch runner against a real sandbox over HTTP: every promise about money, counted server-side.
+
+Each test is a workflow a user runs (a 2026-model row, an edited file, a lost ledger, a foreign ``.part``)
+and counts creates on the sandbox's side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from klingkit import AsyncKling, prepare
+from klingkit.jobs._batch_sched import DurationModel
+from klingkit.jobs.batch import BatchResult, BatchRunner, load_plan
+from klingkit.jobs.ledger import Ledger
+
+sandbox_mod = pytest.importorskip("klingkit.sandbox")
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Any]:
+    with sandbox_mod.Sandbox(time_scale=0.0, seed=0) as sb:
+        yield sb
+
+
+@pytest.fixture
+def sb(sandbox: Any) -> Any:
+    sandbox.clear_faults()
+    sandbox.reset()
+    sandbox.configure(task_seconds=0.05)
+    return sandbox
+
+
+def _write(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def run_batch(sb: Any, file: Path, out: Path, ledger_path: Path, **kw: Any) -> BatchResult:
+    async def go() -> BatchResult:
+        client = AsyncKling(api_key=sb.api_key, base_url=sb.base_url, max_retries=3)
+        try:
+            extra = {"name": kw.pop("name")} if "name" in kw else {}
+            plan = load_plan(file, base_url=sb.base_url, prepare=prepare, **extra)
+            assert not plan.errors, plan.errors
+            with Ledger(ledger_path) as ledger:
+                runner = BatchRunner(
+                    client, ledger, plan, out_dir=out, concurrency=4, base_url=sb.base_url,
+                    backoff_floor=0.01, durations=DurationModel(initial=0.05, floor=0.01), **kw,
+                )  # fmt: skip
+                return await asyncio.wait_for(runner.run(), timeout=60)
+        finally:
+            await client.close()
+
+    return asyncio.run(go())
+
+
+ROWS_2026 = [
+    {"kind": "video", "prompt": "a lighthouse at dusk", "model": "kling-2.6", "output": "new26"},
+    {"kind": "video", "prompt": "a fox in snow", "model": "kling-3.0", "output": "new30"},
+    {"kind": "video", "prompt": "a legacy shot", "output": "legacy"},
+    {"kind": "image", "prompt": "a red kite", "output": "kite"},
+]
+
+
+def test_2026_model_rows_are_tracked_by_their_route_through_a_broken_download(
+    sb: Any, tmp_path: Path
+) -> None:
+    """A kling-2.6 row whose first download fails must be found again on its own route (not 404)."""
+    rows = _write(tmp_path / "rows.jsonl", ROWS_2026)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "new26.mp4.part").mkdir()  # the download of this row cannot write its file
+    (out / "new30.mp4.part").mkdir()
+    first = run_batch(sb, rows, out, tmp_path / "ledger.sqlite3")
+    assert not first.ok
+    (out / "new26.mp4.part").rmdir()
+    (out / "new30.mp4.part").rmdir()
+    second = run_batch(sb, rows, out, tmp_path / "ledger.sqlite3")
+    assert second.ok, [r.error for r in second.rows]
+    assert sb.counters()["creates"] == 4
+    for name in ("new26.mp4", "new30.mp4", "legacy.mp4", "kite.png"):
+        assert (out / name).stat().st_size > 0
+    side = json.loads((out / "new26.mp4.json").read_text())
+    assert side["model"] == "kling-2.6"
+    with Ledger(tmp_path / "ledger.sqlite3") as ledger:
+        rec = next(r for r in ledger.find(limit=None) if r.model == "kling-2.6")
+        assert rec.family == "new" and rec.route == "/text-to-video/kling-2.6"
+
+
+def test_edited_file_creates_only_new_and_changed_rows_and_reordering_creates_nothing(
+    sb: Any, tmp_path: Path
+) -> None:
+    rows = [{"kind": "image", "prompt": f"card {i}", "output": f"card-{i}"} for i in range(1, 5)]
+    file = _write(tmp_path / "cards.jsonl", rows)
+    out, ledger = tmp_path / "out", tmp_path / "ledger.sqlite3"
+    assert run_batch(sb, file, out, ledger).ok
+    assert sb.counters()["creates"] == 4
+    rows[1]["prompt"] = "card 2, fixed"  # one changed row
+    rows.append({"kind": "image", "prompt": "card 5", "output": "card-5"})  # one new row
+    _write(file, rows)
+    result = run_batch(sb, file, out, ledger, force=True)
+    assert result.ok, [r.error for r in result.rows]
+    assert sb.counters()["creates"] == 6
+    _write(file, list(reversed(rows)))
+    assert run_batch(sb, file, out, ledger, force=True).ok
+    assert sb.counters()["creates"] == 6
+    assert sb.counters()["duplicate_external_ids"] == 0
+
+
+def test_a_lost_ledger_adopts_every_task_and_pays_nothing(sb: Any, tmp_path: Path) -> None:
+    file = _write(tmp_path / "rows.jsonl", ROWS_2026)
+    out = tmp_path / "out"
+    assert run_batch(sb, file, out, tmp_path / "ledger-a.sqlite3").ok
+    assert sb.counters()["creates"] == 4
+    again = run_batch(sb, file, out, tmp_path / "ledger-b.sqlite3")  # a new KLINGKIT_HOME
+    assert again.ok, [r.error for r in again.rows]
+    assert run_batch(sb, file, out, tmp_path / "ledger-c.sqlite3", retry_failed=True).ok
+    assert sb.counters()["creates"] == 4
+
+
+def test_a_file_of_another_task_is_never_overwritten(sb: Any, tmp_path: Path) -> None:
+    file = _write(tmp_path / "rows.jsonl", [{"kind": "image", "prompt": "mine", "output": "x"}])
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "x.png").write_bytes(b"the user's own picture")
+    result = run_batch(sb, file, out, tmp_path / "l.sqlite3")
+    assert not result.ok and "--force" in (result.rows[0].error or "")
+    assert (out / "x.png").read_bytes() == b"the user's own picture"
+    assert run_batch(sb, file, out, tmp_path / "l.sqlite3", force=True).ok
+    assert sb.counters()["creates"] == 1
+    assert (out / "x.png").read_bytes() != b"the user's own picture"
