@@ -40,6 +40,7 @@ _LAZY: dict[str, str] = {
     "AuthenticationError": "._exceptions",
     "BadRequestError": "._exceptions",
     "ContentPolicyError": "._exceptions",
+    "CreateUnresolvedError": "._exceptions",
     "CredentialsError": "._exceptions",
     "DownloadError": "._exceptions",
     "NotFoundError": "._exceptions",

@@ -99,6 +99,8 @@ class _BaseKling:
             region=settings.region,
         )
         self._hub = _Hub()
+        self._claimed: set[str] = set()  # task ids this client created or adopted (for _reconcile)
+        self._wall: Callable[[], float] = clock or time.time  # Unix seconds: when a create was sent
         self._headers = {"User-Agent": C.USER_AGENT, "Content-Type": "application/json"}
 
     @property

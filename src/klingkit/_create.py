@@ -16,10 +16,11 @@ from . import _constants as C
 from ._exceptions import NotFoundError
 from ._logging import logger
 from ._models import Task, TaskStatus
+from ._reconcile import Fingerprint, fingerprint, reconcile_async, reconcile_sync
 from ._status import _external_lookup, _external_match, _Query
 from ._transport import AmbiguousSend
 from ._wire import Envelope, parse_task
-from .catalog import ENDPOINTS
+from .catalog import ENDPOINTS, takes_external_id
 
 if TYPE_CHECKING:
     from ._client import AsyncKling, Kling
@@ -91,6 +92,8 @@ class _Create:
         self.eid = eid
         self.max_retries = max_retries
         self.lookups = 0
+        # Kling 4.0 takes no external id: a lost answer is found through the task list (_reconcile).
+        self.by_listing = not takes_external_id(getattr(spec, "model", None))
         self.options: dict[str, Any] = {"params": getattr(spec, "query", None), "json": spec.body,
                                         "idempotent": False, "family": spec.family}  # fmt: skip
 
@@ -109,6 +112,12 @@ class _Create:
 
     def found(self, task: Task) -> Task:
         return _decorate(task, self.spec, self.eid)
+
+    def fingerprint(self, sent_ms: int) -> Fingerprint:
+        """What identifies this create in the task list when it carries no external id."""
+        logger.info("create %s %s carries no external id; reconciling through the task list",
+                    self.spec.method, self.spec.path)  # fmt: skip
+        return fingerprint(self.spec, sent_ms)
 
     def retry(self, amb: AmbiguousSend) -> float:
         """Kling does not have the task: the seconds to wait before sending again, or raise."""
@@ -132,11 +141,18 @@ def submit_sync(client: Kling, spec: Any) -> Task:
     spec, eid = prepare_spec(spec)
     create = _Create(spec, eid, client.max_retries)
     while True:
+        sent_ms = int(client._wall() * 1000)
         try:
-            return create.created(client._transport.request(spec.method, spec.path, **create.options))
+            task = create.created(client._transport.request(spec.method, spec.path, **create.options))
+            client._claimed.add(task.id)
+            return task
         except AmbiguousSend as amb:
-            found = _lookup_sync(client, create.lookup(amb))
+            if create.by_listing:
+                found = reconcile_sync(client, create.fingerprint(sent_ms), client._claimed, False)
+            else:
+                found = _lookup_sync(client, create.lookup(amb))
             if found is not None:
+                client._claimed.add(found.id)
                 return create.found(found)
             client._sleep(create.retry(amb))
 
@@ -154,11 +170,18 @@ async def submit_async(client: AsyncKling, spec: Any) -> Task:
     spec, eid = prepare_spec(spec)
     create = _Create(spec, eid, client.max_retries)
     while True:
+        sent_ms = int(client._wall() * 1000)
         try:
-            return create.created(await client._transport.request(spec.method, spec.path, **create.options))
+            task = create.created(await client._transport.request(spec.method, spec.path, **create.options))
+            client._claimed.add(task.id)
+            return task
         except AmbiguousSend as amb:
-            found = await _lookup_async(client, create.lookup(amb))
+            if create.by_listing:
+                found = await reconcile_async(client, create.fingerprint(sent_ms), client._claimed, False)
+            else:
+                found = await _lookup_async(client, create.lookup(amb))
             if found is not None:
+                client._claimed.add(found.id)
                 return create.found(found)
             await client._sleep(create.retry(amb))
 

@@ -13,7 +13,9 @@
     │   ├── QuotaError              1100, 1101, 1102 (account, arrears, resource pack used up)
     │   └── ServerError             5xx / 5000-5002
     ├── APIConnectionError          the request did not get an answer
-    │   └── APITimeoutError
+    │   ├── APITimeoutError
+    │   └── CreateUnresolvedError   a create without external id got no answer and the task list cannot
+    │                               tell which task it made (.fingerprint, .candidates); nothing re-sent
     ├── TaskFailedError             the task ended in ``failed`` (.task); failed tasks are not charged
     ├── TaskTimeoutError            ``max_wait`` ran out while the task is still running (.task, .elapsed)
     └── DownloadError               an output could not be fetched or written
@@ -180,6 +182,20 @@ class APIConnectionError(KlingError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out (``timeout`` applies per request)."""
+
+
+class CreateUnresolvedError(APIConnectionError):
+    """A create that carries no external id (Kling 4.0) got no answer, and the task list cannot say which
+    task it made: ``candidates`` are the task ids that could be it, ``fingerprint`` (a dict) what identifies
+    the request. Nothing was sent again; the task is ``unknown`` until
+    ``client.tasks.reconcile(fingerprint)`` decides (or you adopt a candidate by hand)."""
+
+    def __init__(
+        self, message: str, *, fingerprint: dict[str, Any], candidates: tuple[str, ...] = ()
+    ) -> None:
+        self.fingerprint = fingerprint
+        self.candidates = candidates
+        super().__init__(message, retryable=False)
 
 
 class TaskFailedError(KlingError):

@@ -29,7 +29,7 @@ from typing import Any
 from . import _media as media
 from . import _params as P
 from . import _validation as V
-from . import catalog
+from . import _video4, catalog
 from ._exceptions import ValidationError
 from ._validation import Checks, given
 from .catalog import Estimate
@@ -66,6 +66,9 @@ class RequestSpec:
     def with_external_id(self, eid: str) -> RequestSpec:
         """A copy whose body carries ``eid`` as ``external_task_id`` (top level on legacy routes,
         inside ``options`` on the 2026 and solutions routes)."""
+        if not catalog.takes_external_id(self.model):
+            # Kling 4.0 refuses the field: the id stays a local key (ledger, sidecars), never sent.
+            return replace(self, external_id=eid)
         body = dict(self.body)
         if self.family == "legacy":
             body["external_task_id"] = eid
@@ -768,6 +771,17 @@ FEATURE_ALIASES: dict[str, str] = {
 solution route."""
 
 
+_KLING4_FEATURES = (
+    "text2video",
+    "image2video",
+    "omni-video",
+    "text-to-video",
+    "image-to-video",
+    "omni-video-new",
+)
+"""The features whose builders hand a Kling 4.0 model to ``_video4`` (one model, three modes)."""
+
+
 def features() -> list[str]:
     """The catalog feature keys :func:`prepare` can build."""
     return list(_BUILDERS)
@@ -817,6 +831,11 @@ def prepare(feature: str, /, *, strict: bool = False, **params: Any) -> RequestS
         params["model_name"] = params.pop("model")
     if isinstance(params.get("sound"), bool):
         params["sound"] = "on" if params["sound"] else "off"
+    if _video4.is_kling4(params) and FEATURE_ALIASES.get(feature, feature) in _KLING4_FEATURES:
+        spec: RequestSpec = _video4.prepare4(feature, params)
+        for message in spec.warnings:
+            warnings.warn(message, UserWarning, stacklevel=3)
+        return spec
     key = resolve_feature(feature, params)
     builder, td = _BUILDERS[key]
     allowed = _allowed_keys(td) - {"model"}  # ``model`` was renamed to ``model_name`` above

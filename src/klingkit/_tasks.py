@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import builtins
 import threading
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ._base import _query_chunks
 from ._exceptions import KlingError
 from ._models import Page, Task
+from ._reconcile import Fingerprint
 from ._status import _PROBE_MISS, _Probe, _Query, plan_status_queries, read_status_answer
 from ._wait import ProgressCallback, _outcome, _WaitState
 from ._wire import Envelope, parse_tasks
@@ -60,6 +61,17 @@ class Tasks:
             env = self._client._transport.request("GET", NEW_TASKS_PATH, params={key: chunk}, family="new")
             tasks.extend(parse_tasks(env.data, family="new"))
         return tasks
+
+    def reconcile(self, fingerprint: Fingerprint | Mapping[str, Any], claimed: Iterable[str] = ()) -> Task:
+        """The task that a create without external id (Kling 4.0) made, found from its ``fingerprint``
+        through the task list (``POST /tasks``: one request per 500 tasks created around the send).
+        ``claimed``: ids of tasks known to belong to other creates (the ledger's). Raises NotFoundError
+        when no task can be it, CreateUnresolvedError when several can (nothing is ever sent)."""
+        from ._reconcile import reconcile_sync
+
+        task = reconcile_sync(self._client, fingerprint, [*claimed, *self._client._claimed], True)
+        assert task is not None  # raise_absent=True: None is raised as NotFoundError
+        return task
 
     def list(self, feature: str, page: int = 1, page_size: int = 30, cursor: str | None = None) -> Page[Task]:
         """One page of the tasks created on ``feature``'s route (legacy: ``pageNum`` 1-1000, ``pageSize``

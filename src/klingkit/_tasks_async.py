@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import builtins
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ._base import _query_chunks
 from ._exceptions import KlingError
 from ._models import Page, Task
+from ._reconcile import Fingerprint
 from ._status import _PROBE_MISS, _Probe, _Query, plan_status_queries, read_status_answer
 from ._wait import ProgressCallback, _outcome, _WaitState
 from ._wire import Envelope, parse_tasks
@@ -62,6 +63,19 @@ class AsyncTasks:
             )
             tasks.extend(parse_tasks(env.data, family="new"))
         return tasks
+
+    async def reconcile(
+        self, fingerprint: Fingerprint | Mapping[str, Any], claimed: Iterable[str] = ()
+    ) -> Task:
+        """The task that a create without external id (Kling 4.0) made, found from its ``fingerprint``
+        through the task list (``POST /tasks``: one request per 500 tasks created around the send).
+        ``claimed``: ids of tasks known to belong to other creates (the ledger's). Raises NotFoundError
+        when no task can be it, CreateUnresolvedError when several can (nothing is ever sent)."""
+        from ._reconcile import reconcile_async
+
+        task = await reconcile_async(self._client, fingerprint, [*claimed, *self._client._claimed], True)
+        assert task is not None  # raise_absent=True: None is raised as NotFoundError
+        return task
 
     async def list(
         self, feature: str, page: int = 1, page_size: int = 30, cursor: str | None = None

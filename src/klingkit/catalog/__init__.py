@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import _kling4 as kling4
 from ._data import (
     CAMERA_PRESETS,
     ENDPOINTS,
@@ -45,6 +46,7 @@ __all__ = [
     "flat_price",
     "image_model",
     "image_size",
+    "kling4",
     "mode_resolution",
     "models_where",
     "new_video_model",
@@ -52,6 +54,7 @@ __all__ = [
     "normalize_mode",
     "omni_image_model",
     "omni_video_model",
+    "takes_external_id",
     "usd",
     "video_model",
     "video_price",
@@ -201,3 +204,9 @@ def new_video_price(model_name: str, resolution: str, duration: float, *, audio:
 def flat_price(key: str) -> float:
     """A flat per-call or per-item price from the catalog (units)."""
     return FLAT_PRICES[key]
+
+
+def takes_external_id(model_name: str | None) -> bool:
+    """Whether a create for ``model_name`` may carry ``external_task_id``/``callback_url`` (Kling 4.0
+    takes neither, conf M: a lost answer is found through the task list instead)."""
+    return kling4.canonical(model_name) is None

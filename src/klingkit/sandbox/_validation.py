@@ -17,6 +17,7 @@ from typing import Any
 
 from klingkit import catalog
 from klingkit.catalog import _data as facts
+from klingkit.catalog import kling4
 
 from ._errors import KlingFailure, invalid, not_found
 
@@ -1239,6 +1240,10 @@ LEGACY_VALIDATORS: dict[str, Callable[[Context, Body], Plan]] = {
 
 def plan_for(ctx: Context, feature: str, body: Any, model_in_path: str | None = None) -> Plan:
     """Validate a create ``body`` for ``feature`` (a catalog endpoint key) and plan the task."""
+    if model_in_path and kling4.canonical(model_in_path) is not None:
+        from ._video4 import plan as plan_kling4  # Kling 4.0: one model, three routes (catalog rules)
+
+        return plan_kling4(ctx, feature, body, model_in_path)
     data = Body(body)
     if feature == "text-to-video":
         return new_video(ctx, data, model_in_path or "", image_to_video=False)

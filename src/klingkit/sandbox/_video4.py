@@ -1,0 +1,109 @@
+"""What the sandbox accepts on Kling 4.0's routes, and the task it plans.
+
+The rules are the catalog's (``klingkit.catalog.kling4.check``), the same function the client runs, on the
+body as received; this module only decodes what the client sent (frames, input videos) so the rules and the
+price see the same facts the client saw, and plans the output: a video with an audio track on every 4.0
+task (audio is always on), as long as ``settings.duration`` or, for an edit, as the base video.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from typing import Any
+
+from klingkit.catalog import kling4
+
+from ._errors import invalid, not_found
+from ._validation import Body, Context, Plan, _fit, _image_value, _video_output, _video_work
+
+
+def _video_facts(ctx: Context, value: Any) -> kling4.VideoFacts | None:
+    """Decode a base64 input video and read its length, frame rate and size (None for a URL)."""
+    if not isinstance(value, str) or value.startswith(("http://", "https://")):
+        return None
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise invalid("File is not in a valid base64 format") from None
+    path = ctx.keep_input(raw, "mp4")
+    try:
+        import av
+
+        with av.open(path) as container:
+            stream = container.streams.video[0]
+            seconds = float(container.duration or 0) / 1_000_000 or None
+            fps = float(stream.average_rate) if stream.average_rate else None
+            return kling4.VideoFacts(seconds, fps, stream.width or None, stream.height or None)
+    except Exception:
+        raise invalid("the input video could not be decoded") from None
+
+
+def plan(ctx: Context, feature: str, body: Any, model_in_path: str) -> Plan:
+    """Validate a 4.0 create ``body`` on ``feature``'s route and plan its task."""
+    model = kling4.canonical(model_in_path)
+    if model is None or model_in_path != model:
+        raise not_found(f"model {model_in_path} does not exist for /{feature}")
+    data = Body(body)
+    mode = kling4.mode_of(feature)
+    videos: dict[str, kling4.VideoFacts] = {}
+    first: dict[str, Any] | None = None
+    contents = data.data.get("contents")
+    for i, item in enumerate(contents if isinstance(contents, list) else []):
+        if not isinstance(item, Mapping):
+            continue
+        kind, url = item.get("type"), item.get("url")
+        if kind in ("feature_video", "base_video"):
+            facts = _video_facts(ctx, url)
+            if facts is not None:
+                videos[f"contents[{i}]"] = facts
+        elif kind in ("first_frame", "middle_frame", "last_frame", "refer_image") and url:
+            ref = _image_value(
+                ctx, f"contents[{i}].url", url, kling4.IMAGE_MAX_BYTES, check_aspect=kind != "last_frame"
+            )
+            if kind == "first_frame":
+                first = ref
+    refusals = kling4.check(feature, model, data.data, videos)
+    if refusals:
+        raise invalid("; ".join(r.message() for r in refusals[:3]))
+    priced = kling4.priced(feature, model, data.data, videos)
+    settings = data.data.get("settings") or {}
+    aspect = str(settings.get("aspect_ratio") or kling4.DEFAULT_ASPECT_RATIO)
+    hint = (first["width"], first["height"]) if first and "width" in first else None
+    width, height = _fit(priced.resolution, aspect, hint if mode == "keyframes" else None)
+    prompt = data.data.get("prompt") or next(
+        (c.get("text", "") for c in contents or [] if isinstance(c, Mapping) and c.get("type") == "prompt"),
+        "",
+    )
+    plan = Plan(
+        feature,
+        "new",
+        "video",
+        model,
+        units=priced.units,
+        weight=1,
+        work_seconds=_video_work(priced.output_seconds, priced.resolution),
+        outputs=[
+            _video_output(
+                width,
+                height,
+                24,
+                priced.output_seconds,
+                audio=True,  # 4.0 always generates sound
+                prompt=str(prompt),
+                first_frame=first.get("file") if first else None,
+            )
+        ],
+        billing={
+            "model_name": model,
+            "resolution": priced.resolution,
+            "duration": priced.output_seconds,
+            "video_sound": "original" if settings.get("audio") == kling4.ORIGINAL_AUDIO else "native",
+            "refer_video_input": bool(priced.video_input_seconds),
+        },
+    )
+    wm = (data.data.get("options") or {}).get("watermark_info")
+    if isinstance(wm, dict):
+        plan.watermark = bool(wm.get("enabled"))
+    return plan
