@@ -55,6 +55,10 @@ register("account", "klingkit.cli.account", "account", "Resource packs, balances
 register("models", "klingkit.cli.account", "models", "What each model supports and costs.")
 register("cost", "klingkit.cli.account", "cost", "Estimate the price of a generation (no request).")
 register("auth", "klingkit.cli.account", "auth", "Store, test and show the credentials in use.")
+register("mcp", "klingkit.cli.mcp_cmd", "mcp", "Serve klingkit's tools to AI agents (MCP, stdio or HTTP).")
+register(
+    "skill", "klingkit.cli.skill_cmd", "skill", "Install or show the agent skill (SKILL.md) for klingkit."
+)
 register("sandbox", "klingkit.cli.sandbox_cmd", "sandbox", "Run the local Kling-compatible sandbox server.")
 # The batch runner and the webhook receiver live in klingkit.cli.batch (issue 5).
 register(

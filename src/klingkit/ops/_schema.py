@@ -1,0 +1,231 @@
+"""JSON Schema fragments built from the catalog: the allowed values an agent (or a person) sees.
+
+This is the one place the operation registry reads catalog tables, so that when the catalog's public
+``describe`` door lands only this module changes. Nothing here restates a fact: every enum, range and
+default below is read from :mod:`klingkit.catalog`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from klingkit import catalog
+from klingkit.catalog import _data
+
+__all__ = [
+    "DEFAULT_IMAGE_MODEL",
+    "DEFAULT_VIDEO_MODEL",
+    "boolean",
+    "enum",
+    "image_models",
+    "number",
+    "text",
+    "video_durations",
+    "video_models",
+]
+
+DEFAULT_VIDEO_MODEL = "kling-v2-6"
+"""The video model an operation uses when none is given (the CLI's ``--model`` default too)."""
+DEFAULT_IMAGE_MODEL = "kling-v2-1"
+"""The image model an operation uses when none is given."""
+
+MEDIA = "a local file path or an http(s) URL"
+
+
+def enum(values: Any, description: str, default: Any = None) -> dict[str, Any]:
+    """A string (or integer) enum; the type follows the values."""
+    values = list(dict.fromkeys(values))
+    kind = "integer" if all(isinstance(v, int) and not isinstance(v, bool) for v in values) else "string"
+    out: dict[str, Any] = {"type": kind, "enum": values, "description": description}
+    if default is not None:
+        out["default"] = default
+    return out
+
+
+def number(
+    description: str,
+    low: float | None = None,
+    high: float | None = None,
+    default: float | None = None,
+    *,
+    integer: bool = False,
+) -> dict[str, Any]:
+    """A number with an optional inclusive range."""
+    out: dict[str, Any] = {"type": "integer" if integer else "number", "description": description}
+    if low is not None:
+        out["minimum"] = low
+    if high is not None:
+        out["maximum"] = high
+    if default is not None:
+        out["default"] = default
+    return out
+
+
+def text(description: str, max_length: int | None = None) -> dict[str, Any]:
+    """A string, with the catalog's length limit when there is one."""
+    out: dict[str, Any] = {"type": "string", "description": description}
+    if max_length is not None:
+        out["maxLength"] = max_length
+    return out
+
+
+def boolean(description: str, default: bool | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "boolean", "description": description}
+    if default is not None:
+        out["default"] = default
+    return out
+
+
+def media(description: str) -> dict[str, Any]:
+    return text(f"{description} ({MEDIA}).")
+
+
+# --- catalog readers -------------------------------------------------------------------------------
+
+
+def video_models() -> list[str]:
+    """Video models for text/image-to-video: the legacy names, then the 2026 route names."""
+    legacy = [m.name for m in _data.VIDEO_MODELS if m.text_to_video or m.image_to_video]
+    return legacy + [m.name for m in _data.NEW_VIDEO_MODELS]
+
+
+def video_durations() -> list[int]:
+    """Every duration (s) some video model accepts; the chosen model's own list is checked on the call."""
+    found = {d for m in _data.VIDEO_MODELS for d in m.durations}
+    found |= {d for m in _data.NEW_VIDEO_MODELS for d in m.durations}
+    return sorted(found)
+
+
+def video_modes() -> list[str]:
+    return list(_data.VIDEO_MODES)
+
+
+def video_aspect_ratios() -> list[str]:
+    return list(_data.VIDEO_ASPECT_RATIOS)
+
+
+def camera_presets() -> list[str]:
+    return list(catalog.CAMERA_PRESETS)
+
+
+def camera_control(preset: str) -> dict[str, Any]:
+    """The ``camera_control`` object a preset name stands for."""
+    return dict(catalog.CAMERA_PRESETS[preset])
+
+
+def mode_resolution(mode: str) -> str:
+    """The 2026 routes' resolution for a legacy mode name (std -> 720p)."""
+    return _data.MODE_RESOLUTION[catalog.normalize_mode(mode)]
+
+
+def image_models() -> list[str]:
+    return [m.name for m in _data.IMAGE_MODELS]
+
+
+def image_aspect_ratios() -> list[str]:
+    return list(_data.IMAGE_ASPECT_RATIOS)
+
+
+def image_resolutions() -> list[str]:
+    return list(_data.IMAGE_RESOLUTIONS)
+
+
+def image_references() -> list[str]:
+    return list(_data.IMAGE_REFERENCES)
+
+
+def image_count() -> tuple[int, int]:
+    return _data.N_MIN, _data.N_MAX
+
+
+def cfg_range() -> tuple[float, float]:
+    return _data.CFG_MIN, _data.CFG_MAX
+
+
+def prompt_max() -> int:
+    return _data.PROMPT_MAX
+
+
+def text_to_audio() -> tuple[int, tuple[float, float]]:
+    """(prompt length limit, (shortest, longest) seconds) of text-to-audio."""
+    return _data.TEXT_TO_AUDIO_PROMPT_MAX, _data.TEXT_TO_AUDIO_DURATION
+
+
+def tts_text_max() -> int:
+    return _data.TTS_TEXT_MAX
+
+
+def lipsync_text_max() -> int:
+    return _data.LIPSYNC_TEXT_MAX
+
+
+def voices() -> list[str]:
+    return [v for ids in _data.VOICES.values() for v in ids]
+
+
+def voice_languages() -> list[str]:
+    return list(_data.VOICE_LANGUAGES)
+
+
+def voice_speed() -> tuple[float, float]:
+    return _data.VOICE_SPEED
+
+
+def effect_scenes() -> list[str]:
+    return [*_data.SINGLE_IMAGE_EFFECTS, *_data.DUAL_IMAGE_EFFECTS]
+
+
+def tryon_models() -> list[str]:
+    return list(_data.TRYON_MODELS)
+
+
+def usd_per_unit() -> dict[str, float]:
+    return dict(_data.USD_PER_UNIT)
+
+
+def models_overview() -> dict[str, Any]:
+    """What can be asked for, offline: models, their modes/durations/resolutions and unit prices."""
+    video = [
+        {
+            "name": m.name,
+            "text_to_video": m.text_to_video,
+            "image_to_video": m.image_to_video,
+            "modes": list(m.modes),
+            "durations": list(m.durations),
+            "sound_modes": list(m.sound_modes),
+            "multi_shot": m.multi_shot,
+            "units_per_second": m.price,
+        }
+        for m in _data.VIDEO_MODELS
+    ]
+    video += [
+        {
+            "name": n.name,
+            "route": "2026",
+            "text_to_video": n.text_to_video,
+            "image_to_video": n.image_to_video,
+            "resolutions": list(n.resolutions),
+            "durations": list(n.durations),
+            "audio": list(n.audio),
+            "priced_like": n.price_row,
+        }
+        for n in _data.NEW_VIDEO_MODELS
+    ]
+    image = [
+        {
+            "name": m.name,
+            "aspect_ratios": list(m.aspect_ratios),
+            "resolutions": list(m.resolutions),
+            "units_per_image": {"text": m.price_t2i, "image": m.price_i2i},
+        }
+        for m in _data.IMAGE_MODELS
+    ]
+    return {
+        "video_models": video,
+        "image_models": image,
+        "tryon_models": tryon_models(),
+        "effect_scenes": effect_scenes(),
+        "camera_presets": camera_presets(),
+        "voices": {lang: list(ids) for lang, ids in _data.VOICES.items()},
+        "usd_per_unit": usd_per_unit(),
+    }
