@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,49 +56,63 @@ def server_env(sb: Sandbox, home: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    path = tmp_path / "home"
-    path.mkdir()
-    return path
+@dataclass
+class Harness:
+    """One test's sandbox, klingkit home and output folder, and the ways to reach ``klingkit mcp``."""
 
+    sb: Sandbox
+    home: Path
+    out_dir: Path
+    exe: str = field(default_factory=klingkit_command)
 
-@pytest.fixture
-def out_dir(tmp_path: Path) -> Path:
-    return tmp_path / "outputs"
+    def env(self) -> dict[str, str]:
+        return server_env(self.sb, self.home)
 
+    def args(self, *extra: str) -> list[str]:
+        return ["mcp", "--base-url", self.sb.base_url, "--output-dir", str(self.out_dir), *extra]
 
-def mcp_args(sb: Sandbox, out_dir: Path, *extra: str) -> list[str]:
-    return ["mcp", "--base-url", sb.base_url, "--output-dir", str(out_dir), *extra]
+    @asynccontextmanager
+    async def stdio(self, *extra: str) -> AsyncIterator[Client]:
+        """The SDK's client talking to ``klingkit mcp`` over stdio."""
+        params = StdioServerParameters(command=self.exe, args=self.args(*extra), env=self.env())
+        async with Client(params, read_timeout_seconds=60) as client:
+            yield client
 
-
-@asynccontextmanager
-async def stdio_client(sb: Sandbox, home: Path, out_dir: Path, *extra: str) -> AsyncIterator[Client]:
-    params = StdioServerParameters(
-        command=klingkit_command(), args=mcp_args(sb, out_dir, *extra), env=server_env(sb, home)
-    )
-    async with Client(params, read_timeout_seconds=60) as client:
-        yield client
-
-
-@asynccontextmanager
-async def http_server(sb: Sandbox, home: Path, out_dir: Path, *extra: str) -> AsyncIterator[str]:
-    """Start ``klingkit mcp --http --port 0``; yields its URL (read from the line it prints)."""
-    args = [klingkit_command(), *mcp_args(sb, out_dir, "--http", "--port", "0", *extra)]
-    proc = subprocess.Popen(args, env=server_env(sb, home), stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stderr is not None
-        line = proc.stderr.readline()
-        found = re.search(r"(http://\S+/mcp)", line)
-        assert found, f"no URL in {line!r}"
-        yield found.group(1)
-    finally:
-        proc.terminate()
+    @asynccontextmanager
+    async def http_server(self, *extra: str) -> AsyncIterator[str]:
+        """Start ``klingkit mcp --http --port 0``; yields its URL (read from the line it prints)."""
+        argv = [self.exe, *self.args("--http", "--port", "0", *extra)]
+        proc = subprocess.Popen(argv, env=self.env(), stderr=subprocess.PIPE, text=True)
         try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            assert proc.stderr is not None
+            line = proc.stderr.readline()
+            found = re.search(r"(http://\S+/mcp)", line)
+            assert found, f"no URL in {line!r}"
+            yield found.group(1)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    @asynccontextmanager
+    async def http(self, *extra: str) -> AsyncIterator[Client]:
+        """The SDK's client talking to ``klingkit mcp --http`` over streamable HTTP."""
+        async with self.http_server(*extra) as url, Client(url, read_timeout_seconds=60) as client:
+            yield client
+
+    def creates(self) -> int:
+        """Creates the sandbox received (server side)."""
+        return int(self.sb.counters()["creates"])
+
+
+@pytest.fixture
+def h(sb: Sandbox, tmp_path: Path) -> Harness:
+    home = tmp_path / "home"
+    home.mkdir()
+    return Harness(sb, home, tmp_path / "outputs")
 
 
 def payload(result: Any) -> dict[str, Any]:
@@ -107,10 +122,6 @@ def payload(result: Any) -> dict[str, Any]:
     data = json.loads(result.content[0].text)
     assert isinstance(data, dict)
     return data
-
-
-def creates(sb: Sandbox) -> int:
-    return int(sb.counters()["creates"])
 
 
 async def until_done(client: Client, handle: str, limit: float = 60.0) -> dict[str, Any]:
@@ -124,3 +135,11 @@ async def until_done(client: Client, handle: str, limit: float = 60.0) -> dict[s
             return status
         assert time.monotonic() < deadline, f"task {handle} not done after {limit} s: {status}"
         await anyio.sleep(0.5)
+
+
+@pytest.fixture
+def tools() -> Any:
+    """The helpers above, for test modules (conftest is not importable under importlib mode)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(payload=payload, until_done=until_done)

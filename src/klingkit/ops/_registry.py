@@ -353,7 +353,7 @@ _FREE: tuple[Operation, ...] = (
         "Task status",
         "The current status of a task started by a generate call (one status check, free).",
         paid=False,
-        cli="klingkit tasks show",
+        cli="klingkit tasks get",
         params=(_HANDLE,),
     ),
     Operation(
