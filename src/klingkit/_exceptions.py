@@ -67,14 +67,18 @@ class ValidationError(KlingError, ValueError):
     """A parameter was refused before anything was sent (no request, no charge).
 
     ``field`` is the parameter name, ``value`` what was given, ``allowed`` a description or list of what is
-    accepted and ``suggestion`` the closest valid value or a plain-words fix (may be empty).
+    accepted and ``suggestion`` the closest valid value or a plain-words fix (may be empty). ``policy``
+    names the catalog policy behind a refusal a server would not make (``undocumented-field``), else "".
     """
 
-    def __init__(self, field: str, value: Any, allowed: Any, suggestion: str | None = None) -> None:
+    def __init__(
+        self, field: str, value: Any, allowed: Any, suggestion: str | None = None, *, policy: str = ""
+    ) -> None:
         self.field = field
         self.value = value
         self.allowed = allowed
         self.suggestion = suggestion or ""
+        self.policy = policy
         super().__init__(self._line())
 
     def _line(self) -> str:

@@ -674,11 +674,17 @@ def _b_omni_image(p: dict[str, Any], c: Checks) -> _Built:
         body["element_list"] = _element_list(p["element_list"])
     _put(body, p, "resolution", "result_type", "series_amount", "n", "aspect_ratio")
     _common_legacy(body, p)
+    auto = count is None
     est = _image_estimate(
-        model, count, kind="i2i" if p.get("image_list") else "t2i", resolution=p.get("resolution"), omni=True
+        model,
+        C.OMNI_SERIES_AMOUNT[1] if count is None else count,
+        kind="i2i" if p.get("image_list") else "t2i",
+        resolution=p.get("resolution"),
+        omni=True,
     )
-    if p.get("series_amount") == "auto":
-        est = replace(est, exact=False, basis=est.basis + "; series_amount=auto, count unknown")
+    if auto:
+        # The service decides how many images a series gets (2-9) and bills each: quote the most.
+        est = replace(est, exact=False, basis=est.basis + "; series_amount=auto: at most 9 images")
     return _Built(body, est, model=model)
 
 
@@ -849,6 +855,7 @@ def prepare(feature: str, /, *, strict: bool = False, **params: Any) -> RequestS
                 params[name] if not isinstance(params[name], (bytes, bytearray)) else "<bytes>",
                 f"the parameters of {key}: {', '.join(sorted(allowed))}",
                 f"did you mean {close[0]!r}?" if close else "unknown parameter",
+                policy=catalog.UNDOCUMENTED_FIELD,
             )
     c = Checks(strict)
     built = builder(dict(params), c)

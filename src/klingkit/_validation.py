@@ -151,7 +151,7 @@ class Checks:
             )
         self.warn(
             f"{field}={name!r} is not in klingkit's catalog for {what} (known: {_join(known)}); sent as given, "
-            "without the model-specific checks"
+            f"without the model-specific checks (policy {catalog.UNKNOWN_NAME})"
         )
 
 
@@ -403,12 +403,9 @@ def legacy_video(
             _suggest(_others(lambda o: int(duration) in o.durations, model), _num(duration)),
         )
     if given(p, "cfg_scale") and not m.cfg_scale:
-        c.fail(
-            "cfg_scale",
-            p["cfg_scale"],
-            f"no cfg_scale on {model}",
-            _suggest(_others(lambda o: o.cfg_scale, model), "cfg_scale"),
-        )
+        # Decision "cfg_scale": the reference says which models use it, not that others refuse it.
+        users = _suggest(_others(lambda o: o.cfg_scale, model), "cfg_scale")
+        c.warn(f"cfg_scale has no effect on {model}; sent as given" + (f" ({users})" if users else ""))
     hint: str | None
     if sound and mode not in m.sound_modes:
         if m.sound_modes:
@@ -657,7 +654,10 @@ def voice_id(p: Mapping[str, Any], c: Checks, lang: str) -> None:
         other = [la for la, ids in C.VOICES.items() if vid in ids]
         if other:
             c.fail("voice_id", vid, f"a {lang} voice", f"{vid} is a voice for voice_language={other[0]!r}")
-        c.warn(f"voice_id={vid!r} is not in klingkit's voice list for {lang}; sent as given")
+        c.warn(
+            f"voice_id={vid!r} is not in klingkit's voice list for {lang}; sent as given "
+            f"(policy {catalog.UNKNOWN_NAME})"
+        )
 
 
 def identify_face(p: Mapping[str, Any], c: Checks) -> None:
@@ -668,7 +668,7 @@ def identify_face(p: Mapping[str, Any], c: Checks) -> None:
 def advanced_lip_sync(p: Mapping[str, Any], c: Checks) -> float:
     """``/v1/videos/advanced-lip-sync`` (§2.5b); returns the seconds of audio inserted (for pricing)."""
     c.text("session_id", p.get("session_id"), 256, required=True)
-    faces = c.count("face_choose", p.get("face_choose"), 1, 10)
+    faces = c.count("face_choose", p.get("face_choose"), 1, C.ADVANCED_LIPSYNC_FACES)
     seconds = 0.0
     for i, face in enumerate(faces):
         f = f"face_choose[{i}]"
@@ -703,8 +703,8 @@ def effects(p: Mapping[str, Any], c: Checks) -> bool:
     scene = c.text("effect_scene", p.get("effect_scene"), 128, required=True)
     dual = scene in C.DUAL_IMAGE_EFFECTS or scene in C.LEGACY_DUAL_EFFECTS
     if scene in C.LEGACY_DUAL_EFFECTS:
-        c.warn(f"effect_scene={scene!r} is a 2025 two-person scene, retired 2026-01-30; use {scene}_pro")
-    elif scene not in C.DUAL_IMAGE_EFFECTS and scene not in C.SINGLE_IMAGE_EFFECTS:
+        c.fail("effect_scene", scene, f"{scene}_pro", "the 2025 two-person scenes were retired on 2026-01-30")
+    if scene not in C.DUAL_IMAGE_EFFECTS and scene not in C.SINGLE_IMAGE_EFFECTS:
         c.warn(f"effect_scene={scene!r} is not in klingkit's effect list; sent as a single-image scene")
     if dual:
         if given(p, "image"):
@@ -939,7 +939,7 @@ def image_generation(p: Mapping[str, Any], c: Checks, *, model: str) -> int:
     if given(p, "human_fidelity"):
         c.number("human_fidelity", p["human_fidelity"], 0, 1)
         if ref != "subject":
-            c.fail("human_fidelity", p["human_fidelity"], "only with image_reference='subject'")
+            c.warn("human_fidelity has no effect without image_reference='subject'; sent as given")
     if given(p, "resolution"):
         c.one_of("resolution", p["resolution"], C.IMAGE_RESOLUTIONS)
     if given(p, "aspect_ratio"):
@@ -979,7 +979,9 @@ def image_generation(p: Mapping[str, Any], c: Checks, *, model: str) -> int:
         )
     for field in ("image_fidelity", "human_fidelity"):
         if given(p, field) and not m.fidelity:
-            c.fail(field, p[field], f"no {field} on {model}", _suggest(others(lambda o: o.fidelity), field))
+            # Decision "fidelity": accepted everywhere (clients send it by default), used by few models.
+            users = _suggest(others(lambda o: o.fidelity), field)
+            c.warn(f"{field} has no effect on {model}; sent as given" + (f" ({users})" if users else ""))
     if given(p, "resolution") and p["resolution"] not in m.resolutions:
         res = p["resolution"]
         c.fail(
@@ -1079,18 +1081,21 @@ def try_on(p: Mapping[str, Any], c: Checks, *, solution: bool) -> None:
     c.known_model("model_name", model, C.TRYON_MODELS, "virtual try-on")
 
 
-def omni_image(p: Mapping[str, Any], c: Checks, *, model: str) -> int:
-    """``/v1/images/omni-image`` (§2.14); returns the number of images the price is based on."""
+def omni_image(p: Mapping[str, Any], c: Checks, *, model: str) -> int | None:
+    """``/v1/images/omni-image`` (§2.14); the number of images billed (None: a series of auto length)."""
     n = _n(p, c)
     c.text("prompt", p.get("prompt"), C.PROMPT_MAX, required=True)
     result_type = p.get("result_type", "single")
     c.one_of("result_type", result_type, C.OMNI_IMAGE_RESULT_TYPES)
-    count = n
-    if given(p, "series_amount"):
-        if result_type != "series":
-            c.fail("series_amount", p["series_amount"], "only with result_type='series'")
-        if p["series_amount"] != "auto":
-            count = c.integer("series_amount", p["series_amount"], *C.OMNI_SERIES_AMOUNT)
+    count: int | None = n
+    amount = p.get("series_amount", "auto") if given(p, "series_amount") else "auto"
+    if amount != "auto":
+        amount = c.integer("series_amount", amount, *C.OMNI_SERIES_AMOUNT)
+    if result_type == "series":
+        count = None if amount == "auto" else int(amount)
+    elif given(p, "series_amount"):
+        # Decision "series_amount": ignored (not refused) outside a series.
+        c.warn("series_amount is ignored without result_type='series'; sent as given")
     if given(p, "resolution"):
         c.one_of("resolution", p["resolution"], C.IMAGE_RESOLUTIONS)
     m = catalog.omni_image_model(model)
@@ -1122,7 +1127,7 @@ def text_to_audio(p: Mapping[str, Any], c: Checks) -> None:
             "it is required",
         )
     d = c.number("duration", p["duration"], *C.TEXT_TO_AUDIO_DURATION, unit="seconds")
-    if round(d, 1) != d:
+    if round(d, C.TEXT_TO_AUDIO_DECIMALS) != d:
         c.fail("duration", p["duration"], "seconds with at most one decimal")
 
 

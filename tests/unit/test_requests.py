@@ -43,7 +43,6 @@ def _flat(body: dict[str, Any]) -> dict[str, Any]:
 CASES: dict[str, tuple[str, Any]] = {
     "a03_image2video_motion_brush": ("image_to_video", dict),
     "a10_effects_2025_single": ("effects", _flat),
-    "a10_effects_2025_dual": ("effects", _flat),
     "a15_image_generation": ("generate", dict),
     "a16_multi_image2image": ("multi_image", dict),
     "a17_expand": ("expand", dict),
@@ -62,7 +61,7 @@ CASES: dict[str, tuple[str, Any]] = {
 
 def test_every_fixture_has_a_case() -> None:
     names = {p.stem for p in FIXTURES.glob("*.json")}
-    assert names == {*CASES, "a23_image2video_multi_shot", "a27_new_text_to_video"}
+    assert names == {*CASES, "a10_effects_2025_dual", "a23_image2video_multi_shot", "a27_new_text_to_video"}
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
@@ -74,6 +73,15 @@ def test_body_matches_the_official_example(name: str) -> None:
     assert spec.method == "POST"
     assert spec.path == path
     assert spec.body == _without_empty(body)
+
+
+def test_retired_2025_dual_effect_example_a10_is_refused() -> None:
+    # Decision "retired-effects" (catalog.DECISIONS): hug/kiss/heart_gesture/fight were retired on
+    # 2026-01-30; the A.10 body is refused before sending, naming the scene that replaced it.
+    _, body = _load("a10_effects_2025_dual")
+    with pytest.raises(ValidationError) as e:
+        prepare("effects", **_flat(body))
+    assert (e.value.field, e.value.value, e.value.allowed) == ("effect_scene", "hug", "hug_pro")
 
 
 def test_multi_shot_example_a23() -> None:

@@ -76,9 +76,10 @@ def test_model_without_text_to_video() -> None:
 
 
 def test_cfg_scale_rules() -> None:
-    err = t2v(model_name="kling-v2-6", cfg_scale=0.5)
-    assert err.field == "cfg_scale" and "no cfg_scale on kling-v2-6" in str(err)
-    assert "kling-v1" in err.suggestion
+    # Decision "cfg_scale" (catalog.DECISIONS): accepted on every model; a warning says it has no effect.
+    with pytest.warns(UserWarning, match="cfg_scale has no effect on kling-v2-6") as seen:
+        spec = prepare("text_to_video", prompt="a cat", model_name="kling-v2-6", cfg_scale=0.5)
+    assert spec.body["cfg_scale"] == 0.5 and "kling-v1" in str(seen[0].message)
     rng = t2v(model_name="kling-v1", cfg_scale=1.5)
     assert (rng.field, rng.value) == ("cfg_scale", 1.5) and "0 to 1" in str(rng)
 
@@ -263,12 +264,22 @@ def test_image_generation_rules() -> None:
     assert ref.field == "image_reference" and "kling-v2-1" in ref.suggestion
     ref_enum = refused("generate", model_name="kling-v2-1", prompt="x", image=URL, image_reference="body")
     assert ref_enum.field == "image_reference" and "subject, face" in str(ref_enum)
-    fid = refused("generate", model_name="kling-v1-5", prompt="x", image=URL, image_fidelity=0.5)
-    assert fid.field == "image_fidelity" and fid.suggestion == "kling-v2-1 allows image_fidelity"
-    human = refused(
-        "generate", model_name="kling-v2-1", prompt="x", image=URL, image_reference="face", human_fidelity=0.4
+    # Decision "fidelity" (catalog.DECISIONS): accepted everywhere, with a warning where it has no effect.
+    with pytest.warns(UserWarning, match=r"image_fidelity has no effect on kling-v1-5.*kling-v2-1 allows"):
+        fid = prepare("generate", model_name="kling-v1-5", prompt="x", image=URL, image_fidelity=0.5)
+    assert fid.body["image_fidelity"] == 0.5
+    with pytest.warns(UserWarning, match="human_fidelity has no effect without image_reference='subject'"):
+        prepare(
+            "generate",
+            model_name="kling-v2-1",
+            prompt="x",
+            image=URL,
+            image_reference="face",
+            human_fidelity=0.4,
+        )
+    assert (
+        refused("generate", model_name="kling-v1", prompt="x", image_fidelity=1.5).field == "image_fidelity"
     )
-    assert human.field == "human_fidelity" and "subject" in str(human)
     neg = refused("generate", model_name="kling-v2-1", prompt="x", image=URL, negative_prompt="blur")
     assert neg.field == "negative_prompt"
     res = refused("generate", model_name="kling-v1", prompt="x", resolution="2k")

@@ -21,6 +21,8 @@ from klingkit.catalog import kling4
 
 from ._errors import KlingFailure, invalid, not_found
 
+# How many images an omni-image series of series_amount "auto" produces here (Kling decides: 2 to 9).
+SERIES_AUTO_COUNT = 4
 # What a video or image input becomes: ("url", the URL) or ("file", a local path of the decoded bytes).
 ImageRef = dict[str, Any]
 # Stores decoded input bytes under a content-addressed name and returns the path (as a string).
@@ -386,22 +388,22 @@ def _legacy_video(ctx: Context, body: Body, image_to_video: bool) -> Plan:
                 group = Body(raw, f"dynamic_masks[{i}].")
                 _image(ctx, group, "mask", required=True, check_aspect=False)
                 group.items("trajectories", facts.TRAJECTORY_POINTS_MIN, facts.TRAJECTORY_POINTS_MAX, True)
-        elements = body.items("element_list", 0, facts.ELEMENT_LIST_MAX)
-        voices = body.items("voice_list", 0, facts.VOICE_LIST_MAX)
-        if elements and not model.elements:
-            raise invalid(f"element_list is not supported by {model.name}")
-        if elements and voices:
-            raise invalid("element_list and voice_list cannot be used together")
-        if voices:
-            if not sound or mode not in model.voice_modes:
-                raise invalid(f"voice_list needs sound on and a mode with voice control for {model.name}")
-            variant = "voice"
         ref = first or last
         if ref and "width" in ref:
             size_hint = (ref["width"], ref["height"])
         aspect = "16:9"
     else:
         aspect = body.choice("aspect_ratio", facts.VIDEO_ASPECT_RATIOS, "16:9")
+    elements = body.items("element_list", 0, facts.ELEMENT_LIST_MAX)
+    voices = body.items("voice_list", 0, facts.VOICE_LIST_MAX)
+    if elements and not model.elements:
+        raise invalid(f"element_list is not supported by {model.name}")
+    if elements and voices:
+        raise invalid("element_list and voice_list cannot be used together")
+    if voices:
+        if not sound or mode not in model.voice_modes:
+            raise invalid(f"voice_list needs sound on and a mode with voice control for {model.name}")
+        variant = "voice"
     resolution = catalog.mode_resolution(model, mode)
     width, height = _fit(resolution, aspect, size_hint)
     plan = Plan(
@@ -525,6 +527,11 @@ def video_extend(ctx: Context, body: Body) -> Plan:
     if total > 180:
         raise invalid(f"the extended video would be {total:g} s; at most 180 s in total are allowed")
     mode = source.get("mode", "std")
+    if source.get("model") not in catalog.EXTENDABLE_MODELS:
+        raise invalid(
+            f"video {parent['id']} was made by {source.get('model')}; only videos of "
+            f"{', '.join(catalog.EXTENDABLE_MODELS)} can be extended"
+        )
     plan = Plan(
         "video-extend",
         "legacy",
@@ -607,7 +614,7 @@ def advanced_lip_sync(ctx: Context, body: Body) -> Plan:
     session = ctx.find_session(session_id)
     if session is None:
         raise invalid(f"session_id {session_id} does not exist or has expired (sessions last 24 h)")
-    faces = body.items("face_choose", 1, 1, required=True)
+    faces = body.items("face_choose", 1, facts.ADVANCED_LIPSYNC_FACES, required=True)
     choice = Body(faces[0], "face_choose[0].")
     face_id = choice.text("face_id", 64, required=True)
     known = {f["face_id"]: f for f in session["face_data"]}
@@ -693,6 +700,14 @@ def omni_video(ctx: Context, body: Body) -> Plan:
         _media_value(item.name("video_url"), item.data.get("video_url"), ("mp4", "mov"))
         item.choice("refer_type", ("base", "feature"), "base")
     body.items("element_list", 0, facts.ELEMENT_LIST_MAX)
+    images = body.data.get("image_list") or []
+    first_only = len(images) == 1 and not videos
+    if (
+        model.name in facts.OMNI_SHORT_DURATION_MODELS
+        and (not images or first_only)
+        and duration not in facts.OMNI_SHORT_DURATIONS
+    ):
+        raise invalid("Duration only supports 5 or 10 seconds when no refer_image is provided")
     variant = "video_input" if videos else "audio" if sound else "silent"
     resolution = catalog.mode_resolution(model, mode)
     width, height = catalog.video_size(resolution, aspect)
@@ -749,10 +764,12 @@ def image_generations(ctx: Context, body: Body) -> Plan:
             raise invalid(f"image_reference is not supported by {model.name}")
         if source is None:
             raise invalid("image_reference needs image")
-    if body.has("image_fidelity") and not model.fidelity:
-        raise invalid(f"image_fidelity is not supported by {model.name}")
+    # Decision "fidelity": accepted on every model (Kling serves clients that always send it).
     body.number("image_fidelity", 0, 1, 0.5)
     body.number("human_fidelity", 0, 1, 0.45)
+    elements = body.items("element_list", 0, facts.IMAGE_ELEMENTS_MAX - int(source is not None))
+    if elements and not model.elements:
+        raise invalid(f"element_list is not supported by {model.name}")
     resolution = body.choice("resolution", model.resolutions, "1k")
     n = body.integer("n", facts.N_MIN, facts.N_MAX, 1)
     aspect = body.choice("aspect_ratio", model.aspect_ratios, "16:9")
@@ -860,9 +877,11 @@ def omni_image(ctx: Context, body: Body) -> Plan:
     resolution = body.choice("resolution", model.resolutions, "1k")
     aspect = body.choice("aspect_ratio", model.aspect_ratios, "auto")
     result_type = body.choice("result_type", ("single", "series"), "single")
+    amount = body.data.get("series_amount") or "auto"
+    if amount != "auto":  # checked even where it is ignored (decision "series_amount")
+        amount = body.integer("series_amount", *facts.OMNI_SERIES_AMOUNT)
     if result_type == "series":
-        amount = body.data.get("series_amount", "auto")
-        count = 4 if amount == "auto" else Body({"series_amount": amount}).integer("series_amount", 2, 9)
+        count = SERIES_AUTO_COUNT if amount == "auto" else int(amount)
     else:
         count = body.integer("n", facts.N_MIN, facts.N_MAX, 1)
     price = (
@@ -918,6 +937,8 @@ def try_on(ctx: Context, body: Body) -> Plan:
 def text_to_audio(ctx: Context, body: Body) -> Plan:
     prompt = body.text("prompt", facts.TEXT_TO_AUDIO_PROMPT_MAX, required=True)
     duration = body.number("duration", *facts.TEXT_TO_AUDIO_DURATION)
+    if round(duration, facts.TEXT_TO_AUDIO_DECIMALS) != duration:
+        raise invalid(f"duration {duration:g} has more than one decimal")
     plan = Plan(
         "text-to-audio",
         "legacy",
