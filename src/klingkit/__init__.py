@@ -27,6 +27,8 @@ _LAZY: dict[str, str] = {
     "Output": "._models",
     "Page": "._models",
     "prepare": "._requests",
+    "Fingerprint": "._reconcile",
+    "request_fingerprint": "._reconcile",
     "RequestSpec": "._requests",
     "parse_task": "._wire",
     "new_external_id": "._client",

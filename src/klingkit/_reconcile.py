@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -42,6 +43,7 @@ __all__ = [
     "list_body",
     "reconcile_async",
     "reconcile_sync",
+    "request_fingerprint",
 ]
 
 EARLY_MS = 60_000
@@ -91,8 +93,11 @@ def body_hash(body: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def fingerprint(spec: Any, sent_ms: int) -> Fingerprint:
-    """The fingerprint of a prepared request (``klingkit.prepare``) about to be sent at ``sent_ms``."""
+def fingerprint(spec: Any, sent_ms: int | None = None) -> Fingerprint:
+    """The fingerprint of a prepared request (``klingkit.prepare``) about to be sent at ``sent_ms``
+    (Unix milliseconds; default now). Public as ``klingkit.request_fingerprint``."""
+    if sent_ms is None:
+        sent_ms = int(time.time() * 1000)
     return Fingerprint(
         route=f"{spec.method} {spec.path}",
         body_sha256=body_hash(spec.body),
@@ -278,3 +283,7 @@ async def reconcile_async(
         if step.task is not None or step.absent:
             return step.task
         await client._sleep(step.delay)
+
+
+request_fingerprint = fingerprint
+"""The public name of :func:`fingerprint` (``klingkit.request_fingerprint``)."""

@@ -128,3 +128,55 @@ def test_lost_answer_async_adopts_the_task_and_ignores_tasks_of_other_creates(sb
     other, lost = asyncio.run(main())
     assert lost.succeeded and lost.id != other.id  # the earlier task of this client is claimed, not adopted
     assert sb.counters()["creates"] == 2
+
+
+class _FakeTime:
+    """Wall clock that sleeps by moving forward (the client's clock and sleep are injectable)."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.now = time.time()
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_a_create_that_never_arrived_is_sent_again_only_after_the_list_proves_it(sb: Any) -> None:
+    from klingkit._reconcile import ABSENT_AFTER_S
+
+    sb.set_faults([{"fault": "drop", "route": "create", "count": 1}])  # not processed at all
+    fake = _FakeTime()
+    with Kling(api_key=sb.api_key, base_url=sb.base_url, clock=fake, sleep=fake.sleep) as client:
+        task = client.videos.text_to_video(model="kling-4.0", prompt="x", duration=3)
+    counters = sb.counters()
+    assert task.id and counters["creates"] == 1
+    assert counters["requests"]["POST /text-to-video/kling-4.0"] == 2  # sent again once, after proof
+    assert counters["requests"]["POST /tasks"] == 2  # one listing at once, one after the grace
+    assert sum(fake.slept) >= ABSENT_AFTER_S
+
+
+def test_several_candidates_leave_the_task_unknown_and_nothing_is_resent(sb: Any) -> None:
+    from klingkit.errors import CreateUnresolvedError
+
+    with Kling(api_key=sb.api_key, base_url=sb.base_url) as other_process:
+        other = other_process.videos.text_to_video(model="kling-4.0", prompt="by another process", duration=3)
+    sb.set_faults([{"fault": "lost_response", "route": "create", "count": 1}])
+    with (
+        Kling(api_key=sb.api_key, base_url=sb.base_url) as client,
+        pytest.raises(CreateUnresolvedError) as info,
+    ):
+        client.videos.text_to_video(model="kling-4.0", prompt="mine", duration=3)
+    assert (
+        len(info.value.candidates) == 2 and info.value.fingerprint["route"] == "POST /text-to-video/kling-4.0"
+    )
+    assert sb.counters()["creates"] == 2  # the other process's and ours; nothing sent a second time
+    # Once the ledger says which task the other process owns, the same fingerprint resolves.
+    with Kling(api_key=sb.api_key, base_url=sb.base_url) as client:
+        mine = client.tasks.reconcile(info.value.fingerprint, claimed=[other.id])
+    assert mine.id != other.id and mine.id in info.value.candidates

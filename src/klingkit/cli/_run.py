@@ -159,8 +159,18 @@ def run_job(session: Session, job: Job, guard: Guard) -> None:
     spec = spec.with_external_id(eid)
     ledger = session.ledger()
     client = session.client()
+    fingerprint = None
+    from klingkit import catalog
+
+    if not catalog.takes_external_id(spec.model):
+        # Kling 4.0 takes no external id: the row keeps the request's fingerprint instead, so a lost
+        # answer (or a killed process) is resolved through the task list, never by sending again.
+        from klingkit import request_fingerprint
+
+        fingerprint = request_fingerprint(spec).to_dict()
     ledger.record_pending(
         eid,
+        fingerprint=fingerprint,
         feature=spec.feature,
         family=getattr(spec, "family", None),
         model=model,

@@ -31,13 +31,23 @@ def _not_created(session: Session, rec: TaskRecord) -> CLIError:
         status="rejected",
         error={"type": "NotCreated", "message": "Kling has no task with this external id"},
     )
+    what = (
+        f"no task in Kling's task list matches the request recorded as {rec.external_id}"
+        if rec.fingerprint
+        else f"Kling has no task with external id {rec.external_id}"
+    )
     return CLIError(
-        f"Kling has no task with external id {rec.external_id}: the create request never arrived, so "
-        "nothing was charged",
+        f"{what}: the create request never arrived, so nothing was charged",
         exit_code=ExitCode.USAGE,
         type="NotCreated",
         hint="submit the generation again",
     )
+
+
+def _claimed(session: Session, rec: TaskRecord) -> list[str]:
+    """Task ids the ledger already gives to other creates: never adopted for ``rec``."""
+    others = session.ledger().find(limit=2000)
+    return [r.task_id for r in others if r.task_id and r.external_id != rec.external_id]
 
 
 def locate(session: Session, key: str, feature: str | None = None) -> tuple[Task, TaskRecord | None]:
@@ -53,7 +63,10 @@ def locate(session: Session, key: str, feature: str | None = None) -> tuple[Task
         if rec.task_id:
             return client.tasks.get(rec.task_id, feature=feature), rec
         try:  # recorded before the create; a killed process may never have seen the answer
-            task = client.tasks.get_by_external_id(rec.external_id, feature=feature)
+            if rec.fingerprint:  # sent without external id (Kling 4.0): find it in the task list
+                task = client.tasks.reconcile(rec.fingerprint, claimed=_claimed(session, rec))
+            else:
+                task = client.tasks.get_by_external_id(rec.external_id, feature=feature)
         except NotFoundError:
             raise _not_created(session, rec) from None
         session.ledger().record_task(rec.external_id, task)

@@ -16,7 +16,8 @@ Schema (numbered migrations, recorded in ``schema_migrations``):
     ``units`` (charged), ``estimate_units``, ``estimate_usd``, ``outputs`` (JSON), ``files`` (JSON list of
     saved paths), ``error`` (JSON), ``batch_id``, ``row_index``, ``base_url``, ``created_at``,
     ``updated_at`` (ISO 8601, UTC), ``sandbox`` (0/1); migration 2 adds ``abandoned`` (0/1, set by
-    ``klingkit tasks cancel-wait``); migration 3 adds ``route`` (the path the create was sent to).
+    ``klingkit tasks cancel-wait``); migration 3 adds ``route`` (the path the create was sent to); migration
+    4 adds ``fingerprint`` (JSON: route, body hash, time sent; for creates that carry no external id).
 ``webhook_seen`` (migration 3)
     ``message_id`` (primary key), ``seen_at`` (Unix seconds): callbacks already accepted, so a replay
     is refused even after the receiver restarts.
@@ -62,7 +63,7 @@ __all__ = [
 DONE_STATUSES = frozenset({"succeeded", "failed", "rejected"})
 """Statuses after which a task will not change any more."""
 
-JSON_COLUMNS = frozenset({"params", "outputs", "files", "error", "options"})
+JSON_COLUMNS = frozenset({"params", "outputs", "files", "error", "options", "fingerprint"})
 
 # Numbered migrations: (version, description, statements). Never edit a released entry; append one.
 MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
@@ -129,6 +130,13 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "CREATE TABLE webhook_seen (message_id TEXT PRIMARY KEY, seen_at REAL NOT NULL)",
         ),
     ),
+    (
+        4,
+        "request fingerprint for creates that carry no external id (Kling 4.0)",
+        # JSON {route, body_sha256, sent_ms, product_type, output, seconds}, written before the create
+        # leaves; a lost answer is then found through the task list (klingkit._reconcile).
+        ("ALTER TABLE tasks ADD COLUMN fingerprint TEXT",),
+    ),
 )
 
 _TASK_COLUMNS = (
@@ -157,6 +165,7 @@ _TASK_COLUMNS = (
     "sandbox",
     "abandoned",
     "route",
+    "fingerprint",
 )
 _UPDATABLE = frozenset(_TASK_COLUMNS) - {"external_id", "created_at", "updated_at"}
 _BATCH_UPDATABLE = frozenset({"source", "options", "status"})
@@ -232,6 +241,7 @@ class TaskRecord:
     sandbox: bool = False
     abandoned: bool = False
     route: str | None = None
+    fingerprint: dict[str, Any] | None = None
 
     @property
     def done(self) -> bool:
@@ -386,6 +396,7 @@ class Ledger:
         row_index: int | None = None,
         route: str | None = None,
         status: str = "pending",
+        fingerprint: Mapping[str, Any] | None = None,
     ) -> bool:
         """Record a task about to be created (status ``pending``). Call it *before* sending the create.
 
@@ -406,6 +417,7 @@ class Ledger:
             "params": _plain(params) if params is not None else None,
             "status": status,
             "route": route,
+            "fingerprint": _plain(fingerprint) if fingerprint is not None else None,
             "estimate_units": estimate_units,
             "estimate_usd": estimate_usd,
             "base_url": base_url,

@@ -83,6 +83,9 @@ async def gate(request: Request, kind: str, label: str, api_key_only: bool, hand
     rule: FaultRule | None = sb.faults.pick(kind, request.url.path)
     if rule is not None:
         if rule.delay:
+            # Read the request first: a slow server has received it, and handles it even if the client
+            # hangs up meanwhile (what a client killed between send and answer must recover from).
+            await request.body()
             await asyncio.sleep(rule.delay)
         if rule.code is not None:
             return error_response(sb, KlingFailure(rule.code))

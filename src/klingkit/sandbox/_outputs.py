@@ -48,6 +48,13 @@ class MediaFiles:
     def path(self, output_id: str, ext: str) -> Path:
         return self.root / f"{output_id}.{ext}"
 
+    def clear(self) -> None:
+        """Delete every rendered output (a reset hands out the same seeded ids again; a file left from
+        before would be served for a different task)."""
+        for candidate in self.root.glob("*.*"):
+            if candidate.is_file():
+                candidate.unlink(missing_ok=True)
+
     def remove(self, output_id: str) -> None:
         """Delete every file of an output (retention ran out)."""
         for candidate in self.root.glob(f"{output_id}*.*"):

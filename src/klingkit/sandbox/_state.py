@@ -201,6 +201,7 @@ class SandboxState:
 
     def reset(self) -> None:
         self.store.clear()
+        self.media.clear()
         self.config = self.initial.copy()
         self.faults = FaultPlan(self.config.seed)
         self.counters = Counters()

@@ -1,0 +1,80 @@
+"""The installed ``klingkit video --model kling-4.0``: a 4.0 create carries no external id, so the ledger row
+holds the request's fingerprint before it leaves; a lost answer or a killed process ends with exactly one
+task, found through the task list and delivered."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+av = pytest.importorskip("av")
+
+
+def _rows(home: Path) -> list[dict[str, Any]]:
+    path = home / "ledger.sqlite3"
+    if not path.exists():
+        return []
+    db = sqlite3.connect(path)
+    db.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in db.execute("SELECT * FROM tasks")]
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        db.close()
+
+
+def _wait_for(predicate: Any, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.05)
+
+
+def _decoded(path: Path) -> tuple[set[str], float]:
+    with av.open(str(path)) as container:
+        return {s.type for s in container.streams}, float(container.duration or 0) / 1e6
+
+
+def test_lost_answer_and_rate_limited_list_end_with_one_delivered_task(cli: Any) -> None:
+    cli.sandbox.set_faults([
+        {"fault": "lost_response", "route": "create", "count": 1},
+        {"fault": "1302", "route": "/tasks", "count": 1},
+    ])  # fmt: skip
+    res = cli.run("video", "a fox in snow", "--model", "kling-4.0", "-d", "3", "-o", "fox.mp4", "--json")
+    assert res.code == 0, (res.stdout, res.stderr)
+    out = json.loads(res.stdout)
+    assert out["ok"] and out["status"] == "succeeded"
+    kinds, seconds = _decoded(Path(out["files"][0]))
+    assert kinds == {"video", "audio"} and seconds == pytest.approx(3, abs=0.15)
+    counters = cli.sandbox.counters()
+    assert counters["creates"] == 1 and counters["requests"]["POST /text-to-video/kling-4.0"] == 1
+    (row,) = _rows(cli.home)
+    fingerprint = json.loads(row["fingerprint"])
+    assert fingerprint["route"] == "POST /text-to-video/kling-4.0" and len(fingerprint["body_sha256"]) == 64
+    assert row["status"] == "succeeded" and row["task_id"] == out["task_id"]
+
+
+def test_sigkill_between_send_and_answer_then_resume_adopts_the_task(cli: Any) -> None:
+    # The create is held 2 s before the server handles it: the process dies while its request is in flight.
+    cli.sandbox.set_faults([{"fault": "slow", "route": "/text-to-video/kling-4.0", "delay": 2.0, "count": 1}])
+    proc = cli.start("video", "killed in flight", "--model", "kling-4.0", "-d", "3", "--json")
+    _wait_for(lambda: cli.sandbox.counters()["requests"].get("POST /text-to-video/kling-4.0") == 1)
+    proc.kill()
+    proc.wait(timeout=30)
+    (row,) = _rows(cli.home)
+    assert row["status"] == "pending" and row["task_id"] is None and row["fingerprint"]
+    _wait_for(lambda: cli.sandbox.counters()["creates"] == 1)  # the server handled it after all
+    res = cli.run("tasks", "wait", row["external_id"], "-o", "resumed.mp4", "--json")
+    assert res.code == 0, (res.stdout, res.stderr)
+    out = json.loads(res.stdout)
+    assert out["status"] == "succeeded" and Path(out["files"][0]).exists()
+    assert cli.sandbox.counters()["creates"] == 1  # adopted, never sent again
+    (row,) = _rows(cli.home)
+    assert row["task_id"] == out["task_id"] and row["status"] == "succeeded"
