@@ -82,12 +82,15 @@ class Harness:
     async def http_server(self, *extra: str) -> AsyncIterator[str]:
         """Start ``klingkit mcp --http --port 0``; yields its URL (read from the line it prints)."""
         argv = [self.exe, *self.args("--http", "--port", "0", *extra)]
-        proc = subprocess.Popen(argv, env=self.env(), stderr=subprocess.PIPE, text=True)
+        log = self.home / "mcp-http.log"  # a file, not a pipe: a chatty server can never block on it
+        with log.open("w") as sink:
+            proc = subprocess.Popen(argv, env=self.env(), stderr=sink, text=True)
         try:
-            assert proc.stderr is not None
-            line = proc.stderr.readline()
-            found = re.search(r"(http://\S+/mcp)", line)
-            assert found, f"no URL in {line!r}"
+            deadline = time.monotonic() + 60
+            while not (found := re.search(r"(http://\S+/mcp)", log.read_text())):
+                assert proc.poll() is None, f"klingkit mcp --http exited: {log.read_text()}"
+                assert time.monotonic() < deadline, f"no URL printed: {log.read_text()}"
+                time.sleep(0.05)
             yield found.group(1)
         finally:
             proc.terminate()

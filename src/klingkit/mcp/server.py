@@ -275,6 +275,15 @@ async def serve_http(
     sock.bind((host, port))
     config = uvicorn.Config(app, log_level="warning", lifespan="on")
     userver = uvicorn.Server(config)
-    if on_ready is not None:
-        on_ready(sock.getsockname()[1])
-    await userver.serve(sockets=[sock])
+    port = sock.getsockname()[1]
+
+    async def announce() -> None:  # only once it accepts connections
+        while not userver.started:
+            await anyio.sleep(0.02)
+        if on_ready is not None:
+            on_ready(port)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(announce)
+        await userver.serve(sockets=[sock])
+        tg.cancel_scope.cancel()

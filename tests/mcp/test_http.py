@@ -1,0 +1,60 @@
+"""`klingkit mcp --http`: the same tools over streamable HTTP, and the bearer-token rule."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import av
+import httpx
+import httpx2
+import pytest
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+
+pytestmark = pytest.mark.integration
+
+VIDEO = {"prompt": "a red fox running through snow", "duration": 5, "idempotency_key": "http-fox"}
+
+
+async def test_generate_status_result_over_http(h: Any, tools: Any) -> None:
+    async with h.http() as client:
+        listed = {t.name for t in (await client.list_tools()).tools}
+        assert {"generate_video", "task_status", "task_result", "estimate"} <= listed
+        handle = tools.payload(await client.call_tool("generate_video", VIDEO))
+        assert handle["status"] in ("submitted", "processing")
+        again = tools.payload(await client.call_tool("generate_video", VIDEO))
+        assert again["task_id"] == handle["task_id"]
+        result = tools.payload(
+            await client.call_tool("task_result", {"handle": handle["external_id"], "wait_seconds": 30})
+        )
+    assert result["status"] == "succeeded", result
+    (saved,) = result["files"]
+    with av.open(saved["path"]) as container:
+        assert container.streams.video[0].frames > 0 or sum(1 for _ in container.decode(video=0)) > 0
+    assert h.creates() == 1
+
+
+async def test_a_token_guards_the_http_server(h: Any, tools: Any) -> None:
+    async with h.http_server("--token", "s3cret-token") as url:
+        refused = httpx.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+        assert refused.status_code == 401
+        wrong = httpx.post(url, json={}, headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        authed = httpx2.AsyncClient(headers={"Authorization": "Bearer s3cret-token"}, timeout=30)
+        async with authed, Client(streamable_http_client(url, http_client=authed)) as client:
+            answer = tools.payload(await client.call_tool("models", {}))
+    assert answer["video_models"]
+
+
+def test_listening_beyond_loopback_needs_a_token(h: Any, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [h.exe, *h.args("--http", "--host", "0.0.0.0", "--port", "0")],
+        env=h.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "--token" in done.stderr and "0.0.0.0" in done.stderr
