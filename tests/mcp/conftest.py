@@ -71,11 +71,14 @@ class Harness:
     def args(self, *extra: str) -> list[str]:
         return ["mcp", "--base-url", self.sb.base_url, "--output-dir", str(self.out_dir), *extra]
 
+    def stdio_params(self, *extra: str) -> StdioServerParameters:
+        """How the SDK's client starts ``klingkit mcp`` (stdio) for this test."""
+        return StdioServerParameters(command=self.exe, args=self.args(*extra), env=self.env())
+
     @asynccontextmanager
     async def stdio(self, *extra: str) -> AsyncIterator[Client]:
         """The SDK's client talking to ``klingkit mcp`` over stdio."""
-        params = StdioServerParameters(command=self.exe, args=self.args(*extra), env=self.env())
-        async with Client(params, read_timeout_seconds=60) as client:
+        async with Client(self.stdio_params(*extra), read_timeout_seconds=60) as client:
             yield client
 
     @asynccontextmanager

@@ -10,8 +10,9 @@ import av
 import httpx
 import httpx2
 import pytest
-from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+
+from mcp import Client
 
 pytestmark = pytest.mark.integration
 

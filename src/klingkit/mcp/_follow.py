@@ -56,6 +56,10 @@ class Follower:
         self._pending[eid] = task
         self._wake.set()
 
+    def unfollow(self, eid: str) -> None:
+        """Stop checking ``eid`` (the Kling task itself runs on; the ledger keeps it)."""
+        self._pending.pop(eid, None)
+
     def following(self, eid: str) -> bool:
         return eid in self._pending
 

@@ -26,6 +26,8 @@ from klingkit._version import __version__
 
 from ._errors import ToolError, from_exception
 from ._service import Guards, Service
+from ._tasks import TaskBoard, client_declared
+from ._tasks import install as install_tasks
 
 if TYPE_CHECKING:
     from klingkit import AsyncKling
@@ -148,14 +150,20 @@ def build_server(
     on_close: Callable[[], Any] | None = None,
 ) -> Server[Any]:
     """The MCP server; ``client``/``ledger`` are made on first use inside the server's event loop."""
-    state: dict[str, Service] = {}
+    state: dict[str, Any] = {}
     tools = [tool_for(op, settings.guards) for op in ops.OPERATIONS.values()]
 
     def service() -> Service:
         found = state.get("service")
         if found is None:
             raise RuntimeError("the server is not running")
-        return found
+        return found  # type: ignore[no-any-return]
+
+    def board() -> TaskBoard:
+        found = state.get("board")
+        if found is None:
+            raise RuntimeError("the server is not running")
+        return found  # type: ignore[no-any-return]
 
     @asynccontextmanager
     async def lifespan(_: Server[Any]) -> AsyncIterator[dict[str, Any]]:
@@ -175,6 +183,7 @@ def build_server(
             sandbox=settings.sandbox,
         )
         state["service"] = svc
+        state["board"] = TaskBoard(svc, lambda eid: svc.result(eid))
         try:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(svc.follower.run)
@@ -193,14 +202,18 @@ def build_server(
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         args = dict(params.arguments or {})
         try:
-            return _ok(await call(service(), params.name, args))
+            answer = await call(service(), params.name, args)
+            if ops.OPERATIONS[params.name].paid and client_declared(ctx):
+                # A Tasks-aware client follows the call as a protocol task (a claimed result shape).
+                return board().created(answer)  # type: ignore[return-value]
+            return _ok(answer)
         except Exception as exc:
             err = from_exception(exc)
             if err.kind == "internal":
                 logger.exception("tool %s failed", params.name)
             return _error(err)
 
-    return Server(
+    server: Server[Any] = Server(
         "klingkit",
         version=__version__,
         instructions=INSTRUCTIONS,
@@ -208,6 +221,8 @@ def build_server(
         on_list_tools=list_tools,
         on_call_tool=call_tool,
     )
+    install_tasks(server, board)
+    return server
 
 
 # --- transports ------------------------------------------------------------------------------------
