@@ -27,6 +27,7 @@ from ._download import (
     new_async_download_client,
     new_download_client,
 )
+from ._localca import verify_for
 from ._models import Task
 from ._tasks import Tasks
 from ._tasks_async import AsyncTasks
@@ -64,9 +65,10 @@ class Kling(_BaseKling):
                          poll_interval, strict, clock)  # fmt: skip
         self._custom_sleep = sleep is not None
         self._sleep: Callable[[float], Any] = sleep or time.sleep
+        verify = verify_for(self.base_url)  # the https sandbox's local CA, for loopback hosts only
         self._http = httpx.Client(base_url=self.base_url, timeout=self.timeout, transport=transport,
-                                  headers=self._headers, follow_redirects=False)  # fmt: skip
-        self._download_http = new_download_client(transport)
+                                  headers=self._headers, follow_redirects=False, verify=verify)  # fmt: skip
+        self._download_http = new_download_client(transport, verify)
         self._transport = SyncTransport(self._http, self._auth, self._ctx, sleep=self._sleep,
                                         max_retries=max_retries, now=clock, rand=lambda: self._rand())  # fmt: skip
         self.tasks = Tasks(self)
@@ -141,9 +143,10 @@ class AsyncKling(_BaseKling):
                          poll_interval, strict, clock)  # fmt: skip
         self._custom_sleep = sleep is not None
         self._sleep: Callable[[float], Awaitable[Any]] = sleep or _asleep
+        verify = verify_for(self.base_url)  # the https sandbox's local CA, for loopback hosts only
         self._http = httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout, transport=transport,
-                                       headers=self._headers, follow_redirects=False)  # fmt: skip
-        self._download_http = new_async_download_client(transport)
+                                       headers=self._headers, follow_redirects=False, verify=verify)  # fmt: skip
+        self._download_http = new_async_download_client(transport, verify)
         self._transport = AsyncTransport(self._http, self._auth, self._ctx, sleep=self._sleep,
                                          max_retries=max_retries, now=clock, rand=lambda: self._rand())  # fmt: skip
         self.tasks = AsyncTasks(self)

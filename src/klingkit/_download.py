@@ -12,6 +12,7 @@ import binascii
 import json
 import os
 import re
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -360,14 +361,19 @@ def _client_options() -> dict[str, Any]:
     }
 
 
-def new_download_client(transport: httpx.BaseTransport | None = None) -> httpx.Client:
-    """An HTTP client without credentials, with redirect and time caps."""
-    return httpx.Client(transport=transport, **_client_options())
+def new_download_client(
+    transport: httpx.BaseTransport | None = None, verify: ssl.SSLContext | bool = True
+) -> httpx.Client:
+    """An HTTP client without credentials, with redirect and time caps. ``verify``: see
+    :func:`klingkit._localca.verify_for` (the https sandbox's outputs come from its own CA)."""
+    return httpx.Client(transport=transport, verify=verify, **_client_options())
 
 
-def new_async_download_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+def new_async_download_client(
+    transport: httpx.AsyncBaseTransport | None = None, verify: ssl.SSLContext | bool = True
+) -> httpx.AsyncClient:
     """The async twin of :func:`new_download_client`."""
-    return httpx.AsyncClient(transport=transport, **_client_options())
+    return httpx.AsyncClient(transport=transport, verify=verify, **_client_options())
 
 
 def _precheck(task: Task, dest: str | os.PathLike[str]) -> list[tuple[Output, Path]]:

@@ -271,6 +271,8 @@ def test_sandbox_tasks_outlive_the_process(cli: CLI) -> None:
     cli.env["KLINGKIT_SANDBOX_TIME_SCALE"] = "0"
     first = _ok(cli.run("video", "offline fox", "--sandbox", "--no-download", "--json", base_url=False))
     assert first["sandbox"] is True and first["files"] == []
+    # The URLs printed belong to a server that is gone; the answer says so and how to get the files.
+    assert f"klingkit tasks download {first['external_id']}" in first["note"]
     # A later process starts a new embedded sandbox on the same state and finds the task from the ledger.
     got = cli.run("tasks", "get", first["external_id"], "--json", base_url=False).json()
     assert got["ok"] is True and got["task_id"] == first["task_id"] and got["status"] == "succeeded"

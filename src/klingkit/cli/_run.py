@@ -383,6 +383,14 @@ def report_success(
     lines = [f"Saved {f}" for f in files]
     if not files:
         lines += [f"Output {o.kind}: {o.url}" for o in task.outputs]
+        if session.sandbox and task.outputs and payload["external_id"]:
+            # The embedded sandbox (and its URLs) stops with this command; its files stay in its state.
+            note = (
+                "these sandbox URLs stop working when this command exits; save the files later with: "
+                f"klingkit tasks download {payload['external_id']} -o PATH"
+            )
+            payload["note"] = note
+            lines.append(f"  Note: {note}")
     facts = [f"model {model}" if model else "", f"mode {mode}" if mode else ""]
     if duration:
         facts.append(f"{duration:g} s")

@@ -104,7 +104,7 @@ class Session:
             scale = float(os.environ.get(SANDBOX_TIME_SCALE_ENV, DEFAULT_SANDBOX_TIME_SCALE))
             state = self.home() / "sandbox.sqlite3"
             state.parent.mkdir(parents=True, exist_ok=True)
-            sb = Sandbox(time_scale=scale, seed=0, state=state)
+            sb = Sandbox(time_scale=scale, state=state)  # unseeded: task ids never repeat
             sb.__enter__()
             self._sandbox = sb
             self.ui.debug_line(f"embedded sandbox at {sb.base_url} (state {state}, time scale {scale})")

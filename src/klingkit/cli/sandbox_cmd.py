@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
+
+PORT_IN_USE_EXIT = 2  # a usage problem: the user picks another --port
 
 
 @click.group()
@@ -25,7 +28,11 @@ def sandbox() -> None:
     help="Task time as a fraction of real Kling timing (0 = instant).",
 )
 @click.option(
-    "--seed", type=int, default=0, show_default=True, help="Seed of the rendered media and the faults."
+    "--seed",
+    type=int,
+    default=None,
+    help="Seed of the rendered media, the faults and the task ids (a reproducible sequence). "
+    "[default: media seed 0, task ids unique across runs]",
 )
 @click.option(
     "--state",
@@ -33,14 +40,50 @@ def sandbox() -> None:
     help="SQLite file that keeps tasks across restarts. [default: in memory]",
 )
 @click.option(
-    "--json", "json_output", is_flag=True, help="Print the base URL and credentials as one JSON line."
+    "--tls",
+    is_flag=True,
+    help="Serve https with a certificate from a local sandbox CA (made once, kept in klingkit's data "
+    "dir); prints the CA file and the lines that make other clients trust it.",
 )
-def serve(host: str, port: int, time_scale: float, seed: int, state: Path | None, json_output: bool) -> None:
-    """Serve the sandbox until Ctrl-C. Credentials: API key sandbox-api-key (see README)."""
+@click.option(
+    "--public-host",
+    metavar="NAME",
+    help="Host name in the base URL and result URLs (and the certificate). [default: localhost with --tls]",
+)
+@click.option(
+    "--json",
+    "json_output",
+    is_flag=True,
+    help="Print the base URL, credentials, env lines and CA file as one JSON line.",
+)
+def serve(
+    host: str,
+    port: int,
+    time_scale: float,
+    seed: int | None,
+    state: Path | None,
+    tls: bool,
+    public_host: str | None,
+    json_output: bool,
+) -> None:
+    """Serve the sandbox until Ctrl-C. Credentials: API key sandbox-api-key (see README).
+
+    Prints the export lines to paste (KLING_BASE_URL, KLING_API_KEY); with --tls also SSL_CERT_FILE,
+    REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS and CURL_CA_BUNDLE for other clients.
+    """
     try:
+        from klingkit.sandbox import PortInUseError
         from klingkit.sandbox import serve as run
     except ImportError as exc:
         raise click.ClickException(
             f'the sandbox needs extra packages ({exc.name} is missing): pip install "klingkit[sandbox]"'
         ) from exc
-    run(host, port, time_scale, seed, state, json_output)
+    try:
+        run(host, port, time_scale, seed, state, json_output, tls=tls, public_host=public_host)
+    except PortInUseError:
+        click.echo(
+            f"klingkit: port {port} on {host} is already in use; choose another with --port "
+            "(--port 0 picks a free one)",
+            err=True,
+        )
+        sys.exit(PORT_IN_USE_EXIT)

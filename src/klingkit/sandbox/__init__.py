@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from ._app import create_app
 from ._config import DEFAULT_ACCESS_KEY, DEFAULT_API_KEY, DEFAULT_SECRET_KEY, SandboxConfig
-from ._server import Sandbox, serve
+from ._server import PortInUseError, Sandbox, serve
 
 __all__ = [
     "DEFAULT_ACCESS_KEY",
     "DEFAULT_API_KEY",
     "DEFAULT_SECRET_KEY",
+    "PortInUseError",
     "Sandbox",
     "SandboxConfig",
     "create_app",

@@ -43,10 +43,14 @@ class SandboxConfig:
     time with a fixed one (still scaled by nothing). ``url_ttl`` makes output URLs expire that many seconds
     after a query hands them out (None: they live as long as the output). ``state`` is a SQLite file that
     keeps tasks across restarts (None: memory only). ``webhook_secret`` (``whsec_...``) signs callbacks.
+    ``seed`` drives rendered media and fault coin tosses; ``id_seed`` makes the task-id sequence
+    reproducible (None, the default: ids never repeat across sandboxes, so a user's ledger and history
+    never see one id twice).
     """
 
     time_scale: float = 1.0
     seed: int = 0
+    id_seed: int | None = None  # None: task ids unique across sandboxes (fresh randomness per state)
     task_seconds: float | None = None
     concurrency: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_CONCURRENCY))
     balances: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_BALANCES))

@@ -63,7 +63,9 @@ def state_of(request: Request) -> SandboxState:
 
 
 def base_of(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The base of result URLs: the public one when set (TLS), else the host the request came to."""
+    public: str | None = request.app.state.sandbox.public_base_url
+    return public or str(request.base_url).rstrip("/")
 
 
 async def read_json(request: Request) -> Any:

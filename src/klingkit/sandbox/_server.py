@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import logging
 import os
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -18,6 +21,7 @@ import httpx
 
 from ._app import create_app
 from ._config import SandboxConfig
+from ._tls import ServerCert, server_cert, trust_lines
 
 _START_TIMEOUT = 15.0  # seconds to wait for the server thread to accept connections
 
@@ -48,25 +52,53 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _base_url(host: str, port: int) -> str:
+def _base_url(host: str, port: int, tls: bool = False, public_host: str | None = None) -> str:
+    """The URL clients use. With TLS it names a host (``localhost`` or ``public_host``), never an IP
+    literal: many clients refuse result URLs on IP addresses, and the certificate is issued to names."""
+    if tls or public_host:
+        name = public_host or "localhost"
+        return f"{'https' if tls else 'http'}://{name}:{port}"
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
 
 
-def _uvicorn_server(app: Any) -> Any:
+def _sockets(host: str, port: int, named: bool) -> list[socket.socket]:
+    """The listening socket, plus ``::1`` on the same port when clients reach the sandbox as
+    ``localhost`` (some resolve it to ::1 first and do not fall back to 127.0.0.1)."""
+    first = _bind(host, port)
+    sockets = [first]
+    if named and host == "127.0.0.1" and socket.has_ipv6:
+        with contextlib.suppress(OSError):
+            sockets.append(_bind("::1", first.getsockname()[1]))
+    return sockets
+
+
+def _uvicorn_server(app: Any, cert: ServerCert | None = None) -> Any:
     import uvicorn
 
     _quiet_dropped_connections()
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    tls: dict[str, Any] = {}
+    if cert is not None:
+        tls = {"ssl_certfile": str(cert.certfile), "ssl_keyfile": str(cert.keyfile)}
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", **tls)
     return uvicorn.Server(config)
+
+
+def _admin_verify(cert: ServerCert | None) -> ssl.SSLContext | bool:
+    if cert is None:
+        return True
+    return ssl.create_default_context(cafile=str(cert.ca_file))
 
 
 class Sandbox:
     """A Kling-compatible server on a free port of 127.0.0.1, in a background thread.
 
     ``time_scale`` multiplies the model-based task time (1.0 about as slow as Kling, 0.0 instant);
-    ``seed`` makes ids, outputs and fault coin tosses repeatable; ``state`` is a SQLite file that keeps
-    tasks across restarts. Other keyword arguments are :class:`SandboxConfig` fields.
+    ``seed`` makes task ids, outputs and fault coin tosses repeatable (without it, task ids are unique
+    across sandboxes and restarts); ``state`` is a SQLite file that keeps tasks across restarts.
+    ``tls=True`` serves https on ``https://localhost:<port>`` (or ``public_host``) with a certificate from
+    the local sandbox CA (:attr:`ca_file`), which klingkit trusts by itself. Other keyword arguments are
+    :class:`SandboxConfig` fields.
 
         with Sandbox(time_scale=0.0, seed=0) as sb:
             client = Kling(api_key=sb.api_key, base_url=sb.base_url)
@@ -75,23 +107,32 @@ class Sandbox:
     def __init__(
         self,
         time_scale: float = 1.0,
-        seed: int = 0,
+        seed: int | None = None,
         *,
         state: str | os.PathLike[str] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Callable[[], float] = time.time,
+        tls: bool = False,
+        public_host: str | None = None,
         **settings: Any,
     ) -> None:
         self.config = SandboxConfig(
-            time_scale=float(time_scale), seed=seed, state=Path(state) if state else None, **settings
+            time_scale=float(time_scale),
+            seed=seed or 0,
+            id_seed=seed,
+            state=Path(state) if state else None,
+            **settings,
         )
         self._host, self._port, self._clock = host, port, clock
+        self.tls, self.public_host = tls, public_host
         self._server: Any = None
-        self._socket: socket.socket | None = None
+        self._sockets: list[socket.socket] = []
         self._thread: threading.Thread | None = None
         self._admin: httpx.Client | None = None
+        self._cert: ServerCert | None = None
         self.base_url = ""
+        self.ca_file: Path | None = None  # the CA certificate clients must trust (tls only)
 
     @property
     def access_key(self) -> str:
@@ -108,24 +149,35 @@ class Sandbox:
     def start(self) -> Sandbox:
         """Start serving; returns once the server accepts connections."""
         app = create_app(self.config, clock=self._clock)
-        sock = _bind(self._host, self._port)
-        port = sock.getsockname()[1]
-        self.base_url = _base_url(self._host, port)
+        named = self.tls or bool(self.public_host)
+        sockets = _sockets(self._host, self._port, named)
+        port = sockets[0].getsockname()[1]
+        self.base_url = _base_url(self._host, port, self.tls, self.public_host)
         app.state.sandbox.base_url = self.base_url
-        self._server = _uvicorn_server(app)
+        if named:
+            app.state.sandbox.public_base_url = self.base_url
+        if self.tls:
+            self._cert = server_cert(self.public_host)
+            self.ca_file = self._cert.ca_file
+        self._server = _uvicorn_server(app, self._cert)
         self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name="klingkit-sandbox", daemon=True
+            target=self._server.run, kwargs={"sockets": sockets}, name="klingkit-sandbox", daemon=True
         )
         self._thread.start()
         deadline = time.monotonic() + _START_TIMEOUT
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                sock.close()
+                for sock in sockets:
+                    sock.close()
                 raise RuntimeError("the sandbox server did not start")
             time.sleep(0.01)
-        self._socket = sock  # uvicorn serves on this very socket; closed in stop()
-        self._admin = httpx.Client(base_url=self.base_url, timeout=30.0)
+        self._sockets = sockets  # uvicorn serves on these very sockets; closed in stop()
+        self._admin = httpx.Client(base_url=self.base_url, timeout=30.0, verify=_admin_verify(self._cert))
         return self
+
+    def trust_lines(self) -> list[str]:
+        """Shell lines that make common clients (Python, requests, Node, curl) trust this sandbox."""
+        return trust_lines(self.ca_file) if self.ca_file else []
 
     def stop(self) -> None:
         """Stop serving and wait for the thread to finish."""
@@ -135,9 +187,12 @@ class Sandbox:
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
             self._thread.join(timeout=10)
-        if self._socket is not None:
-            self._socket.close()
-        self._server = self._thread = self._socket = None
+        for sock in self._sockets:
+            sock.close()
+        if self._cert is not None:
+            self._cert.remove()
+        self._server = self._thread = self._cert = None
+        self._sockets = []
 
     def __enter__(self) -> Sandbox:
         return self.start()
@@ -179,50 +234,95 @@ class Sandbox:
         self._call("POST", "/_sandbox/reset")
 
 
+class PortInUseError(OSError):
+    """The port the sandbox should listen on is taken."""
+
+
+def env_lines(base_url: str, config: SandboxConfig) -> list[str]:
+    """The lines a user pastes to point klingkit (and Kling clients reading these variables) here."""
+    return [f"export KLING_BASE_URL={base_url}", f"export KLING_API_KEY={config.api_key}"]
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     time_scale: float = 1.0,
-    seed: int = 0,
+    seed: int | None = None,
     state: str | os.PathLike[str] | None = None,
     json_output: bool = False,
+    *,
+    tls: bool = False,
+    public_host: str | None = None,
 ) -> None:
     """Serve the sandbox in the foreground until interrupted (Ctrl-C).
 
-    Prints the base URL and the sandbox credentials first: as text for people, or as exactly one JSON
-    line (``base_url``, ``api_key``, ``access_key``, ``secret_key``, ``time_scale``, ``seed``, ``state``)
-    with ``json_output``. ``port`` 0 picks a free port.
+    Prints the base URL, the sandbox credentials and the ``export`` lines to paste first: as text for
+    people, or as exactly one JSON line (``base_url``, ``api_key``, ``access_key``, ``secret_key``,
+    ``time_scale``, ``seed``, ``state``, ``env`` {name: value}, ``tls``, ``ca_file``, ``trust_env``
+    {name: value}) with ``json_output``. ``port`` 0 picks a free port; a port in use raises
+    :class:`PortInUseError`. ``seed`` None: task ids unique across runs.
     """
-    config = SandboxConfig(time_scale=float(time_scale), seed=seed, state=Path(state) if state else None)
+    config = SandboxConfig(
+        time_scale=float(time_scale), seed=seed or 0, id_seed=seed, state=Path(state) if state else None
+    )
+    named = tls or bool(public_host)
+    try:
+        sockets = _sockets(host, port, named)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUseError(exc.errno, f"port {port} on {host} is already in use") from None
+        raise
     app = create_app(config)
-    sock = _bind(host, port)
-    base_url = _base_url(host, sock.getsockname()[1])
+    base_url = _base_url(host, sockets[0].getsockname()[1], tls, public_host)
     app.state.sandbox.base_url = base_url
+    if named:
+        app.state.sandbox.public_base_url = base_url
+    cert = server_cert(public_host) if tls else None
+    exports = env_lines(base_url, config)
+    trust = trust_lines(cert.ca_file) if cert else []
     info = {
         "base_url": base_url,
         "api_key": config.api_key,
         "access_key": config.access_key,
         "secret_key": config.secret_key,
         "time_scale": config.time_scale,
-        "seed": config.seed,
+        "seed": seed,
         "state": str(config.state) if config.state else None,
+        "env": dict(line.removeprefix("export ").split("=", 1) for line in exports),
+        "tls": tls,
+        "ca_file": str(cert.ca_file) if cert else None,
+        "trust_env": dict(line.removeprefix("export ").split("=", 1) for line in trust),
     }
     if json_output:
         print(json.dumps(info), flush=True)
     else:
-        print(
-            f"Kling sandbox listening on {base_url}\n"
-            f"  API key:     {config.api_key}\n"
-            f"  Access key:  {config.access_key}\n"
-            f"  Secret key:  {config.secret_key}\n"
-            f"  time scale {config.time_scale:g}, seed {config.seed}, "
-            f"state {info['state'] or 'in memory'}\n"
+        lines = [
+            f"Kling sandbox listening on {base_url}",
+            f"  API key:     {config.api_key}",
+            f"  Access key:  {config.access_key}",
+            f"  Secret key:  {config.secret_key}",
+            f"  time scale {config.time_scale:g}, "
+            + (f"seed {seed}" if seed is not None else "unique task ids")
+            + f", state {info['state'] or 'in memory'}",
             "These are the sandbox's fixed, public credentials, not real Kling keys. Ctrl-C stops it.",
-            flush=True,
-        )
-    server = _uvicorn_server(app)
+            "",
+            "Point a shell at it:",
+            *(f"  {line}" for line in exports),
+        ]
+        if cert:
+            lines += [
+                "",
+                f"TLS: certificates from the local sandbox CA {cert.ca_file}",
+                "Make other clients trust it (klingkit trusts it already):",
+                *(f"  {line}" for line in trust),
+            ]
+        print("\n".join(lines), flush=True)
+    server = _uvicorn_server(app, cert)
     try:
-        server.run(sockets=[sock])
+        server.run(sockets=sockets)
     finally:
-        sock.close()
+        for sock in sockets:
+            sock.close()
+        if cert:
+            cert.remove()
         sys.stdout.flush()

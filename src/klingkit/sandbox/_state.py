@@ -42,6 +42,12 @@ class Counters:
     status_queries: int = 0
 
 
+def _id_rng(seed: int | None) -> random.Random:
+    """Seeded: a reproducible id sequence. Unseeded: fresh OS randomness, so ids never repeat across
+    sandbox states (a user's history never shows two tasks under one id)."""
+    return random.Random(seed) if seed is not None else random.Random()
+
+
 class SandboxState:
     """The server's state, shared by every route (``app.state.sandbox``)."""
 
@@ -64,9 +70,12 @@ class SandboxState:
         self.media = MediaFiles(media_root, lambda: self.config.seed)
         self.faults = FaultPlan(config.seed)
         self.counters = Counters()
-        self.rng = random.Random(config.seed)
+        self.rng = _id_rng(config.id_seed)
         self.lock = threading.Lock()
         self.base_url = ""  # set by the server runner; else learnt from the first request
+        # With TLS or a public host name, result URLs always use this base (a host name, never the IP
+        # literal a client may have dialled); else they follow the request's own host.
+        self.public_base_url: str | None = None
         self.callbacks = CallbackSender(
             self.store, clock, self._callback_body, lambda: self.config.webhook_secret
         )
@@ -205,7 +214,7 @@ class SandboxState:
         self.config = self.initial.copy()
         self.faults = FaultPlan(self.config.seed)
         self.counters = Counters()
-        self.rng = random.Random(self.config.seed)
+        self.rng = _id_rng(self.config.id_seed)
         self.callbacks.sent = self.callbacks.failed = 0
         self.started_ms = self.now_ms()
         self.store.set_meta("started_ms", self.started_ms)
