@@ -50,6 +50,9 @@ DOWNLOAD_MAX_REDIRECTS = 5
 DOWNLOAD_RESUME_ATTEMPTS = 3  # Range resumes after a dropped connection
 SIDECAR_BLOB_MIN = 256  # strings at least this long that look like base64 are elided in sidecars
 
+# --- create recovery ---------------------------------------------------------------------------------
+CREATE_LOOKUP_BACKOFF_CAP = 8.0  # between lookups of a create that may exist (2 + 2 * max_retries of them)
+
 # --- ids -------------------------------------------------------------------------------------------
 EXTERNAL_ID_PREFIX = "kk-"
 

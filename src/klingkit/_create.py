@@ -2,7 +2,10 @@
 
 An external id is chosen before the create request leaves. When a create may have reached Kling (a 5xx, a
 dropped connection), the task is looked up by that id, and the create is sent again only while Kling does
-not have it. ``_Create`` holds the decisions (pure apart from logging); ``submit_sync`` and
+not have it. A lookup that cannot answer (1302, 5xx, no answer) is asked again with backoff within its
+own budget; if it still cannot tell, :class:`TaskUnknownError` says so (the task may exist: never "rejected",
+never created again blindly). A create refused because its external id already exists is the same task:
+it is looked up and adopted. ``_Create`` holds the decisions (pure apart from logging); ``submit_sync`` and
 ``submit_async`` are the thin twins that send and sleep.
 """
 
@@ -13,7 +16,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import _constants as C
-from ._exceptions import NotFoundError
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    KlingError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    TaskUnknownError,
+)
 from ._logging import logger
 from ._models import Task, TaskStatus
 from ._reconcile import Fingerprint, fingerprint, reconcile_async, reconcile_sync
@@ -126,6 +137,36 @@ class _Create:
             raise amb.error from None
         return C.BACKOFF_BASE * self.lookups
 
+    def exists(self, exc: APIError) -> _Query | None:
+        """The lookup that adopts the task when Kling refused the create because our external id is
+        already taken (a create whose answer was lost, then sent again), else None."""
+        if "already exist" not in (exc.message or str(exc)).lower():
+            return None
+        spec = self.spec
+        logger.info("create %s %s: external id %s already exists; adopting that task", spec.method,
+                    spec.path, self.eid)  # fmt: skip
+        return _external_lookup(spec.feature, spec.family, self.eid, spec.path)
+
+    def undecided(self, exc: KlingError, tries: int) -> float:
+        """A lookup of a create that may exist could not answer: the seconds to wait before asking
+        again, or raise TaskUnknownError once the lookup's own budget is spent."""
+        transient = isinstance(exc, (RateLimitError, ServerError, APIConnectionError))
+        if not transient or tries >= lookup_attempts(self.max_retries):
+            raise TaskUnknownError(
+                f"the create of {self.eid} may have reached Kling, and looking it up failed {tries} "
+                f"time(s) ({exc}); it may exist and be billed, so it was not sent again",
+                external_id=self.eid,
+                feature=self.spec.feature,
+            ) from exc
+        retry_after = getattr(exc, "retry_after", None)
+        delay = min(C.BACKOFF_BASE * 2 ** (tries - 1), C.CREATE_LOOKUP_BACKOFF_CAP)
+        return max(delay, float(retry_after)) if isinstance(retry_after, (int, float)) else float(delay)
+
+
+def lookup_attempts(max_retries: int) -> int:
+    """How many times a create that may exist is looked up before it is declared unknown."""
+    return 2 + 2 * max(0, max_retries)
+
 
 def prepare_spec(spec: SpecLike) -> tuple[Any, str]:
     """The spec with its external id set (a fresh one when it had none), and that id."""
@@ -150,19 +191,31 @@ def submit_sync(client: Kling, spec: Any) -> Task:
             if create.by_listing:
                 found = reconcile_sync(client, create.fingerprint(sent_ms), client._claimed, False)
             else:
-                found = _lookup_sync(client, create.lookup(amb))
+                found = _lookup_sync(client, create, create.lookup(amb))
             if found is not None:
                 client._claimed.add(found.id)
                 return create.found(found)
             client._sleep(create.retry(amb))
+        except APIError as exc:
+            q = create.exists(exc)
+            found = _lookup_sync(client, create, q) if q is not None else None
+            if found is None:
+                raise
+            return create.found(found)
 
 
-def _lookup_sync(client: Kling, q: _Query) -> Task | None:
-    try:
-        env = client._transport.request(q.method, q.path, params=q.params, family=q.family)
-    except NotFoundError:
-        return None
-    return _external_match(q, env.data)
+def _lookup_sync(client: Kling, create: _Create, q: _Query) -> Task | None:
+    tries = 0
+    while True:
+        tries += 1
+        try:
+            env = client._transport.request(q.method, q.path, params=q.params, family=q.family)
+        except NotFoundError:
+            return None
+        except KlingError as exc:
+            client._sleep(create.undecided(exc, tries))
+            continue
+        return _external_match(q, env.data)
 
 
 async def submit_async(client: AsyncKling, spec: Any) -> Task:
@@ -179,16 +232,28 @@ async def submit_async(client: AsyncKling, spec: Any) -> Task:
             if create.by_listing:
                 found = await reconcile_async(client, create.fingerprint(sent_ms), client._claimed, False)
             else:
-                found = await _lookup_async(client, create.lookup(amb))
+                found = await _lookup_async(client, create, create.lookup(amb))
             if found is not None:
                 client._claimed.add(found.id)
                 return create.found(found)
             await client._sleep(create.retry(amb))
+        except APIError as exc:
+            q = create.exists(exc)
+            found = await _lookup_async(client, create, q) if q is not None else None
+            if found is None:
+                raise
+            return create.found(found)
 
 
-async def _lookup_async(client: AsyncKling, q: _Query) -> Task | None:
-    try:
-        env = await client._transport.request(q.method, q.path, params=q.params, family=q.family)
-    except NotFoundError:
-        return None
-    return _external_match(q, env.data)
+async def _lookup_async(client: AsyncKling, create: _Create, q: _Query) -> Task | None:
+    tries = 0
+    while True:
+        tries += 1
+        try:
+            env = await client._transport.request(q.method, q.path, params=q.params, family=q.family)
+        except NotFoundError:
+            return None
+        except KlingError as exc:
+            await client._sleep(create.undecided(exc, tries))
+            continue
+        return _external_match(q, env.data)

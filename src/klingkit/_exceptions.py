@@ -14,8 +14,9 @@
     │   └── ServerError             5xx / 5000-5002
     ├── APIConnectionError          the request did not get an answer
     │   ├── APITimeoutError
-    │   └── CreateUnresolvedError   a create without external id got no answer and the task list cannot
-    │                               tell which task it made (.fingerprint, .candidates); nothing re-sent
+    │   ├── CreateUnresolvedError   a create without external id got no answer and the task list cannot
+    │   │                           tell which task it made (.fingerprint, .candidates); nothing re-sent
+    │   └── TaskUnknownError        a create may have reached Kling and lookups could not tell (.external_id)
     ├── TaskFailedError             the task ended in ``failed`` (.task); failed tasks are not charged
     ├── TaskTimeoutError            ``max_wait`` ran out while the task is still running (.task, .elapsed)
     └── DownloadError               an output could not be fetched or written
@@ -51,6 +52,7 @@ __all__ = [
     "ServerError",
     "TaskFailedError",
     "TaskTimeoutError",
+    "TaskUnknownError",
     "ValidationError",
 ]
 
@@ -200,6 +202,17 @@ class CreateUnresolvedError(APIConnectionError):
         self.fingerprint = fingerprint
         self.candidates = candidates
         super().__init__(message, retryable=False)
+
+
+class TaskUnknownError(APIConnectionError):
+    """A create may have reached Kling (its answer was lost) and looking it up by ``external_id`` kept
+    failing (rate limits, 5xx, no answer). The task may exist and be billed: it is never created again
+    blindly; look it up later (``client.tasks.get_by_external_id``; CLI ``klingkit tasks wait``)."""
+
+    def __init__(self, message: str, *, external_id: str, feature: str | None = None) -> None:
+        self.external_id = external_id
+        self.feature = feature
+        super().__init__(message, retryable=True)
 
 
 class TaskFailedError(KlingError):

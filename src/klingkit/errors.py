@@ -20,6 +20,7 @@ from ._exceptions import (
     ServerError,
     TaskFailedError,
     TaskTimeoutError,
+    TaskUnknownError,
     ValidationError,
 )
 
@@ -41,5 +42,6 @@ __all__ = [
     "ServerError",
     "TaskFailedError",
     "TaskTimeoutError",
+    "TaskUnknownError",
     "ValidationError",
 ]

@@ -201,7 +201,7 @@ def describe(exc: BaseException) -> ErrorReport:
             str(exc),
             ExitCode.DOWNLOAD,
             retryable=True,
-            hint="the task succeeded; fetch its files again with `klingkit tasks download <id>` "
+            hint=f"the task succeeded; fetch its files again with `klingkit tasks download {exc.task_id or 'TASK_ID'}` "
             "(output URLs expire after 30 days)",
             task_id=exc.task_id,
         )

@@ -39,6 +39,7 @@ class Guard:
     download: bool = True
     output: str | None = None
     max_wait: float | None = None
+    force: bool = False  # overwrite an existing -o file
 
 
 @dataclass
@@ -151,10 +152,26 @@ def run_job(session: Session, job: Job, guard: Guard) -> None:
         ui.result(payload, lines)
         return
 
+    claim = None
     if guard.download:
-        check_output(guard.output)
-    from klingkit import new_external_id
+        target = check_output(guard.output, force=guard.force)
+        claim = OutputClaim.take(target) if target is not None else None
+    try:
+        _create_and_finish(session, job, guard, spec, model=model, mode=mode, duration=duration)
+    finally:
+        if claim is not None:
+            claim.release()
 
+
+def _create_and_finish(
+    session: Session, job: Job, guard: Guard, spec: Any, *, model: Any, mode: Any, duration: Any
+) -> None:
+    """Record the task in the ledger, send the create, then wait and save (the money path)."""
+    from klingkit import new_external_id
+    from klingkit.errors import TaskUnknownError
+
+    ui = session.ui
+    est = spec.estimate
     eid = new_external_id()
     spec = spec.with_external_id(eid)
     ledger = session.ledger()
@@ -173,6 +190,7 @@ def run_job(session: Session, job: Job, guard: Guard) -> None:
         fingerprint=fingerprint,
         feature=spec.feature,
         family=getattr(spec, "family", None),
+        route=getattr(spec, "path", None),
         model=model,
         mode=mode,
         duration=duration,
@@ -191,14 +209,16 @@ def run_job(session: Session, job: Job, guard: Guard) -> None:
         return
     except Exception as exc:
         report = describe(exc)
-        # A 4xx refusal means no task exists; anything else may have created one (recover by external id).
+        # A 4xx answer to the create itself means no task exists; anything else (a lost answer whose
+        # lookup could not decide, a 5xx, no answer) may have created one: the row stays ``unknown``,
+        # is listed by ``history --unfinished`` and resumed by ``tasks wait``.
         status = getattr(exc, "http_status", None)
-        if isinstance(status, int) and status < 500:
+        if isinstance(status, int) and status < 500 and not isinstance(exc, TaskUnknownError):
             ledger.update(eid, status="rejected", error=report.to_json())
             session.fail(exc, external_id=eid)
             return
-        ledger.update(eid, error=report.to_json())
-        session.fail(exc, external_id=eid, resume=f"klingkit tasks wait {eid}")
+        ledger.update(eid, status="unknown", error=report.to_json())
+        session.fail(exc, external_id=eid, resume=_resume_line(eid))
         return
     ledger.record_task(eid, task)
     ui.info(f"Task {task.id} created (external id {eid}); estimate {est.units:g} units, ${est.usd:.2f}")
@@ -265,7 +285,7 @@ def finish(
     files: list[str] = []
     if guard.download:
         try:
-            files = save_outputs(session, eid, task, guard.output)
+            files = save_outputs(session, eid, task, guard.output, force=guard.force)
         except Exception as exc:  # the task is paid for and done: say how to fetch it again
             ledger.update(eid, error=describe(exc).to_json())
             session.fail(exc, task_id=task.id, external_id=eid)
@@ -290,10 +310,13 @@ def detach(session: Session, eid: str, task: Task | None) -> None:
     )
 
 
-def check_output(output: str | None) -> None:
-    """Refuse (before anything is paid for) an output location that cannot be written."""
+def check_output(output: str | None, *, force: bool = False) -> Path | None:
+    """Refuse (before anything is paid for) an output location that cannot be written, or an existing
+    file named by ``-o`` (unless ``--force``). Returns the file the output will be, when ``-o`` names one
+    (a directory target gets files named by the new task's id, which cannot exist yet)."""
     path = Path(output).expanduser() if output else Path.cwd()
-    folder = path if path.is_dir() or not path.suffix else path.parent
+    is_file = not (path.is_dir() or not path.suffix)
+    folder = path.parent if is_file else path
     try:
         folder.mkdir(parents=True, exist_ok=True)
         writable = os.access(folder, os.W_OK)
@@ -303,14 +326,86 @@ def check_output(output: str | None) -> None:
         reason = "not writable"
     if not writable:
         raise CLIError(
-            f"invalid output={output!r}: cannot write to {folder} ({reason}); nothing was sent",
+            f"invalid -o/--output {output!r}: cannot write to {folder} ({reason}); nothing was sent",
             type="ValidationError",
             hint="choose another -o/--output path",
         )
+    if not is_file:
+        return None
+    if path.exists() and not force:
+        raise CLIError(
+            f"{path} already exists; nothing was sent",
+            exit_code=ExitCode.USAGE,
+            type="OutputExists",
+            hint="pass --force to overwrite it, or choose another -o/--output path",
+        )
+    return path
 
 
-def save_outputs(session: Session, eid: str, task: Task, output: str | None) -> list[str]:
-    """Download every output of ``task`` to ``output`` (a file or a directory; default: here)."""
+class OutputClaim:
+    """``<file>.klingkit-lock``: this run is going to write ``<file>``. Taken before the create, so two
+    commands with the same ``-o`` cannot both pay and then fight over one file; a lock left by a killed
+    process (its pid is gone) is taken over."""
+
+    def __init__(self, lock: Path) -> None:
+        self.lock = lock
+
+    @classmethod
+    def take(cls, target: Path) -> OutputClaim:
+        lock = target.with_name(target.name + ".klingkit-lock")
+        for _ in range(2):
+            try:
+                fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                holder = _lock_holder(lock)
+                if holder is not None and _alive(holder):
+                    raise CLIError(
+                        f"{target} is being written by another klingkit run (pid {holder}); nothing was sent",
+                        exit_code=ExitCode.USAGE,
+                        type="OutputInUse",
+                        hint="choose another -o/--output path, or wait for that run to finish",
+                    ) from None
+                lock.unlink(missing_ok=True)  # left by a process that no longer exists
+                continue
+            with os.fdopen(fd, "w") as fh:
+                fh.write(str(os.getpid()))
+            return cls(lock)
+        raise CLIError(
+            f"cannot claim {target}; nothing was sent", exit_code=ExitCode.USAGE, type="OutputInUse"
+        )
+
+    def release(self) -> None:
+        if _lock_holder(self.lock) == os.getpid():
+            self.lock.unlink(missing_ok=True)
+
+
+def _lock_holder(lock: Path) -> int | None:
+    try:
+        text = lock.read_text().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def save_outputs(
+    session: Session, eid: str, task: Task, output: str | None, *, force: bool = False
+) -> list[str]:
+    """Download every output of ``task`` to ``output`` (a file or a directory; default: here); an
+    existing file of another task (or the user's own) is overwritten only with ``force``."""
+    from klingkit._download import OutputExistsError
+
     ui = session.ui
     client = session.client()
     dest = Path(output).expanduser() if output else Path.cwd()
@@ -322,7 +417,15 @@ def save_outputs(session: Session, eid: str, task: Task, output: str | None) -> 
                 line.bytes(nums[0], nums[1] if len(nums) > 1 else None)
 
         try:
-            paths = client.download(task, dest, on_progress=on_bytes)
+            paths = client.download(task, dest, on_progress=on_bytes, force=force)
+        except OutputExistsError as exc:
+            raise CLIError(
+                str(exc),
+                exit_code=ExitCode.DOWNLOAD,
+                type="OutputExists",
+                hint=f"the task succeeded; save it with: klingkit tasks download {eid} -o PATH "
+                "(or pass --force to overwrite the file)",
+            ) from exc
         except OSError as exc:
             raise CLIError(
                 f"could not save the outputs of task {task.id} to {dest}: {exc.strerror or exc}",

@@ -55,6 +55,7 @@ def generate_options(func: F) -> F:
         "env KLINGKIT_CONFIRM_ABOVE]",
     )
     @click.option("--no-download", is_flag=True, help="Wait, but do not save the outputs (print their URLs).")
+    @click.option("--force", is_flag=True, help="Overwrite an existing -o file (else refused before paying).")
     @click.option(
         "--max-wait",
         type=click.FloatRange(min=1),
@@ -70,6 +71,7 @@ def generate_options(func: F) -> F:
         yes: bool,
         confirm_above: float | None,
         no_download: bool,
+        force: bool,
         max_wait: float | None,
         **kwargs: Any,
     ) -> Any:
@@ -81,6 +83,7 @@ def generate_options(func: F) -> F:
             download=not no_download,
             output=output,
             max_wait=max_wait,
+            force=force,
         )
         return func(*args, guard=guard, **kwargs)
 

@@ -53,6 +53,7 @@ from .._exceptions import (
     QuotaError,
     RateLimitError,
     ServerError,
+    TaskUnknownError,
     ValidationError,
 )
 from ._batch_rows import (
@@ -630,6 +631,9 @@ class BatchRunner:
 
     def _create_error(self, row: _Row, exc: BaseException) -> None:
         row.create_errors += 1
+        if isinstance(exc, TaskUnknownError):  # it may exist: never "rejected", looked up before any resend
+            with contextlib.suppress(KeyError):
+                self.ledger.update(row.external_id, status="unknown")
         if row.create_errors >= self.max_create_errors:
             # The task may exist (a lost answer); a rerun looks it up before doing anything else.
             row.state = "failed"

@@ -1,0 +1,153 @@
+"""Money promises of the installed command, counted on the sandbox's side: nothing paid twice, nothing
+paid for that cannot be saved, nothing lost to an ambiguous answer."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import CLI, Result
+
+pytestmark = pytest.mark.e2e
+
+
+def _json(res: Result) -> dict[str, Any]:
+    return res.json()
+
+
+def _wait_for(predicate: Any, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.05)
+
+
+# --- output conflicts are settled before money moves --------------------------------------------------
+
+
+def test_existing_output_is_refused_before_the_create_unless_force(cli: CLI) -> None:
+    target = cli.cwd / "clip.mp4"
+    target.write_bytes(b"the user's own clip")
+    res = cli.run("video", "a calm lake", "-o", "clip.mp4", "--json")
+    assert res.code == 2, (res.stdout, res.stderr)
+    err = _json(res)["error"]
+    assert "clip.mp4" in err["message"] and "--force" in (err["hint"] or "")
+    assert "force=True" not in res.stdout + res.stderr
+    assert cli.creates() == 0
+    assert target.read_bytes() == b"the user's own clip"
+    ok = cli.run("video", "a calm lake", "-o", "clip.mp4", "--force", "--json")
+    assert ok.code == 0, ok.stderr
+    assert cli.creates() == 1 and target.read_bytes() != b"the user's own clip"
+
+
+def test_two_runs_cannot_both_claim_one_output(cli: CLI) -> None:
+    cli.sandbox.configure(task_seconds=600)
+    first = cli.start("video", "first claim", "-o", "same.mp4", "--json")
+    _wait_for(lambda: cli.creates() == 1)
+    second = cli.run("video", "second claim", "-o", "same.mp4", "--json", timeout=20)
+    assert second.code == 2, (second.stdout, second.stderr)
+    assert "same.mp4" in _json(second)["error"]["message"]
+    assert cli.creates() == 1
+    cli.clock.advance(601)
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert json.loads(out)["files"] == [str((cli.cwd / "same.mp4").resolve())]
+
+
+def test_batch_out_that_cannot_be_written_is_refused_before_any_create(cli: CLI, tmp_path: Path) -> None:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps({"kind": "image", "prompt": "a kite"}) + "\n")
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    res = cli.run("batch", str(rows), "--out", str(blocker / "out"), "-y", "--json")
+    assert res.code == 2, (res.stdout, res.stderr)
+    assert "--out" in _json(res)["error"]["message"]
+    assert cli.creates() == 0
+    if os.geteuid() != 0:  # root writes anywhere
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(0o555)
+        res = cli.run("batch", str(rows), "--out", str(ro), "-y", "--json")
+        assert res.code == 2 and cli.creates() == 0
+
+
+# --- ambiguity is never resolved as "rejected" --------------------------------------------------------
+
+LOST_THEN_RATE_LIMITED = [
+    {"fault": "lost_response", "route": "create", "count": 1},
+    {"fault": "1302", "route": "query", "count": 4},
+]
+
+
+def test_lost_create_answer_then_rate_limited_lookups_is_recovered_not_rejected(cli: CLI) -> None:
+    cli.sandbox.set_faults(LOST_THEN_RATE_LIMITED, seed=1)
+    res = cli.run("video", "lost then limited", "--json", timeout=120)
+    assert res.code == 0, (res.stdout, res.stderr)
+    assert cli.creates() == 1
+
+
+def test_an_undecided_create_stays_unknown_and_is_resumed(cli: CLI) -> None:
+    cli.sandbox.set_faults(
+        [{"fault": "lost_response", "route": "create", "count": 1},
+         {"fault": "1302", "route": "query", "count": 1000}], seed=1
+    )  # fmt: skip
+    res = cli.run("video", "never decided", "--json", "--max-retries", "0", timeout=180)
+    assert res.code != 0 and res.code != 5, (res.stdout, res.stderr)
+    err = _json(res)
+    eid = err["external_id"]
+    assert f"klingkit tasks wait {eid}" in json.dumps(err)
+    con = sqlite3.connect(cli.home / "ledger.sqlite3")
+    (status,) = con.execute("SELECT status FROM tasks WHERE external_id = ?", (eid,)).fetchone()
+    con.close()
+    assert status == "unknown"
+    listed = cli.run("history", "--unfinished", "--json", base_url=False)
+    assert eid in listed.stdout
+    cli.sandbox.clear_faults()
+    done = cli.run("tasks", "wait", eid, "--json")
+    assert done.code == 0, done.stderr
+    assert cli.creates() == 1
+
+
+def test_batch_lost_create_then_rate_limited_lookups_then_retry_failed_pays_once(
+    cli: CLI, tmp_path: Path
+) -> None:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps({"kind": "video", "prompt": "batch lost then limited", "output": "a"}) + "\n")
+    cli.sandbox.set_faults(LOST_THEN_RATE_LIMITED, seed=1)
+    out = tmp_path / "out"
+    res = cli.run("batch", str(rows), "--out", str(out), "-y", "--json", timeout=120)
+    again = cli.run("batch", str(rows), "--out", str(out), "-y", "--json", "--retry-failed", timeout=120)
+    assert again.code == 0, (res.stdout, again.stdout, again.stderr)
+    assert cli.creates() == 1
+    assert cli.sandbox.counters()["duplicate_external_ids"] == 0
+
+
+# --- the embedded sandbox batch resumes -------------------------------------------------------------
+
+
+def test_sandbox_batch_rerun_creates_nothing(cli: CLI, tmp_path: Path) -> None:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("".join(json.dumps({"kind": "image", "prompt": f"p{i}"}) + "\n" for i in range(2)))
+    cli.env["KLINGKIT_SANDBOX_TIME_SCALE"] = "0"
+    cmd = ("batch", str(rows), "--sandbox", "--out", str(tmp_path / "out"), "-y", "--json")
+    first = cli.run(*cmd, base_url=False, timeout=120)
+    assert first.code == 0, first.stderr
+
+    def tasks() -> int:
+        con = sqlite3.connect(cli.home / "sandbox.sqlite3")
+        try:
+            return int(con.execute("SELECT COUNT(*) FROM tasks").fetchone()[0])
+        finally:
+            con.close()
+
+    assert tasks() == 2
+    second = cli.run(*cmd, base_url=False, timeout=120)
+    assert second.code == 0, second.stderr
+    assert tasks() == 2
+    assert _json(first)["batch_id"] == _json(second)["batch_id"]
