@@ -53,7 +53,12 @@ async def test_estimate_prices_without_sending(h: Any, tools: Any) -> None:
         bad = await client.call_tool(
             "estimate", {"operation": "generate_video", "arguments": {**VIDEO, "duration": 7}}
         )
+        typo = await client.call_tool("generate_video", {"promt": "a fox"})
         models = tools.payload(await client.call_tool("models", {}))
+    typo_err = tools.payload(typo)["error"]
+    assert (
+        typo.is_error and typo_err["field"] == "promt" and "did you mean 'prompt'" in typo_err["what_to_do"]
+    )
     assert cheap["estimate"] == {**cheap["estimate"], "units": 1.5, "usd": 0.21, "pack": "video"}
     assert cheap["needs_confirm"] is False and dear["needs_confirm"] is True
     assert dear["estimate"]["usd"] == pytest.approx(6.3)

@@ -101,8 +101,19 @@ class Service:
 
     def prepare(self, op: ops.Operation, args: Mapping[str, Any]) -> Any:
         """Validate and price ``args`` for ``op``; raises ValidationError (nothing sent)."""
-        from klingkit import prepare
+        import difflib
 
+        from klingkit import prepare
+        from klingkit.errors import ValidationError
+
+        known = [p.name for p in op.params]
+        for name in args:
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "unknown argument"
+                raise ValidationError(
+                    name, args[name], f"the arguments of {op.name}: {', '.join(known)}", hint
+                )
         feature, params = op.request(args, self._resolve_video)
         return prepare(feature, **params)
 

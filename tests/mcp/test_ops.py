@@ -1,0 +1,76 @@
+"""The operation registry: schemas are read from the catalog, and every paid operation's defaults make a
+request the library accepts and prices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from klingkit import catalog, ops, prepare
+from klingkit.catalog import _data
+
+MINIMAL: dict[str, dict[str, Any]] = {
+    "generate_video": {"prompt": "a fox"},
+    "generate_image": {"prompt": "a fox"},
+    "generate_audio": {"prompt": "rain", "duration": 5},
+    "text_to_speech": {"text": "hello", "voice_id": _data.VOICES["en"][0]},
+    "extend_video": {"video": "vid-1"},
+    "lip_sync": {"video": "vid-1", "text": "hello", "voice_id": _data.VOICES["en"][0]},
+    "apply_effect": {"scene": _data.SINGLE_IMAGE_EFFECTS[0], "images": ["https://example.com/a.png"]},
+    "try_on": {"person_image": "https://example.com/a.png", "garment_image": "https://example.com/b.png"},
+}
+
+
+def test_every_paid_operation_has_a_minimal_example() -> None:
+    assert set(MINIMAL) == {op.name for op in ops.paid()}
+
+
+@pytest.mark.parametrize("name", sorted(MINIMAL))
+def test_minimal_arguments_make_a_priced_request(name: str) -> None:
+    op = ops.get(name)
+    for required in op.input_schema()["required"]:
+        assert required in MINIMAL[name]
+    feature, params = op.request(MINIMAL[name])
+    assert feature in catalog.ENDPOINTS
+    est = prepare(feature, **params).estimate
+    assert est.units > 0 and est.pack == catalog.ENDPOINTS[feature].pack
+
+
+def test_schemas_offer_every_catalog_model_and_value() -> None:
+    video = ops.get("generate_video").input_schema()["properties"]
+    names = {m.name for m in _data.VIDEO_MODELS if m.text_to_video or m.image_to_video}
+    assert set(video["model"]["enum"]) == names | {m.name for m in _data.NEW_VIDEO_MODELS}
+    every_duration = {d for m in (*_data.VIDEO_MODELS, *_data.NEW_VIDEO_MODELS) for d in m.durations}
+    assert set(video["duration"]["enum"]) == every_duration
+    assert video["aspect_ratio"]["enum"] == list(_data.VIDEO_ASPECT_RATIOS)
+    image = ops.get("generate_image").input_schema()["properties"]
+    assert image["model"]["enum"] == [m.name for m in _data.IMAGE_MODELS]
+    assert (image["n"]["minimum"], image["n"]["maximum"]) == (_data.N_MIN, _data.N_MAX)
+    assert ops.get("apply_effect").input_schema()["properties"]["scene"]["enum"] == [
+        *_data.SINGLE_IMAGE_EFFECTS,
+        *_data.DUAL_IMAGE_EFFECTS,
+    ]
+
+
+def test_every_default_in_a_schema_is_allowed() -> None:
+    for op in ops.OPERATIONS.values():
+        for name, schema in op.input_schema()["properties"].items():
+            if "default" in schema and "enum" in schema:
+                assert schema["default"] in schema["enum"], (op.name, name)
+            if "default" in schema and "minimum" in schema:
+                assert schema["minimum"] <= schema["default"] <= schema["maximum"], (op.name, name)
+
+
+def test_2026_models_route_to_the_2026_endpoints() -> None:
+    feature, params = ops.get("generate_video").request(
+        {"prompt": "x", "model": "kling-3.0", "mode": "pro", "sound": True}
+    )
+    assert feature == "text-to-video" and params["resolution"] == "1080p" and params["audio"] == "native"
+    feature, params = ops.get("generate_video").request({"image": "https://example.com/a.png"})
+    assert feature == "image2video" and "aspect_ratio" not in params
+
+
+def test_a_handle_becomes_the_video_id_it_made() -> None:
+    feature, params = ops.get("extend_video").request({"video": "kk-1"}, lambda v: f"video-of-{v}")
+    assert (feature, params["video_id"]) == ("video-extend", "video-of-kk-1")

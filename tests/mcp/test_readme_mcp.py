@@ -1,0 +1,62 @@
+"""The README's MCP section stays true: its tool table is the registry, its prices are the catalog's, and
+its configuration snippet parses and names real `klingkit mcp` options."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from klingkit import ops, prepare
+from klingkit.cli.mcp_cmd import mcp
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The example each paid row prices (arguments only; the figures come from the catalog).
+EXAMPLES: dict[str, dict[str, Any]] = {
+    "generate_video": {"prompt": "x", "model": "kling-v2-6", "mode": "std", "duration": 5},
+    "generate_image": {"prompt": "x", "model": "kling-v2-1"},
+    "generate_audio": {"prompt": "x", "duration": 5},
+    "text_to_speech": {"text": "hello", "voice_id": "genshin_vindi2"},
+    "extend_video": {"video": "123"},
+    "lip_sync": {"video": "123", "text": "hi", "voice_id": "genshin_vindi2"},
+    "apply_effect": {"scene": "color_mixing", "images": ["https://example.com/a.png"]},
+    "try_on": {"person_image": "https://example.com/a.png", "garment_image": "https://example.com/b.png"},
+}
+
+
+def _section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text.split("## Agents: the MCP server and the skill", 1)[1].split("\n## ", 1)[0]
+
+
+def _rows() -> dict[str, str]:
+    rows = re.findall(r"^\| `(\w+)` \| (.*)$", _section(), re.M)
+    return dict(rows)
+
+
+def test_the_tool_table_is_the_registry() -> None:
+    rows = _rows()
+    assert list(rows) == list(ops.OPERATIONS)
+    for name, op in ops.OPERATIONS.items():
+        assert ("paid:" in rows[name]) is op.paid, name
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_the_example_prices_are_the_catalogs(name: str) -> None:
+    feature, params = ops.get(name).request(EXAMPLES[name])
+    est = prepare(feature, **params).estimate
+    row = _rows()[name]
+    assert f"{est.units:g} {est.pack} units (${est.usd:.2f})" in row, row
+
+
+def test_the_config_snippet_parses_and_uses_real_options() -> None:
+    block = re.search(r"```json\n(.*?)```", _section(), re.S)
+    assert block
+    server = json.loads(block.group(1))["mcpServers"]["klingkit"]
+    assert server["command"] == "klingkit" and server["args"][0] == "mcp"
+    ctx = mcp.make_context("mcp", list(server["args"][1:]))  # click refuses unknown options
+    assert ctx.params["budget"] == 5
