@@ -21,6 +21,7 @@ import click
 
 from .._version import __version__
 from ._exit import ExitCode, exit_code_table
+from ._globals import REGION_CHOICES, install_warning_printer, remember_argv
 
 __all__ = ["cli", "main", "register"]
 
@@ -44,11 +45,13 @@ def register(name: str, module: str, attribute: str, summary: str, *, optional: 
 
 register("video", "klingkit.cli.generate", "video", "Generate a video from a prompt or an image.")
 register("image", "klingkit.cli.generate", "image", "Generate images from a prompt.")
-register("extend", "klingkit.cli.generate", "extend", "Extend a generated video by about 5 s.")
-register("lipsync", "klingkit.cli.generate", "lipsync", "Make a face in a video speak text or audio.")
-register("effect", "klingkit.cli.generate", "effect", "Apply an effect scene to one or two images.")
-register("tryon", "klingkit.cli.generate", "tryon", "Virtual try-on: a person wearing a garment.")
-register("audio", "klingkit.cli.generate", "audio", "Generate audio: text-to-audio, video-to-audio, tts.")
+register("extend", "klingkit.cli.remix", "extend", "Extend a generated video by about 5 s.")
+register("lipsync", "klingkit.cli.remix", "lipsync", "Make a face in a video speak text or audio.")
+register("effect", "klingkit.cli.remix", "effect", "Apply an effect scene to one or two images.")
+register("tryon", "klingkit.cli.remix", "tryon", "Virtual try-on: a person wearing a garment.")
+register("audio", "klingkit.cli.remix", "audio", "Generate audio: text-to-audio, video-to-audio, tts.")
+register("voices", "klingkit.cli.choices", "voices", "List the preset voices for lipsync and tts.")
+register("effects", "klingkit.cli.choices", "effects", "List the effect scenes for `klingkit effect`.")
 register("tasks", "klingkit.cli.tasks", "tasks", "List, inspect, wait for and download tasks.")
 register("history", "klingkit.cli.tasks", "history", "Search past runs recorded in the local ledger.")
 register("account", "klingkit.cli.account", "account", "Resource packs, balances and remaining units.")
@@ -102,11 +105,18 @@ _EPILOG = (
 
 @click.group(cls=LazyGroup, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="klingkit", message="%(prog)s %(version)s")
-def cli() -> None:
+@click.option("--json", "json_mode", is_flag=True, help="Print exactly one JSON object on stdout.")
+@click.option("--sandbox", is_flag=True, help="Use the embedded local sandbox (no keys, no cost).")
+@click.option("--base-url", metavar="URL", help="API base URL (overrides --region and KLING_BASE_URL).")
+@click.option("--region", type=click.Choice(REGION_CHOICES), help="global, cn or legacy [env KLING_REGION].")
+@click.option("--debug", is_flag=True, help="Show debug details and tracebacks of unexpected errors.")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask before an expensive task.")
+def cli(**_: Any) -> None:
     """klingkit: generate Kling AI videos, images and audio; wait, save and never lose a paid task.
 
     Every task is recorded in a local ledger before it is sent; Ctrl-C detaches and prints how to resume.
-    Add --json to any command for one machine-readable JSON object on stdout.
+    The options above work before or after the command: `klingkit --json video ...` is the same as
+    `klingkit video ... --json`.
     """
 
 
@@ -125,6 +135,8 @@ def main(argv: list[str] | None = None) -> None:
     stays in the ledger, and the command prints the line that resumes it.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    remember_argv(args)
+    install_warning_printer()
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _interrupt)
@@ -137,6 +149,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(int(ExitCode.INTERRUPTED))
     except click.ClickException as exc:
         # Usage errors: plain words (and the JSON envelope with --json), exit 2, nothing sent.
+        from ._options import quote_hint
+
+        fixed = quote_hint(exc.format_message(), args)
         if _json_requested(args):
             error: dict[str, Any] = {
                 "type": "UsageError",
@@ -150,9 +165,14 @@ def main(argv: list[str] | None = None) -> None:
             param = getattr(exc, "param", None)
             if param is not None and getattr(param, "name", None):
                 error["field"] = param.name
+            if fixed:
+                error["hint"], error["try"] = "quote a prompt of several words", fixed
             sys.stdout.write(json.dumps({"ok": False, "error": error}) + "\n")
             sys.exit(int(ExitCode.USAGE))
         exc.show()
+        if fixed:
+            click.echo("Fix: put a prompt of several words in quotes", err=True)
+            click.echo(f"Try: {fixed}", err=True)
         sys.exit(int(ExitCode.USAGE) if exc.exit_code == 2 else exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

@@ -18,10 +18,11 @@ from ._exit import CLIError, ExitCode
 
 def camera_help() -> str:
     """A one-paragraph description of what ``--camera`` accepts, from the catalog."""
-    presets = ", ".join(catalog.CAMERA_PRESETS)
+    types = _data.CAMERA_TYPES[1:]
+    presets = ", ".join(p for p in catalog.CAMERA_PRESETS if p not in types)
     axes = ", ".join(_data.CAMERA_AXES)
     return (
-        f"Camera move: a preset ({presets}), a type ({', '.join(_data.CAMERA_TYPES[1:])}), "
+        f"Camera move: a preset ({presets}), a built-in type ({', '.join(types)}), "
         f"AXIS=VALUE for a simple move (axes {axes}; "
         f"{_data.CAMERA_AXIS_MIN:g}..{_data.CAMERA_AXIS_MAX:g}; one non-zero axis), or a JSON "
         "camera_control object."

@@ -84,6 +84,8 @@ class ErrorReport:
     hint: str = ""
     field: str | None = None
     task_id: str | None = None
+    flag: str | None = None
+    command: str | None = None  # the exact command line that would work, when one was found
 
     def to_json(self) -> dict[str, Any]:
         """The ``error`` object of the ``{"ok": false, ...}`` envelope."""
@@ -98,6 +100,10 @@ class ErrorReport:
         }
         if self.field is not None:
             out["field"] = self.field
+        if self.flag is not None:
+            out["flag"] = self.flag
+        if self.command is not None:
+            out["try"] = self.command
         return out
 
 
@@ -121,18 +127,7 @@ def describe(exc: BaseException) -> ErrorReport:
 
     name = type(exc).__name__
     if isinstance(exc, E.ValidationError):
-        allowed = exc.allowed
-        if isinstance(allowed, (list, tuple)):
-            allowed = ", ".join(str(a) for a in allowed)
-        shown = repr(exc.value)
-        shown = shown if len(shown) <= 80 else shown[:77] + "..."
-        return ErrorReport(
-            name,
-            f"invalid {exc.field}={shown}: allowed {allowed}; nothing was sent",
-            ExitCode.USAGE,
-            hint=exc.suggestion or "",
-            field=exc.field,
-        )
+        return _validation_report(exc)
     if isinstance(exc, E.CredentialsError):
         return ErrorReport(
             name,
@@ -225,3 +220,41 @@ def describe(exc: BaseException) -> ErrorReport:
     if isinstance(exc, OSError):
         return ErrorReport(name, str(exc), ExitCode.UNEXPECTED, hint="check the path and its permissions")
     return ErrorReport(name, str(exc) or name, ExitCode.UNEXPECTED, hint="rerun with --debug for details")
+
+
+def _validation_report(exc: Any) -> ErrorReport:
+    """A library refusal in CLI words: the flag, the value as typed, what is allowed, the line that works."""
+    from klingkit.catalog import lists
+
+    from ._globals import typed_argv
+    from ._terms import cli_words, flag, shown_value, working_command
+
+    allowed = exc.allowed
+    if isinstance(allowed, (list, tuple)):
+        allowed = ", ".join(str(a) for a in allowed)
+    hint = cli_words(exc.suggestion or "")
+    models = lists.model_names()
+    if exc.field in ("model_name", "model") and isinstance(exc.value, str):
+        known = [str(a) for a in exc.allowed] if isinstance(exc.allowed, (list, tuple)) else None
+        close = lists.nearest(exc.value, known or str(exc.allowed).split(", "))
+        hint = (f"did you mean {' or '.join(close)}? " if close else "") + (
+            "see `klingkit models`; --allow-unknown-model sends an unknown name as given"
+        )
+        models = [*close, *models]
+    what = shown_value(exc.field, exc.value, typed_argv())
+    command = working_command(exc.field, exc.allowed, exc.suggestion or "", models)
+    if not hint or hint == "it is required":
+        hint = f"give {flag(exc.field)}" if exc.value is None else "see --help for what this flag takes"
+    if what.startswith("no "):
+        message = f"{what[3:]} is missing: allowed {cli_words(str(allowed))}; nothing was sent"
+    else:
+        message = f"invalid {what}: allowed {cli_words(str(allowed))}; nothing was sent"
+    return ErrorReport(
+        type(exc).__name__,
+        message,
+        ExitCode.USAGE,
+        hint=hint,
+        field=exc.field,
+        flag=flag(exc.field),
+        command=command,
+    )

@@ -8,7 +8,9 @@ later step updates the ledger row, so a closed terminal or a killed process neve
 from __future__ import annotations
 
 import os
+import shlex
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ._exit import CLIError, ExitCode, describe
+from ._outputs import check_output_kind
+from ._progress import clock
 from ._session import Session
 
 if TYPE_CHECKING:
@@ -40,6 +44,8 @@ class Guard:
     output: str | None = None
     max_wait: float | None = None
     force: bool = False  # overwrite an existing -o file
+    callback_url: str | None = None
+    allow_unknown_model: bool = False
 
 
 @dataclass
@@ -52,14 +58,47 @@ class Job:
     shown: dict[str, Any] = field(default_factory=dict)  # extra facts for the result (camera sent, ...)
     duration: float | None = None
 
+    def typical(self, spec: Any) -> float | None:
+        """Typical seconds from create to done for this request (catalog data; shown as typical)."""
+        from klingkit.catalog.typical import typical_seconds
+
+        count = self.params.get("n") or 1
+        duration = spec.duration if spec.duration is not None else self.duration
+        return typical_seconds(spec.pack, mode=spec.mode, duration=duration, count=int(count))
+
 
 def _confirm_threshold(guard: Guard) -> float:
     if guard.confirm_above is not None:
         return guard.confirm_above
-    try:
-        return float(os.environ.get(CONFIRM_ABOVE_ENV, DEFAULT_CONFIRM_ABOVE_USD))
-    except ValueError:
+    raw = os.environ.get(CONFIRM_ABOVE_ENV)
+    if raw is None or not raw.strip():
         return DEFAULT_CONFIRM_ABOVE_USD
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:  # also refuses nan
+        raise CLIError(
+            f"invalid {CONFIRM_ABOVE_ENV}={raw!r}: allowed a number of US dollars >= 0; nothing was sent",
+            hint=f"export {CONFIRM_ABOVE_ENV}=2 (or unset it for the default "
+            f"${DEFAULT_CONFIRM_ABOVE_USD:g}), or pass --confirm-above USD",
+        )
+    return value
+
+
+def human_fact(key: str, value: Any) -> str:
+    """``camera_control {...}`` -> ``camera simple zoom=5``: a shown fact in words, not a Python dict."""
+    if key == "camera_control" and isinstance(value, dict):
+        from ._camera import describe_camera
+
+        return f"camera {describe_camera(value)}"
+    return f"{key.replace('_', ' ')} {value}"
+
+
+def units_text(units: float, pack: str, exact: bool = True) -> str:
+    """``1 video unit``, ``up to 3.5 video units`` (an estimate that is an upper bound says so)."""
+    word = "unit" if units == 1 else "units"
+    return f"{'' if exact else 'up to '}{units:g} {pack} {word}"
 
 
 def _estimate_json(est: Any) -> dict[str, Any]:
@@ -76,7 +115,7 @@ def check_cost(session: Session, est: Any, guard: Guard) -> None:
     """``--max-cost`` and the confirmation prompt; raise CLIError(COST_GUARD) to refuse."""
     if guard.max_cost is not None and est.usd > guard.max_cost:
         raise CLIError(
-            f"the estimate ${est.usd:.2f} ({est.units:g} {est.pack} units) is above --max-cost "
+            f"the estimate ${est.usd:.2f} ({units_text(est.units, est.pack)}) is above --max-cost "
             f"${guard.max_cost:.2f}",
             exit_code=ExitCode.COST_GUARD,
             type="CostLimitExceeded",
@@ -94,7 +133,7 @@ def check_cost(session: Session, est: Any, guard: Guard) -> None:
             hint="pass -y to confirm in scripts (with --max-cost as a ceiling)",
         )
     if not click.confirm(
-        f"This will cost about ${est.usd:.2f} ({est.units:g} {est.pack} units). Continue?",
+        f"This will cost about ${est.usd:.2f} ({units_text(est.units, est.pack)}). Continue?",
         default=False,
         err=True,
     ):
@@ -108,15 +147,22 @@ def check_cost(session: Session, est: Any, guard: Guard) -> None:
 
 def run_job(session: Session, job: Job, guard: Guard) -> None:
     """Validate, price, guard, record, create, wait and save one task; print the result."""
+    import warnings
+
     from klingkit import prepare
 
     ui = session.ui
-    spec = prepare(job.feature, **job.params)
+    params = dict(job.params)
+    if guard.callback_url:
+        params["callback_url"] = guard.callback_url
+    with warnings.catch_warnings():  # printed once below, in CLI words, instead of Python's format
+        warnings.simplefilter("ignore")
+        spec = prepare(job.feature, strict=not guard.allow_unknown_model, **params)
     for w in getattr(spec, "warnings", []) or []:
         ui.warn(w)
     est = spec.estimate
     for key, value in job.shown.items():
-        ui.info(f"{key}: {value}")
+        ui.info(human_fact(key, value))
     check_cost(session, est, guard)
     model = spec.model or job.params.get("model_name")
     mode = spec.mode
@@ -134,7 +180,6 @@ def run_job(session: Session, job: Job, guard: Guard) -> None:
             "request": {"method": spec.method, "path": spec.path, "params": spec.params},
             **job.shown,
         }
-        exact = "" if est.exact else " (approximate)"
         lines = [
             f"Dry run: {spec.method} {spec.path} would be sent (nothing was sent).",
             f"  {job.label}: "
@@ -147,7 +192,8 @@ def run_job(session: Session, job: Job, guard: Guard) -> None:
                 )
                 if x
             ),
-            f"  Estimate: {est.units:g} {est.pack} units, ${est.usd:.2f}{exact}",
+            f"  Estimate: {units_text(est.units, est.pack, est.exact)}, "
+            f"{'up to ' if not est.exact else ''}${est.usd:.2f}",
         ]
         ui.result(payload, lines)
         return
@@ -155,6 +201,7 @@ def run_job(session: Session, job: Job, guard: Guard) -> None:
     claim = None
     if guard.download:
         target = check_output(guard.output, force=guard.force)
+        check_output_kind(guard.output, spec.pack, job.feature)
         claim = OutputClaim.take(target) if target is not None else None
     try:
         _create_and_finish(session, job, guard, spec, model=model, mode=mode, duration=duration)
@@ -205,7 +252,7 @@ def _create_and_finish(
     try:
         task = client.submit(spec)
     except KeyboardInterrupt:  # the create may or may not have arrived: the ledger row finds out later
-        detach(session, eid, None)
+        detach(session, eid, None, guard)
         return
     except Exception as exc:
         report = describe(exc)
@@ -218,15 +265,26 @@ def _create_and_finish(
             session.fail(exc, external_id=eid)
             return
         ledger.update(eid, status="unknown", error=report.to_json())
-        session.fail(exc, external_id=eid, resume=_resume_line(eid))
+        session.fail(exc, external_id=eid, resume=resume_line(eid, guard))
         return
     ledger.record_task(eid, task)
-    ui.info(f"Task {task.id} created (external id {eid}); estimate {est.units:g} units, ${est.usd:.2f}")
-    finish(session, eid, task, guard, label=job.label, shown=job.shown, pack=est.pack)
+    ui.info(
+        f"Task {task.id} created (external id {eid}); estimate "
+        f"{units_text(est.units, est.pack, est.exact)}, ${est.usd:.2f}"
+    )
+    finish(
+        session, eid, task, guard, label=job.label, shown=job.shown, pack=est.pack, typical=job.typical(spec)
+    )
 
 
-def _resume_line(eid: str) -> str:
-    return f"klingkit tasks wait {eid}"
+def resume_line(eid: str, guard: Guard | None = None) -> str:
+    """The one command that picks the task up again, keeping where its files go."""
+    line = f"klingkit tasks wait {eid}"
+    if guard is not None and guard.output:
+        line += f" -o {shlex.quote(guard.output)}"
+    if guard is not None and not guard.download:
+        line += " --no-download"
+    return line
 
 
 def finish(
@@ -238,13 +296,16 @@ def finish(
     label: str,
     shown: Mapping[str, Any] | None = None,
     pack: str | None = None,
+    typical: float | None = None,
 ) -> None:
     """Wait for ``task`` (detach on Ctrl-C), save its outputs and print the result; updates the ledger."""
     ui = session.ui
     client = session.client()
     ledger = session.ledger()
+    if typical is None:
+        typical = _typical_of(ledger.get(eid), pack)
     if not task.done:
-        with ui.status(f"{label} {task.id}") as line:
+        with ui.status(label, task.id, typical) as line:
             line.update(task.status.value)
 
             def on_progress(*args: Any) -> None:
@@ -262,7 +323,7 @@ def finish(
                 task = client.tasks.wait(task, max_wait=guard.max_wait, on_progress=on_progress)
             except KeyboardInterrupt:
                 line.close()
-                detach(session, eid, task)
+                detach(session, eid, task, guard)
                 return
             except Exception as exc:
                 last = getattr(exc, "task", None)
@@ -271,7 +332,7 @@ def finish(
                 ledger.update(eid, error=describe(exc).to_json())
                 extra: dict[str, Any] = {"external_id": eid, "task_id": task.id}
                 if describe(exc).exit_code == ExitCode.TIMEOUT:
-                    extra["resume"] = _resume_line(eid)
+                    extra["resume"] = resume_line(eid, guard)
                 session.fail(exc, **extra)
                 return
     ledger.record_task(eid, task)
@@ -285,7 +346,7 @@ def finish(
     files: list[str] = []
     if guard.download:
         try:
-            files = save_outputs(session, eid, task, guard.output, force=guard.force)
+            files = save_outputs(session, eid, task, guard.output, force=guard.force, label=label)
         except Exception as exc:  # the task is paid for and done: say how to fetch it again
             ledger.update(eid, error=describe(exc).to_json())
             session.fail(exc, task_id=task.id, external_id=eid)
@@ -293,7 +354,16 @@ def finish(
     report_success(session, eid, task, files, shown=shown, pack=pack)
 
 
-def detach(session: Session, eid: str, task: Task | None) -> None:
+def _typical_of(rec: TaskRecord | None, pack: str | None) -> float | None:
+    """The typical seconds of a recorded task (for `tasks wait`)."""
+    if rec is None or not pack:
+        return None
+    from klingkit.catalog.typical import typical_seconds
+
+    return typical_seconds(pack, mode=rec.mode, duration=rec.duration)
+
+
+def detach(session: Session, eid: str, task: Task | None, guard: Guard | None = None) -> None:
     """Ctrl-C while waiting: keep the task in the ledger and print the one line that resumes it."""
     task_id = getattr(task, "id", None)
     session.fail(
@@ -302,11 +372,11 @@ def detach(session: Session, eid: str, task: Task | None) -> None:
             "succeeds",
             exit_code=ExitCode.INTERRUPTED,
             type="Interrupted",
-            hint=f"resume with: {_resume_line(eid)}",
+            hint="run the Resume line below to wait for it and save its files",
         ),
         task_id=task_id,
         external_id=eid,
-        resume=_resume_line(eid),
+        resume=resume_line(eid, guard),
     )
 
 
@@ -400,16 +470,24 @@ def _alive(pid: int) -> bool:
 
 
 def save_outputs(
-    session: Session, eid: str, task: Task, output: str | None, *, force: bool = False
+    session: Session, eid: str, task: Task, output: str | None, *, force: bool = False, label: str = "task"
 ) -> list[str]:
     """Download every output of ``task`` to ``output`` (a file or a directory; default: here); an
-    existing file of another task (or the user's own) is overwritten only with ``force``."""
+    existing file of another task (or the user's own) is overwritten only with ``force``.
+
+    ``-o NAME.ext`` is honoured: the output of that format gets the name, others keep the stem with their
+    own extension, and images are converted when asked for another image format (see ``_outputs``).
+    """
     from klingkit._download import OutputExistsError
+
+    from ._outputs import convert_image, plan
 
     ui = session.ui
     client = session.client()
     dest = Path(output).expanduser() if output else Path.cwd()
-    with ui.status(f"downloading {task.id}") as line:
+    paths: list[Path] = []
+    with ui.status(label, task.id) as line:
+        line.update("downloading")
 
         def on_bytes(*args: Any) -> None:
             nums = [a for a in args if isinstance(a, int)]
@@ -417,7 +495,14 @@ def save_outputs(
                 line.bytes(nums[0], nums[1] if len(nums) > 1 else None)
 
         try:
-            paths = client.download(task, dest, on_progress=on_bytes, force=force)
+            for part, where, convert in plan(task, output):
+                if convert is None:
+                    paths += client.download(part, where, on_progress=on_bytes, force=force)
+                    continue
+                fmt = part.outputs[0].format or "png"
+                source = where.with_name(f".{where.stem}.klingkit-download.{fmt}")
+                for got in client.download(part, source, on_progress=on_bytes, force=True):
+                    paths.append(convert_image(Path(got), where))
         except OutputExistsError as exc:
             raise CLIError(
                 str(exc),
@@ -450,6 +535,7 @@ def report_success(
 ) -> None:
     """Print the saved paths, model, mode, duration, units and USD (or the JSON result)."""
     from klingkit import catalog
+    from klingkit.catalog import _data
 
     rec = record
     if rec is None and eid is not None:
@@ -461,6 +547,8 @@ def report_success(
     usd = catalog.usd(units, pack) if units is not None and pack else None
     model = task.model or (rec.model if rec else None)
     mode = rec.mode if rec else None
+    if mode is not None and catalog.normalize_mode(mode) not in _data.VIDEO_MODES and not mode.endswith("p"):
+        mode = None  # lip-sync's "text2video" and the like are not a quality mode
     duration = None
     for o in task.outputs:
         if o.duration:
@@ -497,8 +585,14 @@ def report_success(
     facts = [f"model {model}" if model else "", f"mode {mode}" if mode else ""]
     if duration:
         facts.append(f"{duration:g} s")
-    if units is not None:
-        facts.append(f"{units:g} units" + (f" (${usd:.2f})" if usd is not None else ""))
+    for key, value in (shown or {}).items():
+        facts.append(human_fact(key, value))
     lines.append("  " + ", ".join(f for f in facts if f))
     lines.append(f"  task {task.id} (external id {payload['external_id']}), {task.status.value}")
+    elapsed = time.monotonic() - session.started
+    payload["elapsed_seconds"] = round(elapsed, 3)
+    cost = "cost not reported"
+    if units is not None:
+        cost = units_text(units, pack or "") + (f" (${usd:.2f})" if usd is not None else "")
+    lines.append(f"Done in {clock(elapsed)}; {cost}")
     session.ui.result(payload, lines)

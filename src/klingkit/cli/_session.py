@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import click
 
 from ._exit import CLIError, ExitCode, describe
+from ._globals import REGION_CHOICES, global_option
 from ._ui import UI
 
 if TYPE_CHECKING:
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-REGION_CHOICES = ("global", "cn", "legacy")  # keys of klingkit.catalog.REGIONS (checked by a test)
+__all__ = ["REGION_CHOICES", "Session", "session_options"]
 SANDBOX_TIME_SCALE_ENV = "KLINGKIT_SANDBOX_TIME_SCALE"
 DEFAULT_SANDBOX_TIME_SCALE = 0.02  # embedded sandbox: a "5 minute" task takes about 6 s
 
@@ -54,6 +56,7 @@ class Session:
         max_retries: int | None = None,
         max_wait: float | None = None,
     ) -> None:
+        self.started = time.monotonic()
         self.sandbox = sandbox
         self.base_url = base_url
         self.region = region
@@ -221,6 +224,12 @@ def _session_wrapper(func: F) -> F:
         max_retries: int | None = None,
         **kwargs: Any,
     ) -> Any:
+        # Options given before the subcommand (`klingkit --json video ...`) count as given after it.
+        json_mode = json_mode or bool(global_option("json_mode", False))
+        debug = debug or bool(global_option("debug", False))
+        sandbox = sandbox or bool(global_option("sandbox", False))
+        base_url = base_url or global_option("base_url")
+        region = region or global_option("region")
         if debug:
             os.environ.setdefault("KLINGKIT_LOG", "debug")
         session = Session(

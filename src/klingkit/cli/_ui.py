@@ -1,15 +1,14 @@
 """What the command prints: results on stdout, progress and errors on stderr, or one JSON object.
 
 Rules: with ``--json`` stdout carries exactly one JSON object (the result or the error envelope) and
-nothing else; progress always goes to stderr. On a terminal progress is a live ``rich`` line (when rich
-is installed); otherwise it is a few plain lines, one per change of state. ``-q`` silences progress.
+nothing else; progress always goes to stderr. Progress is drawn by :mod:`._progress`: a
+line redrawn in place on a terminal, else plain lines on each change and every 30 s. ``-q`` silences progress.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -17,14 +16,7 @@ from typing import Any, TextIO
 import click
 
 from ._exit import ErrorReport
-
-
-def _rich_available() -> bool:
-    try:
-        import rich  # noqa: F401
-    except ImportError:
-        return False
-    return True
+from ._progress import Progress
 
 
 class UI:
@@ -50,19 +42,16 @@ class UI:
 
     # --- progress (stderr) ----------------------------------------------------------------------------
 
-    @property
-    def live(self) -> bool:
-        """True when progress is drawn live (a terminal, rich installed, not quiet)."""
-        return not self.quiet and self.err.isatty() and _rich_available()
-
     def info(self, message: str) -> None:
         """One progress or context line on stderr (silenced by -q)."""
         if not self.quiet:
             click.echo(message, file=self.err)
 
     def warn(self, message: str) -> None:
-        """A warning on stderr (shown even with -q)."""
-        click.echo(f"warning: {message}", file=self.err)
+        """``Warning: ...`` on stderr in CLI words, once per run (shown even with -q)."""
+        from ._globals import warn_once
+
+        warn_once(message)
 
     def debug_line(self, message: str) -> None:
         """A line shown only with --debug."""
@@ -70,9 +59,11 @@ class UI:
             click.echo(f"debug: {message}", file=self.err)
 
     @contextmanager
-    def status(self, label: str) -> Iterator[StatusLine]:
-        """A live status line while waiting for a task; yields a :class:`StatusLine` to update."""
-        line = StatusLine(self, label)
+    def status(
+        self, label: str, task_id: str | None = None, typical: float | None = None
+    ) -> Iterator[Progress]:
+        """The progress line of a task while waiting or downloading (see :mod:`._progress`)."""
+        line = Progress(self, label, task_id, typical)
         try:
             yield line
         finally:
@@ -114,61 +105,8 @@ class UI:
         click.echo(f"Error: {report.message}{tail}", file=self.err)
         if report.hint:
             click.echo(f"Fix: {report.hint}", file=self.err)
+        if report.command:
+            click.echo(f"Try: {report.command}", file=self.err)
         resume = extra.get("resume")
         if resume and resume not in report.hint:
             click.echo(f"Resume: {resume}", file=self.err)
-
-
-class StatusLine:
-    """A task's progress: a rich status on a terminal, else one plain line per change."""
-
-    def __init__(self, ui: UI, label: str) -> None:
-        self.ui = ui
-        self.label = label
-        self.started = time.monotonic()
-        self._last = ""
-        self._progress: Any = None
-        self._task_id: Any = None
-        if ui.live:
-            from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            self._progress = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                TimeElapsedColumn(),
-                console=Console(file=ui.err),
-                transient=True,
-            )
-            self._progress.start()
-            self._task_id = self._progress.add_task(label, total=None)
-
-    def update(self, state: str) -> None:
-        """Show ``state`` (e.g. ``processing``); plain mode prints only when it changes."""
-        if self._progress is not None:
-            self._progress.update(self._task_id, description=f"{self.label}: {state}")
-            return
-        if state != self._last:
-            self._last = state
-            elapsed = time.monotonic() - self.started
-            self.ui.info(f"{self.label}: {state} ({elapsed:.0f} s)")
-
-    def bytes(self, done: int, total: int | None) -> None:
-        """Show download progress in bytes."""
-        if self._progress is not None:
-            self._progress.update(self._task_id, total=total, completed=done)
-
-    def close(self) -> None:
-        """Stop drawing."""
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress = None
-
-
-def human_size(n: float) -> str:
-    """``1536`` -> ``1.5 KiB``."""
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if abs(n) < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GiB"  # pragma: no cover

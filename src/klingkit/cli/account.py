@@ -124,7 +124,8 @@ def models(session: Session, kind: str) -> None:
                     "prices_like": n.price_row,
                 }
             )
-            lines.append(f"  {n.name:<18} 2026 route, {'/'.join(n.resolutions)}, priced like {n.price_row}")
+            priced = f", priced like {n.price_row}" if n.price_row != n.name else ""
+            lines.append(f"  {n.name:<18} 2026 route, {'/'.join(n.resolutions)}{priced}")
     image: list[dict[str, Any]] = []
     if kind in ("image", "all"):
         lines.append(f"Image models (units per image; 1 image unit = ${_data.USD_PER_UNIT['image']:.4f}):")
@@ -157,16 +158,16 @@ def cost(command: str | None, args: tuple[str, ...]) -> None:
     COMMAND is video, image, extend, lipsync, effect, tryon or audio, with the same options; this is
     the same as adding --dry-run. Example: klingkit cost video "x" -d 10 -m pro --sound
     """
-    from . import generate
+    from . import generate, remix
 
     commands: dict[str, click.Command] = {
         "video": generate.video,
         "image": generate.image,
-        "extend": generate.extend,
-        "lipsync": generate.lipsync,
-        "effect": generate.effect,
-        "tryon": generate.tryon,
-        "audio": generate.audio,
+        "extend": remix.extend,
+        "lipsync": remix.lipsync,
+        "effect": remix.effect,
+        "tryon": remix.tryon,
+        "audio": remix.audio,
     }
     if command in (None, "-h", "--help") or command not in commands:
         click.echo(click.get_current_context().get_help())
@@ -178,7 +179,10 @@ def cost(command: str | None, args: tuple[str, ...]) -> None:
         extra.append("--dry-run")
     if command == "audio" and extra and extra[0] in ("text", "video", "tts"):
         extra = [extra[0], *extra[1:]]
-    commands[command].main(args=extra, prog_name=f"klingkit cost {command}", standalone_mode=False)
+    ctx = click.get_current_context()
+    # A child of this context, so options given before `cost` (`klingkit --json cost ...`) still count.
+    with commands[command].make_context(f"cost {command}", extra, parent=ctx) as sub:
+        commands[command].invoke(sub)
 
 
 @click.group()

@@ -1,0 +1,58 @@
+"""What a person can choose, as lists: model names per kind, voices, effect scenes, and the nearest names.
+
+A public view over the catalog's records for listings and did-you-mean suggestions (the CLI's
+``klingkit voices``, ``klingkit effects`` and model-typo refusals); it adds no fact of its own.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from ._data import (
+    DUAL_IMAGE_EFFECTS,
+    IMAGE_MODELS,
+    LEGACY_DUAL_EFFECTS,
+    NEW_VIDEO_MODELS,
+    OMNI_IMAGE_MODELS,
+    OMNI_VIDEO_MODELS,
+    SINGLE_IMAGE_EFFECTS,
+    VIDEO_MODELS,
+    VOICES,
+)
+
+__all__ = ["effect_scenes", "model_names", "nearest", "voice_language", "voices"]
+
+
+def model_names(kind: str = "all") -> list[str]:
+    """Model names of ``kind`` (``video``, ``image`` or ``all``), in catalog order."""
+    video = [m.name for m in (*VIDEO_MODELS, *OMNI_VIDEO_MODELS)] + [m.name for m in NEW_VIDEO_MODELS]
+    image = [m.name for m in (*IMAGE_MODELS, *OMNI_IMAGE_MODELS)]
+    names = {"video": video, "image": image}.get(kind, video + image)
+    return list(dict.fromkeys(names))
+
+
+def nearest(name: str, choices: list[str], n: int = 3) -> list[str]:
+    """The ``n`` choices closest to ``name`` (a typo's likely meaning), best first."""
+    return difflib.get_close_matches(name, choices, n=n, cutoff=0.5)
+
+
+def voices() -> list[tuple[str, str]]:
+    """Every preset voice as ``(voice_id, language)``, language by language."""
+    return [(vid, lang) for lang, ids in VOICES.items() for vid in ids]
+
+
+def voice_language(voice_id: str) -> str | None:
+    """The first language whose voice list holds ``voice_id``, or None for a voice the catalog lacks."""
+    for lang, ids in VOICES.items():
+        if voice_id in ids:
+            return lang
+    return None
+
+
+def effect_scenes() -> list[tuple[str, int, bool]]:
+    """Every effect scene as ``(name, images it takes, retired)``."""
+    return [
+        *((s, 1, False) for s in SINGLE_IMAGE_EFFECTS),
+        *((s, 2, False) for s in DUAL_IMAGE_EFFECTS),
+        *((s, 2, True) for s in LEGACY_DUAL_EFFECTS),
+    ]

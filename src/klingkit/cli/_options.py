@@ -1,0 +1,105 @@
+"""Option habits people bring from other tools: ``-p/--prompt``, ``--prompt-file``, ``-`` for stdin,
+``-d 10s``, and a hint to quote a prompt typed as several words."""
+
+from __future__ import annotations
+
+import functools
+import shlex
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ._exit import CLIError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Seconds(click.ParamType):  # type: ignore[type-arg]
+    """Seconds as ``10``, ``10s``, ``10 s`` or ``10sec`` (whole seconds unless ``fractional``)."""
+
+    name = "seconds"
+
+    def __init__(self, fractional: bool = False) -> None:
+        self.fractional = fractional
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, (int, float)):
+            return value
+        text = str(value).strip().lower()
+        for suffix in ("seconds", "second", "secs", "sec", "s"):
+            if text.endswith(suffix):
+                text = text[: -len(suffix)].strip()
+                break
+        try:
+            number = float(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a number of seconds (e.g. 5, 10 or 10s)", param, ctx)
+        if self.fractional:
+            return number
+        if number != int(number):
+            self.fail(f"{value!r}: whole seconds only (e.g. 5 or 10)", param, ctx)
+        return int(number)
+
+
+def prompt_options(required: bool = True) -> Callable[[F], F]:
+    """PROMPT as an argument, ``-p/--prompt`` or ``--prompt-file``; ``-`` reads it from stdin.
+
+    The command receives ``prompt: str | None`` (None only when ``required`` is False and none was given).
+    """
+
+    def deco(func: F) -> F:
+        @click.argument("prompt_arg", metavar="[PROMPT]", required=False)
+        @click.option("-p", "--prompt", "prompt_opt", metavar="TEXT", help="The prompt ('-' reads stdin).")
+        @click.option(
+            "--prompt-file",
+            type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+            help="Read the prompt from a file ('-' for stdin).",
+        )
+        @functools.wraps(func)
+        def wrapper(
+            *args: Any, prompt_arg: str | None, prompt_opt: str | None, prompt_file: Path | None, **kw: Any
+        ) -> Any:
+            given = [v for v in (prompt_arg, prompt_opt) if v is not None]
+            if len(given) + (prompt_file is not None) > 1:
+                raise CLIError(
+                    "the prompt was given twice (as PROMPT, -p or --prompt-file)",
+                    hint='give it once: klingkit video "a red fox" (or -p TEXT, or --prompt-file FILE)',
+                )
+            text: str | None = given[0] if given else None
+            if prompt_file is not None:
+                text = "-" if str(prompt_file) == "-" else _read(prompt_file)
+            if text == "-":
+                text = sys.stdin.read()
+            if text is not None:
+                text = text.strip()
+            return func(*args, prompt=text, **kw)
+
+        return wrapper  # type: ignore[return-value]
+
+    return deco
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CLIError(
+            f"invalid --prompt-file {str(path)!r}: {getattr(exc, 'strerror', None) or exc}",
+            hint="give a readable UTF-8 text file, or '-' to read stdin",
+        ) from None
+
+
+def quote_hint(message: str, argv: list[str]) -> str | None:
+    """For ``Got unexpected extra arguments (red fox)``: the command line with the words quoted."""
+    if "unexpected extra argument" not in message or "(" not in message:
+        return None
+    extras = message[message.rindex("(") + 1 : message.rindex(")")].split(" ")
+    n = len(extras)
+    for start in range(len(argv) - n):
+        if argv[start + 1 : start + 1 + n] == extras and not argv[start].startswith("-"):
+            fixed = [*argv[:start], " ".join(argv[start : start + 1 + n]), *argv[start + 1 + n :]]
+            return "klingkit " + shlex.join(fixed)
+    return None

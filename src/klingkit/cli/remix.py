@@ -1,0 +1,342 @@
+"""Commands that start from something already made: extend, lipsync, effect, tryon, audio.
+
+A video is named the way people have it at hand: the file klingkit saved (found in the ledger, or from
+the JSON sidecar beside it), a task id or external id, or a Kling video id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from klingkit.catalog import _data, lists
+
+from ._exit import CLIError
+from ._options import Seconds
+from ._run import Guard, Job, run_job
+from ._session import Session, session_options
+from .generate import _drop_none, _is_url, _media, examples, generate_options
+
+
+def _made_here(session: Session, path: Path) -> tuple[str | None, str | None]:
+    """(video id, task key) of a file klingkit saved: the ledger first, then its JSON sidecar."""
+    resolved = str(path.resolve())
+    for rec in session.ledger().find(None, limit=None):
+        if resolved in (rec.files or []):
+            session.adopt(rec)
+            for out in rec.outputs or []:
+                if out.get("kind") == "video" and out.get("id"):
+                    return str(out["id"]), rec.external_id
+            return None, rec.external_id
+    side = path.with_name(path.name + ".json")
+    if side.exists():
+        try:
+            data = json.loads(side.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None, None
+        vid = (data.get("output") or {}).get("id")
+        return (str(vid) if vid else None), data.get("external_id") or data.get("task_id")
+    return None, None
+
+
+def video_id(session: Session, value: str) -> str:
+    """A Kling video id from a saved file, a task id, an external id or a video id."""
+    path = Path(os.path.expanduser(value))
+    if path.is_file():
+        vid, key = _made_here(session, path)
+        if vid:
+            return vid
+        if key is None:
+            raise CLIError(
+                f"invalid VIDEO {value!r}: a file klingkit did not make (no ledger row, no sidecar); "
+                "nothing was sent",
+                type="ValidationError",
+                hint="extend needs a video Kling made: give its task id (see `klingkit history`)",
+            )
+        value = key
+    rec = session.ledger().get(value)
+    if rec is not None:
+        session.adopt(rec)
+        for recorded in rec.outputs or []:
+            if recorded.get("kind") == "video" and recorded.get("id"):
+                return str(recorded["id"])
+        if rec.task_id:
+            value = rec.task_id
+    try:
+        task = session.client().tasks.get(value, feature=rec.feature if rec else None)
+    except Exception as exc:
+        from klingkit.errors import NotFoundError
+
+        if isinstance(exc, NotFoundError):
+            return value  # not a task we can see: take it as a video id
+        raise
+    for out in task.videos:
+        if out.id:
+            return str(out.id)
+    raise CLIError(f"task {value} has no video output yet", hint=f"wait for it: klingkit tasks wait {value}")
+
+
+def _video_param(session: Session, guard: Guard, video: str, params: dict[str, Any]) -> None:
+    """``video_id`` for a video Kling made (by file, task or id); ``video_url`` for another file or URL."""
+    if _is_url(video):
+        params["video_url"] = video
+        return
+    path = Path(os.path.expanduser(video))
+    if path.is_file():
+        vid, _ = _made_here(session, path)
+        if vid:
+            params["video_id"] = vid
+        else:
+            params["video_url"] = _media(video, "VIDEO")
+        return
+    params["video_id"] = video if guard.dry_run else video_id(session, video)
+
+
+@click.command(
+    epilog=examples(
+        'klingkit extend sunset.mp4 -p "the sun sinks below the waves"',
+        "klingkit extend <task-id> -o longer.mp4",
+    )
+)
+@click.argument("video")
+@click.option("-p", "--prompt", metavar="TEXT", help="What happens next.")
+@click.option("--negative", metavar="TEXT", help="Negative prompt.")
+@click.option("--cfg", type=float, metavar="0..1", help="Prompt adherence (cfg_scale).")
+@session_options
+@generate_options
+def extend(
+    session: Session, guard: Guard, video: str, prompt: str | None, negative: str | None, cfg: float | None
+) -> None:
+    """Extend VIDEO by about 5 seconds: a file klingkit saved, a task id, an external id or a video id."""
+    path = Path(os.path.expanduser(video))
+    vid = video if guard.dry_run and not path.is_file() else video_id(session, video)
+    params = {"video_id": vid, "prompt": prompt, "negative_prompt": negative, "cfg_scale": cfg}
+    run_job(session, Job("video-extend", _drop_none(params), "extend"), guard)
+
+
+@click.command(
+    epilog=examples(
+        'klingkit lipsync talk.mp4 --text "Hello there" --voice genshin_vindi2',
+        "klingkit lipsync talk.mp4 --audio speech.mp3",
+        "klingkit voices",
+    )
+)
+@click.argument("video")
+@click.option("--text", metavar="TEXT", help=f"Words to speak (<= {_data.LIPSYNC_TEXT_MAX} characters).")
+@click.option(
+    "--voice", metavar="VOICE_ID", help="Voice; required with --text (`klingkit voices` lists them)."
+)
+@click.option(
+    "--language",
+    type=click.Choice(_data.VOICE_LANGUAGES),
+    help="Voice language. [default: the voice's own language]",
+)
+@click.option("--speed", type=float, metavar="0.8..2.0", help="Voice speed. [default: 1.0]")
+@click.option("--audio", metavar="PATH|URL", help="Audio to lip-sync to (instead of --text).")
+@session_options
+@generate_options
+def lipsync(
+    session: Session,
+    guard: Guard,
+    video: str,
+    text: str | None,
+    voice: str | None,
+    language: str | None,
+    speed: float | None,
+    audio: str | None,
+) -> None:
+    """Make the face in VIDEO (a file, URL, video id or task id) speak --text or follow --audio."""
+    name = os.path.basename(video)
+    if (text is None) == (audio is None):
+        raise CLIError(
+            "give exactly one of --text or --audio",
+            type="ValidationError",
+            hint=f'klingkit lipsync {name} --text "Hello" --voice genshin_vindi2, or --audio speech.mp3',
+        )
+    if text is not None and voice is None:
+        raise CLIError(
+            "--text needs --voice: which voice should speak it; nothing was sent",
+            type="ValidationError",
+            hint=f'`klingkit voices` lists them; e.g. klingkit lipsync {name} --text "..." --voice genshin_vindi2',
+        )
+    params: dict[str, Any] = {"mode": "text2video" if text is not None else "audio2video"}
+    _video_param(session, guard, video, params)
+    if text is not None:
+        language = language or (lists.voice_language(voice) if voice else None)
+        params.update(text=text, voice_id=voice, voice_language=language, voice_speed=speed)
+    else:
+        is_url = audio is not None and _is_url(audio)
+        params["audio_type"] = "url" if is_url else "file"
+        params["audio_url" if is_url else "audio_file"] = audio if is_url else _media(audio, "--audio")
+    run_job(session, Job("lip-sync", _drop_none(params), "lip-sync"), guard)
+
+
+@click.command(
+    epilog=examples(
+        "klingkit effect bullet_time -i photo.png",
+        "klingkit effect hug_pro -i photo.png -i photo.png",
+        "klingkit effects",
+    )
+)
+@click.argument("scene")
+@click.option(
+    "-i",
+    "--image",
+    "images",
+    multiple=True,
+    metavar="PATH|URL",
+    help="Input image (twice for two-person scenes).",
+)
+@click.option("--model", metavar="NAME", help="Model for the 2025 two-person scenes (hug, kiss, ...).")
+@click.option(
+    "-m",
+    "--mode",
+    type=click.Choice(tuple(_data.MODE_ALIASES), case_sensitive=False),
+    help="Mode (2025 scenes).",
+)
+@click.option("-d", "--duration", type=Seconds(), metavar="SECONDS", help="Seconds (2025 scenes).")
+@session_options
+@generate_options
+def effect(
+    session: Session,
+    guard: Guard,
+    scene: str,
+    images: tuple[str, ...],
+    model: str | None,
+    mode: str | None,
+    duration: int | None,
+) -> None:
+    """Apply the effect SCENE to one image (or two for two-person scenes); `klingkit effects` lists them."""
+    from klingkit import catalog
+
+    params: dict[str, Any] = {"effect_scene": scene, "model_name": model, "duration": duration}
+    params["mode"] = catalog.normalize_mode(mode) if mode else None
+    paths = [_media(i) for i in images]
+    if len(paths) == 1:
+        params["image"] = paths[0]
+    elif paths:
+        params["images"] = paths
+    run_job(session, Job("effects", _drop_none(params), f"effect {scene}"), guard)
+
+
+@click.command(
+    epilog=examples(
+        "klingkit tryon --person person.png --garment shirt.png -o dressed.png",
+        "klingkit tryon --person person.png --garment shirt.png --solution --keep-face",
+    )
+)
+@click.option("--person", required=True, metavar="PATH|URL", help="Photo of the person.")
+@click.option("--garment", "--cloth", required=True, metavar="PATH|URL", help="Photo of the garment.")
+@click.option("--model", type=click.Choice(_data.TRYON_MODELS), help="Try-on model (legacy route).")
+@click.option("--solution", is_flag=True, help="Use the 2026 virtual_try_on solution route.")
+@click.option("--keep-face/--no-keep-face", default=None, help="Solution route: keep the face.")
+@click.option("--keep-pose/--no-keep-pose", default=None, help="Solution route: keep the pose.")
+@click.option(
+    "--keep-background/--no-keep-background", default=None, help="Solution route: keep the background."
+)
+@session_options
+@generate_options
+def tryon(
+    session: Session,
+    guard: Guard,
+    person: str,
+    garment: str,
+    model: str | None,
+    solution: bool,
+    keep_face: bool | None,
+    keep_pose: bool | None,
+    keep_background: bool | None,
+) -> None:
+    """Dress --person in --garment (virtual try-on)."""
+    if solution:
+        params: dict[str, Any] = {
+            "person_image": _media(person, "--person"),
+            "product_image": _media(garment, "--garment"),
+            "keep_face": keep_face,
+            "keep_pose": keep_pose,
+            "keep_background": keep_background,
+        }
+        feature = "virtual_try_on"
+    else:
+        params = {
+            "model_name": model,
+            "human_image": _media(person, "--person"),
+            "cloth_image": _media(garment, "--garment"),
+        }
+        feature = "kolors-virtual-try-on"
+    run_job(session, Job(feature, _drop_none(params), "try-on"), guard)
+
+
+@click.group(
+    epilog=examples(
+        'klingkit audio text "rain on a tin roof" -d 5 -o rain.mp3',
+        'klingkit audio tts "Hello and welcome" --voice genshin_vindi2 -o hello.mp3',
+        "klingkit audio video sunset.mp4 --bgm calm piano",
+    )
+)
+def audio() -> None:
+    """Generate audio: from text (sound effects), for a video, or speech (tts)."""
+
+
+@audio.command("text", epilog=examples('klingkit audio text "rain on a tin roof" -d 5 -o rain.mp3'))
+@click.argument("prompt")
+@click.option(
+    "-d",
+    "--duration",
+    type=Seconds(fractional=True),
+    required=True,
+    metavar="3..10",
+    help="Seconds of audio.",
+)
+@session_options
+@generate_options
+def audio_text(session: Session, guard: Guard, prompt: str, duration: float) -> None:
+    """Sound from a text PROMPT (<= 200 characters)."""
+    job = Job("text-to-audio", {"prompt": prompt, "duration": duration}, "text-to-audio", duration=duration)
+    run_job(session, job, guard)
+
+
+@audio.command(
+    "video", epilog=examples('klingkit audio video sunset.mp4 --bgm "calm piano" -o sunset-audio.mp3')
+)
+@click.argument("video")
+@click.option("--sfx", metavar="TEXT", help="Sound-effect prompt.")
+@click.option("--bgm", metavar="TEXT", help="Background-music prompt.")
+@click.option("--asmr", is_flag=True, help="ASMR mode.")
+@session_options
+@generate_options
+def audio_video(
+    session: Session, guard: Guard, video: str, sfx: str | None, bgm: str | None, asmr: bool
+) -> None:
+    """A soundtrack for VIDEO (a file, URL, video id or task id)."""
+    params: dict[str, Any] = {
+        "sound_effect_prompt": sfx,
+        "bgm_prompt": bgm,
+        "asmr_mode": True if asmr else None,
+    }
+    _video_param(session, guard, video, params)
+    run_job(session, Job("video-to-audio", _drop_none(params), "video-to-audio"), guard)
+
+
+@audio.command(
+    "tts", epilog=examples('klingkit audio tts "Hello and welcome" --voice genshin_vindi2 -o hello.mp3')
+)
+@click.argument("text")
+@click.option("--voice", required=True, metavar="VOICE_ID", help="Voice id; `klingkit voices` lists them.")
+@click.option(
+    "--language", type=click.Choice(_data.VOICE_LANGUAGES), help="Language. [default: the voice's own]"
+)
+@click.option("--speed", type=float, metavar="0.8..2.0", help="Speed. [default: 1.0]")
+@session_options
+@generate_options
+def audio_tts(
+    session: Session, guard: Guard, text: str, voice: str, language: str | None, speed: float | None
+) -> None:
+    """Speak TEXT (<= 1000 characters) with a preset voice."""
+    language = language or lists.voice_language(voice)
+    params = {"text": text, "voice_id": voice, "voice_language": language, "voice_speed": speed}
+    run_job(session, Job("tts", _drop_none(params), "tts"), guard)
