@@ -186,8 +186,8 @@ def describe(exc: BaseException) -> ErrorReport:
             f"task {task.id} is still running after {exc.elapsed:.0f} s of waiting",
             ExitCode.TIMEOUT,
             retryable=True,
-            hint=f"it keeps running on Kling's side and is billed if it succeeds; resume with "
-            f"`klingkit tasks wait {task.id}`",
+            hint="it keeps running on Kling's side and is billed if it succeeds; the Resume line waits "
+            "for it again",
             task_id=task.id,
         )
     if isinstance(exc, E.DownloadError):

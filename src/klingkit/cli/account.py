@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime, timezone
 from typing import Any
 
@@ -190,6 +191,13 @@ def auth() -> None:
     """Store, test and show credentials (secrets are never taken on the command line)."""
 
 
+def _secret(label: str) -> str:
+    """A secret from a hidden prompt, or the next line of a pipe (no echo warning, never an argument)."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().strip()
+    return str(click.prompt(label, hide_input=True, err=True)).strip()
+
+
 @auth.command("set")
 @click.option("--ak-sk", is_flag=True, help="Store an access key + secret key pair instead of an API key.")
 @click.option("--region", "region_name", type=click.Choice(REGION_CHOICES), help="Also store the region.")
@@ -201,13 +209,13 @@ def auth_set(session: Session, ak_sk: bool, region_name: str | None, url: str | 
 
     if ak_sk:
         access_key = click.prompt("Access key", err=True).strip()
-        secret_key = click.prompt("Secret key", hide_input=True, err=True).strip()
+        secret_key = _secret("Secret key")
         path = _config.save_credentials(
             access_key=access_key, secret_key=secret_key, region=region_name, base_url=url
         )
         kind = "access key + secret key"
     else:
-        api_key = click.prompt("API key", hide_input=True, err=True).strip()
+        api_key = _secret("API key")
         if not api_key:
             raise CLIError("no API key given", exit_code=ExitCode.AUTH)
         path = _config.save_credentials(api_key=api_key, region=region_name, base_url=url)
