@@ -80,16 +80,11 @@ def test_2_model_typo_is_refused_with_did_you_mean(cli: CLI) -> None:
 
 
 # 3. Warnings: one line each, in the CLI's style, once; no source paths; no GetPassWarning.
-def test_3_warnings_are_one_line_once_without_source_paths(cli: CLI, tmp_path: Path) -> None:
-    res = cli.run("effect", "hug", "-i", "a.png", "-i", "a.png", "--dry-run")  # a retired effect
-    if res.code == 2 and "no such file" in res.stderr:
-        from PIL import Image
-
-        Image.new("RGB", (640, 640), (10, 120, 200)).save(cli.cwd / "a.png")
-        res = cli.run("effect", "hug", "-i", "a.png", "-i", "a.png", "--dry-run")
-    warnings = [ln for ln in res.stderr.splitlines() if "retired" in ln]
-    assert len(warnings) == 1 and warnings[0].startswith("Warning: "), res.stderr
-    assert ".py:" not in res.stderr and "UserWarning" not in res.stderr
+def test_3_warnings_are_one_line_once_without_source_paths(cli: CLI, photo: Path) -> None:
+    res = cli.run("effect", "brand_new_scene", "-i", str(photo), "--dry-run")  # a scene the catalog lacks
+    warnings = [ln for ln in res.stderr.splitlines() if "brand_new_scene" in ln]
+    assert res.code == 0 and len(warnings) == 1 and warnings[0].startswith("Warning: SCENE"), res.stderr
+    assert ".py:" not in res.stderr and "UserWarning" not in res.stderr and "effect_scene=" not in res.stderr
     res = cli.run("video", "x", "--model", "kling-v2-66", "--allow-unknown-model", "--dry-run")
     assert sum("Warning: " in ln for ln in res.stderr.splitlines()) == 1, res.stderr
     assert "model_name=" not in res.stderr and "--model kling-v2-66" in res.stderr
@@ -145,7 +140,7 @@ def test_5_resume_line_keeps_the_output_path(cli: CLI) -> None:
 
 # 6. extend/lipsync take the file klingkit made.
 def test_6_extend_and_lipsync_take_a_file_klingkit_made(cli: CLI) -> None:
-    _ok(cli.run("video", "sunset", "-o", "sunset.mp4", "--json"))
+    _ok(cli.run("video", "sunset", "--model", "kling-v1-6", "-o", "sunset.mp4", "--json"))
     obj = _ok(cli.run("extend", "sunset.mp4", "-o", "longer.mp4", "--json"))
     assert Path(obj["files"][0]).exists()
     obj = _ok(
@@ -272,7 +267,7 @@ def test_15_prompt_habits(cli: CLI, photo: Path) -> None:
 def test_16_wording(cli: CLI, photo: Path) -> None:
     res = cli.run("video", "x", "--model", "kling-v1", "-d", "5", "--dry-run")
     assert "Estimate: 1 video unit, $0.14" in res.stdout, res.stdout
-    _ok(cli.run("video", "sunset", "-o", "s.mp4", "--json"))
+    _ok(cli.run("video", "sunset", "--model", "kling-v1-6", "-o", "s.mp4", "--json"))
     res = cli.run("extend", "s.mp4", "--dry-run")
     assert "up to " in res.stdout, res.stdout
     res = cli.run("lipsync", "s.mp4", "--text", "hi", "--voice", "genshin_vindi2", "-o", "t.mp4")

@@ -86,6 +86,13 @@ def _confirm_threshold(guard: Guard) -> float:
     return value
 
 
+def quality_mode(mode: str | None) -> bool:
+    """True for a quality mode or resolution (std, pro, 4k, 1080p), not lip-sync's "text2video"."""
+    from klingkit.catalog import _data
+
+    return mode is not None and (mode.lower() in _data.MODE_ALIASES or mode in _data.RESOLUTION_HEIGHT)
+
+
 def human_fact(key: str, value: Any) -> str:
     """``camera_control {...}`` -> ``camera simple zoom=5``: a shown fact in words, not a Python dict."""
     if key == "camera_control" and isinstance(value, dict):
@@ -180,18 +187,18 @@ def run_job(session: Session, job: Job, guard: Guard) -> None:
             "request": {"method": spec.method, "path": spec.path, "params": spec.params},
             **job.shown,
         }
+        facts = ", ".join(
+            x
+            for x in (
+                f"model {model}" if model else "",
+                f"mode {mode}" if quality_mode(mode) else "",
+                f"{duration:g} s" if duration else "",
+            )
+            if x
+        )
         lines = [
             f"Dry run: {spec.method} {spec.path} would be sent (nothing was sent).",
-            f"  {job.label}: "
-            + ", ".join(
-                x
-                for x in (
-                    f"model {model}" if model else "",
-                    f"mode {mode}" if mode else "",
-                    f"{duration:g} s" if duration else "",
-                )
-                if x
-            ),
+            f"  {job.label}" + (f": {facts}" if facts else ""),
             f"  Estimate: {units_text(est.units, est.pack, est.exact)}, "
             f"{'up to ' if not est.exact else ''}${est.usd:.2f}",
         ]
@@ -535,7 +542,6 @@ def report_success(
 ) -> None:
     """Print the saved paths, model, mode, duration, units and USD (or the JSON result)."""
     from klingkit import catalog
-    from klingkit.catalog import _data
 
     rec = record
     if rec is None and eid is not None:
@@ -547,7 +553,7 @@ def report_success(
     usd = catalog.usd(units, pack) if units is not None and pack else None
     model = task.model or (rec.model if rec else None)
     mode = rec.mode if rec else None
-    if mode is not None and catalog.normalize_mode(mode) not in _data.VIDEO_MODES and not mode.endswith("p"):
+    if not quality_mode(mode):
         mode = None  # lip-sync's "text2video" and the like are not a quality mode
     duration = None
     for o in task.outputs:
