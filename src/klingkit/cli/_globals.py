@@ -65,5 +65,4 @@ def _show(
 
 def install_warning_printer() -> None:
     """Print every Python warning of this process as one CLI-style line (no source paths, no code)."""
-    warnings.showwarning = _show
-    warnings.simplefilter("default")
+    warnings.showwarning = _show  # the filters stay Python's (ResourceWarning and the like stay hidden)
