@@ -27,9 +27,21 @@ async def test_generate_status_result_over_http(h: Any, tools: Any) -> None:
         assert handle["status"] in ("submitted", "processing")
         again = tools.payload(await client.call_tool("generate_video", VIDEO))
         assert again["task_id"] == handle["task_id"]
+        notes: list[str | None] = []
+
+        async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+            notes.append(message)
+
         result = tools.payload(
-            await client.call_tool("task_result", {"handle": handle["external_id"], "wait_seconds": 30})
+            await client.call_tool(
+                "task_result",
+                {"handle": handle["external_id"], "wait_seconds": 30},
+                progress_callback=on_progress,
+            )
         )
+    # progress notifications followed the real task while task_result waited
+    assert notes and all(handle["task_id"] in (n or "") for n in notes)
+    assert notes[-1] is not None and notes[-1].endswith("succeeded")
     assert result["status"] == "succeeded", result
     (saved,) = result["files"]
     with av.open(saved["path"]) as container:

@@ -173,3 +173,15 @@ async def test_policy_1301_says_not_to_retry_the_same_input(h: Any, tools: Any) 
     assert answer.is_error and err["kind"] == "content_policy" and err["code"] == 1301
     assert "Do not retry with the same input" in err["what_to_do"]
     assert h.sb.counters()["tasks"] == 0
+
+
+async def test_a_handshake_era_client_gets_the_same_tools_and_handle(h: Any, tools: Any) -> None:
+    from mcp import Client
+
+    async with Client(h.stdio_params(), read_timeout_seconds=60, mode="legacy") as client:
+        assert client.protocol_version < "2026"
+        listed = {t.name for t in (await client.list_tools()).tools}
+        handle = tools.payload(await client.call_tool("generate_video", VIDEO))
+    assert listed == set(ops.OPERATIONS)
+    assert handle["status"] in ("submitted", "processing") and handle["external_id"]
+    assert h.creates() == 1

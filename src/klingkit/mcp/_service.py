@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,9 @@ from ._follow import Follower, file_facts
 if TYPE_CHECKING:
     from klingkit import AsyncKling, Task
     from klingkit.jobs.ledger import Ledger, TaskRecord
+
+Progress = Callable[[str], Awaitable[None]]
+"""Sends one progress message to the client (an MCP progress notification)."""
 
 KLING_CANNOT_CANCEL = (
     "Kling has no cancel: stopping only stops following; a running task finishes and is billed if it succeeds"
@@ -311,7 +314,11 @@ class Service:
             out["next"] = "check again later (or task_result with wait_seconds); " + KLING_CANNOT_CANCEL
         return out
 
-    async def result(self, handle: str, wait_seconds: float = 0.0) -> dict[str, Any]:
+    async def result(
+        self, handle: str, wait_seconds: float = 0.0, progress: Progress | None = None
+    ) -> dict[str, Any]:
+        """The saved files of a finished task; waits up to ``wait_seconds`` for it, sending
+        ``progress(message)`` on every status change when the caller asked for progress."""
         rec = self._record(handle)
         eid = rec.external_id
         if not rec.done:
@@ -320,7 +327,23 @@ class Service:
             except Exception as exc:
                 raise from_exception(exc, external_id=eid) from exc
             if wait_seconds > 0 and task is not None and not task.done:
-                await self.follower.wait(eid, wait_seconds)
+                stop = None
+                if progress is not None:
+                    said = [f"Kling task {task.id}: {task.status.value}"]
+                    await progress(said[0])
+
+                    async def changed(t: Task) -> None:
+                        line = f"Kling task {t.id}: {t.status.value}"
+                        if line != said[-1]:
+                            said.append(line)
+                            await progress(line)
+
+                    stop = self.follower.listen(eid, changed)
+                try:
+                    await self.follower.wait(eid, wait_seconds)
+                finally:
+                    if stop is not None:
+                        stop()
             rec = self._record(eid)
         if rec.status == "failed":
             raise ToolError(

@@ -25,7 +25,7 @@ from klingkit import ops
 from klingkit._version import __version__
 
 from ._errors import ToolError, from_exception
-from ._service import Guards, Service
+from ._service import Guards, Progress, Service
 from ._tasks import TaskBoard, client_declared
 from ._tasks import install as install_tasks
 
@@ -120,7 +120,27 @@ def _error(err: ToolError) -> types.CallToolResult:
     )
 
 
-async def call(service: Service, name: str, args: dict[str, Any]) -> dict[str, Any]:
+def progress_sender(ctx: Any) -> Progress | None:
+    """Progress notifications for this request, when the client asked for them (a progress token)."""
+    meta = getattr(ctx, "meta", None) or {}
+    token = meta.get("progress_token", meta.get("progressToken")) if isinstance(meta, dict) else None
+    if token is None:
+        return None
+    count = 0
+
+    async def send(message: str) -> None:
+        nonlocal count
+        count += 1
+        request_id = getattr(ctx, "request_id", None)  # rides this request's stream (HTTP)
+        related = None if request_id is None else str(request_id)
+        await ctx.session.send_progress_notification(token, float(count), None, message, related)
+
+    return send
+
+
+async def call(
+    service: Service, name: str, args: dict[str, Any], progress: Progress | None = None
+) -> dict[str, Any]:
     """Run tool ``name``; raises ToolError for anything the agent should read as a failure."""
     if name not in ops.OPERATIONS:
         raise ToolError("validation", f"unknown tool {name!r}", f"known tools: {', '.join(ops.OPERATIONS)}")
@@ -132,7 +152,7 @@ async def call(service: Service, name: str, args: dict[str, Any]) -> dict[str, A
     if name == "task_status":
         return await service.status(str(args["handle"]))
     if name == "task_result":
-        return await service.result(str(args["handle"]), float(args.get("wait_seconds") or 0))
+        return await service.result(str(args["handle"]), float(args.get("wait_seconds") or 0), progress)
     if name == "list_tasks":
         return service.list_tasks(args.get("search"), args.get("status"), int(args.get("limit") or 20))
     if name == "models":
@@ -202,7 +222,7 @@ def build_server(
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         args = dict(params.arguments or {})
         try:
-            answer = await call(service(), params.name, args)
+            answer = await call(service(), params.name, args, progress_sender(ctx))
             if ops.OPERATIONS[params.name].paid and client_declared(ctx):
                 # A Tasks-aware client follows the call as a protocol task (a claimed result shape).
                 return board().created(answer)  # type: ignore[return-value]
