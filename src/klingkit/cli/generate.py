@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from klingkit import catalog
+from klingkit import catalog, ops
 from klingkit.catalog import _data
 
 from ._camera import camera_help, parse_camera
@@ -27,9 +27,10 @@ from ._session import Session, session_options
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DEFAULT_VIDEO_MODEL = "kling-v2-6"
+# The operation registry holds these defaults once, for the CLI, the MCP tools and the skill.
+DEFAULT_VIDEO_MODEL = ops.DEFAULT_VIDEO_MODEL
 """The model ``klingkit video`` uses when ``--model`` is not given."""
-DEFAULT_IMAGE_MODEL = "kling-v2-1"
+DEFAULT_IMAGE_MODEL = ops.DEFAULT_IMAGE_MODEL
 """The model ``klingkit image`` uses when ``--model`` is not given."""
 
 _MODE_CHOICES = tuple(_data.MODE_ALIASES)
