@@ -19,7 +19,9 @@ import binascii
 import io
 import os
 import re
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -173,6 +175,14 @@ def _fmt_names(formats: Sequence[str]) -> str:
     return "/".join(names)
 
 
+@contextmanager
+def warnings_as_errors(category: type[Warning]) -> Iterator[None]:
+    """Within the block, a ``category`` warning is raised as an exception instead of printed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", category)
+        yield
+
+
 def image(
     value: object,
     field: str,
@@ -207,10 +217,17 @@ def image(
         warnings.append(f"{field}: Pillow is not installed, so the image's pixel size was not checked")
         return Media(_b64(got), got.shown, False, got.size, tuple(warnings))
     try:
-        with Image.open(io.BytesIO(got.data)) as img:
+        with warnings_as_errors(Image.DecompressionBombWarning), Image.open(io.BytesIO(got.data)) as img:
             fmt = (img.format or "").lower()
             width, height = img.size
-    except (UnidentifiedImageError, OSError) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # A few bytes that claim billions of pixels: refused, never decoded.
+        raise ValidationError(
+            field, f"{got.shown} (claims too many pixels)", f"{_fmt_names(formats)} images of a sane size",
+            str(exc).split(",")[0],
+        ) from exc  # fmt: skip
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+        # Pillow reports broken headers with several exception types; all mean "not a readable image".
         raise ValidationError(
             field,
             f"{got.shown} (not an image)",

@@ -31,6 +31,7 @@ from . import _params as P
 from . import _validation as V
 from . import _video4, catalog
 from ._exceptions import ValidationError
+from ._input_guard import check_body, check_params
 from ._validation import Checks, given
 from .catalog import Estimate
 from .catalog import _data as C
@@ -830,6 +831,7 @@ def prepare(feature: str, /, *, strict: bool = False, **params: Any) -> RequestS
     with a warning in ``spec.warnings``). Raises :class:`~klingkit._exceptions.ValidationError` before
     anything is sent.
     """
+    check_params(params)  # NaN, infinities, deep nesting, huge or non-JSON values: refused before any rule
     if "model" in params:
         # ``model=`` reads better in Python; the wire (and the reference) call it ``model_name``.
         if "model_name" in params:
@@ -839,6 +841,7 @@ def prepare(feature: str, /, *, strict: bool = False, **params: Any) -> RequestS
         params["sound"] = "on" if params["sound"] else "off"
     if _video4.is_kling4(params) and FEATURE_ALIASES.get(feature, feature) in _KLING4_FEATURES:
         spec: RequestSpec = _video4.prepare4(feature, params)
+        check_body(spec.body)
         for message in spec.warnings:
             warnings.warn(message, UserWarning, stacklevel=3)
         return spec
@@ -866,6 +869,7 @@ def prepare(feature: str, /, *, strict: bool = False, **params: Any) -> RequestS
     for message in found:
         warnings.warn(message, UserWarning, stacklevel=3)
     eid = params.get("external_task_id")
+    check_body(built.body)  # what passed the rules must still be plain JSON to be sent
     return RequestSpec(
         feature=final,
         method="POST",

@@ -628,6 +628,11 @@ class Ledger:
             )
             return cur.rowcount == 1
 
+    def forget_message(self, message_id: str) -> None:
+        """Drop a webhook message id (its handling failed: the sender's retry must be accepted)."""
+        with self._write() as db:
+            db.execute("DELETE FROM webhook_seen WHERE message_id = ?", (message_id,))
+
     def batch_tasks(self, batch_id: str) -> list[TaskRecord]:
         """The tasks of a batch in row order."""
         return self.find(batch_id=batch_id, limit=None, newest_first=False)

@@ -2,11 +2,13 @@
 
 For every POST (any path) it:
 
-1. refuses bodies over ``max_body`` bytes (413);
+1. refuses bodies over ``max_body`` bytes (413) and bodies not read whole within ``read_timeout``
+   seconds (408), so a slow sender cannot hold a connection open;
 2. verifies the Standard Webhooks signature when a secret is set (401 for a bad signature or a timestamp
-   more than ``tolerance`` seconds away from now);
-3. refuses a ``webhook-id`` it has already accepted (409): ids are remembered for twice the tolerance,
-   longer than a replayed request could still pass the timestamp check;
+   more than ``tolerance`` seconds away from now; 400 for a header that is not a timestamp at all);
+3. refuses a ``webhook-id`` it has already accepted (409): ids are remembered *in the ledger* for twice
+   the tolerance, longer than a replayed request could still pass the timestamp check, so a restarted
+   receiver still refuses a replay;
 4. reads the task id from either payload shape, and refuses tasks the ledger does not know (404): the
    receiver only acts on tasks this machine created;
 5. treats the body as a hint: re-fetches the task by id from the API, records what the API says in the
@@ -14,6 +16,8 @@ For every POST (any path) it:
    files for a batch row, else into ``out_dir``); answers 200 without waiting for the download.
 
 A failure to reach the API answers 502 and forgets the ``webhook-id`` so that the sender's retry works.
+Malformed input of any kind (a huge timestamp, JSON nested a hundred thousand levels deep, bytes that are
+not UTF-8) is answered with a 4xx, never a 500.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -35,15 +38,19 @@ from starlette.routing import Route
 from ..webhooks import DEFAULT_TOLERANCE, WebhookVerificationError, callback_ids, verify
 from .ledger import Ledger, TaskRecord
 
-__all__ = ["MAX_BODY", "Receiver", "create_app"]
+__all__ = ["MAX_BODY", "READ_TIMEOUT", "Receiver", "create_app"]
 
 MAX_BODY = 1024 * 1024  # bytes; a Kling callback is a few kilobytes
-SEEN_MAX = 100_000  # webhook-ids remembered at most
+READ_TIMEOUT = 10.0  # seconds to receive a whole body
 
 log = logging.getLogger("klingkit.receiver")
 
 
 class _TooLarge(Exception):
+    pass
+
+
+class _TooSlow(Exception):
     pass
 
 
@@ -59,6 +66,7 @@ class Receiver:
         out_dir: str | Path = ".",
         tolerance: int = DEFAULT_TOLERANCE,
         max_body: int = MAX_BODY,
+        read_timeout: float = READ_TIMEOUT,
         download: bool = True,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -68,9 +76,9 @@ class Receiver:
         self.out_dir = Path(out_dir)
         self.tolerance = tolerance
         self.max_body = max_body
+        self.read_timeout = read_timeout
         self.download = download
         self.clock = clock
-        self._seen: OrderedDict[str, float] = OrderedDict()
         self._jobs: set[asyncio.Task[None]] = set()
         self._downloading: set[str] = set()
         self.accepted = 0
@@ -79,18 +87,11 @@ class Receiver:
     # --- replay memory -------------------------------------------------------------------------------
 
     def _remember(self, msg_id: str) -> bool:
-        now = self.clock()
-        horizon = now - 2 * self.tolerance
-        while self._seen and (next(iter(self._seen.values())) < horizon or len(self._seen) > SEEN_MAX):
-            self._seen.popitem(last=False)
-        if msg_id in self._seen:
-            return False
-        self._seen[msg_id] = now
-        return True
+        return self.ledger.remember_message(msg_id, now=self.clock(), keep=2 * self.tolerance)
 
     def _forget(self, msg_id: str | None) -> None:
         if msg_id:
-            self._seen.pop(msg_id, None)
+            self.ledger.forget_message(msg_id)
 
     # --- handling ------------------------------------------------------------------------------------
 
@@ -104,12 +105,19 @@ class Receiver:
         if declared and declared.isdigit() and int(declared) > self.max_body:
             raise _TooLarge
         chunks: list[bytes] = []
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > self.max_body:
-                raise _TooLarge
-            chunks.append(chunk)
+
+        async def read() -> None:
+            size = 0
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > self.max_body:
+                    raise _TooLarge
+                chunks.append(chunk)
+
+        try:
+            await asyncio.wait_for(read(), timeout=self.read_timeout)
+        except asyncio.TimeoutError:
+            raise _TooSlow from None
         return b"".join(chunks)
 
     async def handle(self, request: Request) -> JSONResponse:
@@ -118,19 +126,23 @@ class Receiver:
             body = await self._body(request)
         except _TooLarge:
             return self._refuse(413, "too_large", f"body larger than {self.max_body} bytes")
+        except _TooSlow:
+            return self._refuse(408, "too_slow", f"body not received within {self.read_timeout:g} s")
         if self.secret:
             try:
                 verify(body, request.headers, self.secret, tolerance=self.tolerance, now=self.clock())
             except WebhookVerificationError as exc:
                 return self._refuse(401, exc.reason, str(exc))
+            except (ValueError, OverflowError, TypeError) as exc:  # a header no sender could mean
+                return self._refuse(400, "bad_headers", f"malformed webhook headers: {type(exc).__name__}")
         msg_id = request.headers.get("webhook-id")
         if msg_id and not self._remember(msg_id):
             return self._refuse(409, "replayed", f"webhook-id {msg_id} was already received")
         try:
             task_id, external_id = callback_ids(body)
-        except ValueError as exc:
+        except (ValueError, RecursionError, TypeError) as exc:  # not JSON, nested too deep, wrong shape
             self._forget(msg_id)
-            return self._refuse(400, "bad_body", str(exc))
+            return self._refuse(400, "bad_body", " ".join(str(exc).split())[:200] or type(exc).__name__)
         rec = (self.ledger.get(external_id) if external_id else None) or self.ledger.get(task_id)
         if rec is None or (rec.task_id and rec.task_id != task_id):
             self._forget(msg_id)
