@@ -188,8 +188,9 @@ def test_risk_control_failure(cli: CLI) -> None:
 def test_concurrency_1303(cli: CLI) -> None:
     cli.sandbox.configure(concurrency={"video": 1}, task_seconds=3600)
     with Kling(api_key=cli.sandbox.api_key, base_url=cli.sandbox.base_url) as client:
-        client.videos.text_to_video(prompt="holds the only slot")
-    obj = _error(cli.run("video", "x", "--max-retries", "0", "--json"), 5)
+        # Kling counts concurrency per model version and pack (kling-api.md §7.1): hold the CLI's model's slot.
+        client.videos.text_to_video(prompt="holds the only slot", model="kling-v2-6")
+    obj = _error(cli.run("video", "x", "--model", "kling-v2-6", "--max-retries", "0", "--json"), 5)
     assert obj["error"]["code"] == 1303 and obj["error"]["retryable"] is True
 
 

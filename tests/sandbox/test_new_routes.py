@@ -112,6 +112,6 @@ def test_solutions_try_on(api: httpx.Client) -> None:
     created = data(api.post("/solutions/virtual_try_on", json=body))
     found = data(api.get("/solutions", params={"external_task_ids": "outfit-1"}))
     assert found[0]["id"] == created["id"] and found[0]["outputs"][0]["type"] == "image"
-    assert found[0]["billing"][0]["package_type"] == "try_on"
+    assert found[0]["billing"][0]["package_type"] == "image"  # A.13: video|image|audio only
     assert data(api.post("/solutions", json={}))["count"] == 1
     assert data(api.get("/tasks", params={"task_ids": created["id"]})) == []

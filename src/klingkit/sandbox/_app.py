@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -22,6 +23,7 @@ from . import _routes_account, _routes_admin, _routes_files, _routes_tasks
 from ._config import SandboxConfig
 from ._errors import KlingFailure
 from ._http import error_response, state_of
+from ._lenient import CollapseSlashes
 from ._state import SandboxState
 
 # Route groups, in matching order (Starlette takes the first route that matches).
@@ -64,7 +66,10 @@ def create_app(config: SandboxConfig | None = None, *, clock: Callable[[], float
             sandbox.close()
 
     app = Starlette(
-        routes=_routes(), lifespan=lifespan, exception_handlers={404: _unknown_route, 405: _unknown_route}
+        routes=_routes(),
+        lifespan=lifespan,
+        exception_handlers={404: _unknown_route, 405: _unknown_route},
+        middleware=[Middleware(CollapseSlashes)],
     )
     app.state.sandbox = sandbox
     return app

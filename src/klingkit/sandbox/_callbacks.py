@@ -1,7 +1,7 @@
 """Callbacks: a POST to the task's ``callback_url`` on every status change, signed when a secret is set.
 
-Signing follows Standard Webhooks as Kling documents it: headers ``webhook-id`` (the same for every retry
-of one message), ``webhook-timestamp`` (Unix seconds) and ``webhook-signature`` (``v1,<base64 HMAC-SHA256
+Signing follows Standard Webhooks as Kling documents it: headers ``webhook-id`` (a numeric id, unique per
+message and the same for every retry of it), ``webhook-timestamp`` (Unix seconds) and ``webhook-signature`` (``v1,<base64 HMAC-SHA256
 of "id.timestamp.body">``, keyed by the base64 part of the ``whsec_`` secret).
 
 Delivery: each transition is sent once, in order, when the clock reaches it; a failed delivery is retried
@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import logging
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -125,7 +126,8 @@ class CallbackSender:
     async def _post(self, client: httpx.AsyncClient, task: TaskRecord, status: str) -> bool:
         assert task.callback_url
         body = json.dumps(self._payload(task, status), separators=(",", ":"), ensure_ascii=False).encode()
-        message_id = f"{task.id}-{status}"
+        # A plain numeric id, as in Kling's samples (A.12), the same for every retry of this message.
+        message_id = str(10**18 + secrets.randbelow(9 * 10**18))
         for attempt in range(len(RETRY_DELAYS) + 1):
             headers = {"Content-Type": "application/json; charset=utf-8"}
             secret = self._secret()

@@ -15,7 +15,9 @@ from klingkit.catalog import _data as facts
 
 from . import _validation
 from ._errors import invalid, not_found
+from ._fetch import Fetched, fetch_inputs
 from ._http import base_of, cursor_offset, filters, gate, int_param, parse_ms, read_json, state_of
+from ._lenient import legacy_body
 from ._state import SandboxState
 from ._tasks import TaskRecord, legacy_created, legacy_view, new_created, new_view
 
@@ -28,9 +30,18 @@ def _create_route(endpoint: catalog.Endpoint) -> Route:
         async def handle(request: Request) -> Any:
             sb = state_of(request)
             body = await read_json(request)
+            fetched = Fetched(body)
+            if endpoint.family == "legacy":
+                body = legacy_body(body)
+                fetched = await fetch_inputs(endpoint.feature, body)
+            if fetched.failure and endpoint.sync:
+                raise invalid(fetched.failure)  # no task to fail on a synchronous route
             model = request.path_params.get("model")
-            plan = await run_in_threadpool(_validation.plan_for, sb.context(), endpoint.feature, body, model)
-            task = sb.create(plan, body, endpoint.sync)
+            plan = await run_in_threadpool(
+                _validation.plan_for, sb.context(), endpoint.feature, fetched.body, model
+            )
+            fetched.shape(plan)
+            task = sb.create(plan, body, endpoint.sync, fetched.failure)
             url_for = sb.url_maker(base_of(request))
             if endpoint.feature == "identify-face":
                 face = task.outputs[0].id if task.outputs else ""

@@ -25,7 +25,7 @@ from ._errors import KlingFailure, invalid
 from ._faults import FaultPlan
 from ._outputs import MediaFiles
 from ._store import TaskStore
-from ._tasks import FAILED, SUCCEEDED, OutputFile, TaskRecord, view
+from ._tasks import FAILED, SUCCEEDED, OutputFile, TaskRecord, callback_body
 
 POLICY_BLOCK_WORD = "sandbox-policy-block"
 RISK_FAIL_WORD = "sandbox-risk-fail"
@@ -123,7 +123,7 @@ class SandboxState:
         return url_for
 
     def _callback_body(self, task: TaskRecord, status: str) -> dict[str, Any]:
-        return view(task, self.now_ms(), self.url_maker(self.base_url), status)
+        return callback_body(task, self.url_maker(self.public_base_url or self.base_url), status)
 
     # --- lookups for validation -----------------------------------------------------------------
 
@@ -153,8 +153,9 @@ class SandboxState:
 
     # --- creating tasks -------------------------------------------------------------------------
 
-    def create(self, plan: _validation.Plan, body: Any, sync: bool) -> TaskRecord:
-        """Admit and store a planned task, or raise the failure Kling would answer with."""
+    def create(self, plan: _validation.Plan, body: Any, sync: bool, failure: str | None = None) -> TaskRecord:
+        """Admit and store a planned task, or raise the failure Kling would answer with. ``failure``: the
+        task is admitted but will fail with this message (an input URL that could not be used)."""
         words = " ".join(_validation.texts(body))
         if POLICY_BLOCK_WORD in words:
             raise KlingFailure(1301)
@@ -167,7 +168,7 @@ class SandboxState:
             if plan.units > self.config.balances.get(plan.pack, 0.0) - charged - reserved + 1e-9:
                 raise KlingFailure(1102, "Account balance not enough")
             limit = self.config.concurrency.get(plan.pack, 1)
-            if plan.weight and self.store.slots_in_use(plan.pack, now) + plan.weight > limit:
+            if plan.weight and self.store.slots_in_use(plan.pack, now, plan.model) + plan.weight > limit:
                 raise KlingFailure(1303)
             if sync:
                 total = 0.0
@@ -175,7 +176,7 @@ class SandboxState:
                 total = self.config.task_seconds
             else:
                 total = plan.work_seconds * self.config.time_scale
-            failed = RISK_FAIL_WORD in words
+            message = facts.RISK_CONTROL_MESSAGE if RISK_FAIL_WORD in words else failure or ""
             task_id = self.new_id()
             outputs = [
                 OutputFile(self.new_id(), o.kind, o.render.get("index", 0), o.duration, o.render)
@@ -193,8 +194,8 @@ class SandboxState:
                 created_ms=now,
                 processing_ms=now + round(total * SUBMITTED_SHARE * 1000),
                 done_ms=now + round(total * 1000),
-                outcome=FAILED if failed else SUCCEEDED,
-                message=facts.RISK_CONTROL_MESSAGE if failed else "",
+                outcome=FAILED if message else SUCCEEDED,
+                message=message,
                 callback_url=plan.callback_url,
                 watermark=plan.watermark,
                 outputs=outputs,

@@ -140,10 +140,16 @@ class TaskStore:
             )
         )
 
-    def slots_in_use(self, pack: str, now_ms: int) -> int:
-        """Concurrency held in ``pack`` at ``now_ms``: the weights of tasks not yet finished."""
+    def slots_in_use(self, pack: str, now_ms: int, model: str | None = None) -> int:
+        """Concurrency held in ``pack`` by ``model`` at ``now_ms``: the weights of its unfinished tasks.
+
+        Kling counts concurrency per model version and resource-pack type (kling-api.md §7.1); tasks
+        without a model (lip-sync, effects, expand ...) share one count per pack.
+        """
         rows = self._rows(
-            "SELECT COALESCE(SUM(weight), 0) FROM tasks WHERE pack = ? AND done_ms > ?", (pack, now_ms)
+            "SELECT COALESCE(SUM(weight), 0) FROM tasks WHERE pack = ? AND done_ms > ?"
+            " AND json_extract(record, '$.model') IS ?",
+            (pack, now_ms, model),
         )
         return int(rows[0][0])
 

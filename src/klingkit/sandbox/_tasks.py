@@ -173,6 +173,20 @@ def legacy_view(task: TaskRecord, now_ms: int, url_for: UrlFor, status: str | No
     return data
 
 
+def legacy_callback(task: TaskRecord, url_for: UrlFor, status: str) -> dict[str, Any]:
+    """A legacy callback body, key for key as kling-api.md A.11: every field on every status (no
+    ``watermark_info``, which A.11 does not list), ``final_unit_deduction`` "0" and an empty result list
+    until the task has succeeded (see ``_policy.CHOICES["callback_before_terminal"]``)."""
+    data = legacy_view(task, task.done_ms, url_for, status)
+    data.pop("watermark_info", None)
+    if status != SUCCEEDED:
+        kinds = {f"{o.kind}s" for o in task.outputs} or {"videos"}
+        data["task_result"] = {kind: [] for kind in sorted(kinds)}
+        data["final_unit_deduction"] = "0"
+    order = ("task_id", "task_status", "task_status_msg", "created_at", "updated_at", "final_unit_deduction")
+    return {**{k: data[k] for k in order}, "task_info": data["task_info"], "task_result": data["task_result"]}
+
+
 def legacy_created(task: TaskRecord) -> dict[str, Any]:
     """The ``data`` object of a legacy create answer."""
     info = {"external_task_id": task.external_id} if task.external_id else {}
@@ -225,8 +239,9 @@ def new_view(task: TaskRecord, now_ms: int, url_for: UrlFor, status: str | None 
         "billing": [],
     }
     if status == SUCCEEDED:
-        package = "try_on" if task.pack == "tryon" else task.pack
-        data["billing"] = [{"charge_type": "unit", "amount": _units(task.units), "package_type": package}]
+        data["billing"] = [
+            {"charge_type": "unit", "amount": _units(task.units), "package_type": package_type(task.pack)}
+        ]
     return data
 
 
@@ -240,6 +255,19 @@ def new_created(task: TaskRecord) -> dict[str, Any]:
         "update_time": task.created_ms,
         "external_id": task.external_id or "",
     }
+
+
+def package_type(pack: str) -> str:
+    """``billing[].package_type``: A.13 lists only video|image|audio, so try-on (billed per image)
+    reports ``image`` (``_policy.CHOICES["tryon_package_type"]``)."""
+    return "image" if pack == "tryon" else pack
+
+
+def callback_body(task: TaskRecord, url_for: UrlFor, status: str) -> dict[str, Any]:
+    """The callback for entering ``status``: A.11 for legacy routes, A.13 for 2026 ones."""
+    if task.family == "legacy":
+        return legacy_callback(task, url_for, status)
+    return new_view(task, task.done_ms, url_for, status)
 
 
 def view(task: TaskRecord, now_ms: int, url_for: UrlFor, status: str | None = None) -> dict[str, Any]:
