@@ -7,7 +7,7 @@ from __future__ import annotations
 import builtins
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,7 @@ from . import _constants as C
 from ._auth import Auth
 from ._config import resolve
 from ._exceptions import ErrorContext, NotFoundError, ValidationError
+from ._hub import StatusHub, Watch
 from ._logging import setup_from_env
 from ._models import Page, Task
 from ._status import (
@@ -30,7 +31,7 @@ from ._status import (
     _Query,
     read_status_answer,
 )
-from ._wait import ProgressCallback, _Hub, _outcome, _WaitState
+from ._wait import ProgressCallback, _outcome, _WaitState
 from ._wire import parse_tasks
 from .catalog import endpoint
 from .catalog._data import NEW_TASKS_PATH, PAGE_NUM, PAGE_SIZE, SOLUTIONS_PATH
@@ -98,7 +99,7 @@ class _BaseKling:
             base_url=settings.base_url,
             region=settings.region,
         )
-        self._hub = _Hub()
+        self._hub = StatusHub(clock or time.time)  # the clock is Unix seconds, like created_at
         self._claimed: set[str] = set()  # task ids this client created or adopted (for _reconcile)
         self._wall: Callable[[], float] = clock or time.time  # Unix seconds: when a create was sent
         self._headers = {"User-Agent": C.USER_AGENT, "Content-Type": "application/json"}
@@ -146,11 +147,6 @@ class _BaseKling:
         ]
         return _Probe(queries, bool(feature), _external_match, external_id)
 
-    def _settled(self, state: _WaitState) -> bool:
-        """Apply states pushed by callbacks; True when nothing is pending any more."""
-        self._apply_resolved(state)
-        return not state.pending()
-
     def _outcomes(self, state: _WaitState, raise_on_error: bool) -> builtins.list[Task]:
         if raise_on_error:
             for t in state.tasks:
@@ -185,28 +181,40 @@ class _BaseKling:
             hint="pass feature= (the route that created it); outputs and tasks expire after 30 days",
         )
 
-    def _wait_state(
+    def _wait_state(self, tasks: Sequence[Task], on_progress: ProgressCallback | None) -> _WaitState:
+        return _WaitState(list(tasks), self._monotonic(), on_progress)
+
+    def _watch(
         self,
-        tasks: Sequence[Task],
+        state: _WaitState,
         max_wait: float | None,
         poll_interval: float | None,
-        on_progress: ProgressCallback | None,
-    ) -> _WaitState:
+        signal: Callable[[], None],
+    ) -> Watch:
+        """The hub registration of one wait: its deadline and, when the caller chose one (here or on
+        the client), a fixed interval between checks."""
         budget = self.max_wait if max_wait is None else max_wait
-        chosen = poll_interval if poll_interval is not None else self.poll_interval
-        initial = chosen if chosen is not None else C.POLL_INITIAL
-        state = _WaitState(list(tasks), self._monotonic(), budget, initial, self._rand, on_progress)
-        state.fixed_interval = chosen is not None  # an explicit interval is the caller's schedule
-        return state
+        deadline = None if budget is None else state.started + budget
+        fixed = poll_interval if poll_interval is not None else self.poll_interval
+        return Watch(tuple(t.id for t in state.tasks), deadline, fixed, signal)
 
-    def _apply_resolved(self, state: _WaitState) -> None:
-        found = {}
-        for task in state.pending():
-            hinted = self._hub.take(task.id)
-            if hinted is not None:
-                found[task.id] = hinted
-        if found:
-            state.update(found, self._monotonic())
+    def _take(self, watch: Watch, state: _WaitState) -> Iterator[bool]:
+        """Apply what the hub delivered to ``watch``, one status check at a time; yields after each,
+        True on the last once the wait's deadline has passed."""
+        with self._hub.lock:
+            inbox, watch.inbox = watch.inbox, []
+            errors, watch.errors = watch.errors, []
+            expired, broken = watch.expired, watch.broken
+        if broken is not None:
+            raise broken
+        for exc in errors:
+            state.failed(exc)
+        for delivered in inbox[:-1]:
+            state.update(delivered, self._monotonic())
+            yield False
+        if inbox:
+            state.update(inbox[-1], self._monotonic())
+        yield expired
 
     def _costs_params(
         self, start_time: datetime | float | None, end_time: datetime | float | None, name: str | None

@@ -27,6 +27,7 @@ from ._download import (
     new_async_download_client,
     new_download_client,
 )
+from ._drive import AsyncDriver, SyncDriver
 from ._localca import verify_for
 from ._models import Task
 from ._tasks import Tasks
@@ -40,7 +41,8 @@ class Kling(_BaseKling):
     """The Kling API client (blocking). See the module docs of :mod:`klingkit` for an example.
 
     Credentials: arguments > environment > config file. ``timeout`` is per HTTP request (s), ``max_wait``
-    bounds a whole wait (s), ``poll_interval`` is the first delay between status checks (s).
+    bounds a whole wait (s), ``poll_interval`` fixes the spacing of status checks (s; by default they follow
+    each task's typical time from the catalog).
     ``transport`` lets tests pass ``httpx.MockTransport``; ``clock`` (Unix seconds) and ``sleep`` are
     injectable too.
     """
@@ -71,6 +73,7 @@ class Kling(_BaseKling):
         self._download_http = new_download_client(transport, verify)
         self._transport = SyncTransport(self._http, self._auth, self._ctx, sleep=self._sleep,
                                         max_retries=max_retries, now=clock, rand=lambda: self._rand())  # fmt: skip
+        self._driver = SyncDriver(self, self._hub)
         self.tasks = Tasks(self)
         self.account = Account(self)
         from ._resources import Audio, Images, Videos  # the endpoint layer (imports the catalog rules)
@@ -149,6 +152,7 @@ class AsyncKling(_BaseKling):
         self._download_http = new_async_download_client(transport, verify)
         self._transport = AsyncTransport(self._http, self._auth, self._ctx, sleep=self._sleep,
                                          max_retries=max_retries, now=clock, rand=lambda: self._rand())  # fmt: skip
+        self._driver = AsyncDriver(self, self._hub)
         self.tasks = AsyncTasks(self)
         self.account = AsyncAccount(self)
         from ._resources import AsyncAudio, AsyncImages, AsyncVideos

@@ -26,17 +26,35 @@ RETRY_AFTER_MAX = 60.0  # a server asking for longer is raised as RateLimitError
 
 # --- waiting ---------------------------------------------------------------------------------------
 DEFAULT_MAX_WAIT = 1800.0
+# The default status schedule (``_retry.next_check``) follows the task's typical time from the catalog:
+# one check as soon as a wait starts (it learns the task's state and age), then none until POLL_FIRST_SHARE
+# of the typical minimum; then checks POLL_SHARE_EARLY of the task's age apart until the typical minimum,
+# POLL_SHARE_TYPICAL apart inside the typical range (lag ~4% of the duration, <= 8%) and
+# POLL_SHARE_LATE apart after it; never closer than POLL_FLOOR for one task, never wider than POLL_CAP.
+POLL_FIRST_SHARE = 0.8
+POLL_SHARE_EARLY = 0.25
+POLL_SHARE_TYPICAL = 0.08
+POLL_SHARE_LATE = 0.1
+POLL_FLOOR = 2.0
+POLL_FLOOR_UNKNOWN = 5.0  # a task of unknown route/model: the seeds' 'every 5-10 s' at the closest
+POLL_CAP = 30.0
+POLL_MIN = 0.05  # never busy-loop, even with poll_interval=0
+POLL_GATHER = 0.05  # waits that start within this window share their first status round
+TASK_AGE_TRUSTED = 6 * 3600.0  # a server created_at older than this is not used as the task's age
+# Kept for callers of the old growth schedule (``_retry.poll_delay``).
 POLL_INITIAL = 2.0
 POLL_GROWTH = 1.5
-POLL_CAP = 15.0
 POLL_JITTER = 0.2  # each poll delay is multiplied by U(1 - j, 1 + j)
-POLL_MIN = 0.05  # never busy-loop, even with poll_interval=0
-# With the default schedule, no delay exceeds this share of the time the task has run so far, so a finished
-# task is noticed within ~8% of its running time (median lag ~4%); POLL_FLOOR keeps short tasks polite.
 POLL_FRACTION = 0.08
-POLL_FLOOR = 1.0
+POLL_OLD_CAP = 15.0
+POLL_OLD_FLOOR = 1.0
 TASKS_QUERY_BATCH = 20  # GET /tasks?task_ids= accepts at most 20 ids
-LEGACY_LIST_PAGE_SIZE = 500  # one list page serves many pending legacy tasks of one feature
+LEGACY_LIST_PAGE_SIZE = 500  # the largest legacy list page (pageSize 1-500)
+# Legacy status checks: a list page serves several pending tasks of one feature, but costs every row above
+# the oldest of them. Byte costs (measured on the sandbox, close to Kling's) pick the cheaper option.
+LEGACY_ROW_BYTES = 350  # one task in a list page
+LEGACY_REQUEST_BYTES = 1500  # one request's own cost (headers both ways, TLS records, server work)
+LEGACY_PAGE_MARGIN = 1.5  # a page reaches this many times deeper than our oldest task was last seen, + 10
 
 # --- auth ------------------------------------------------------------------------------------------
 JWT_TTL = 1800  # exp = now + 1800 (Kling's sample)

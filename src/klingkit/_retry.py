@@ -1,7 +1,7 @@
 """Pure retry and polling decisions: no I/O, no clock, no randomness of their own.
 
 ``classify(http_status, code)`` decides what an answer means; ``backoff_delay``, ``parse_retry_after`` and
-``plan_retry`` compute how long to wait; ``poll_delay`` is the status-polling schedule. The sync and async
+``plan_retry`` compute how long to wait; ``next_check`` is the status-polling schedule (``poll_delay`` the older growth schedule). The sync and async
 transports and waits only send and sleep.
 """
 
@@ -22,6 +22,7 @@ __all__ = [
     "RetryPlan",
     "backoff_delay",
     "classify",
+    "next_check",
     "parse_retry_after",
     "plan_retry",
     "poll_delay",
@@ -149,7 +150,7 @@ def poll_delay(
     initial: float = C.POLL_INITIAL,
     *,
     growth: float = C.POLL_GROWTH,
-    cap: float = C.POLL_CAP,
+    cap: float = C.POLL_OLD_CAP,
     rand: Callable[[], float] | None = None,
     remaining: float | None = None,
     elapsed: float | None = None,
@@ -163,9 +164,40 @@ def poll_delay(
     """
     base = min(initial * growth ** min(max(n, 0), 64), max(cap, initial))
     if elapsed is not None:
-        base = min(base, max(C.POLL_FRACTION * max(elapsed, 0.0), C.POLL_FLOOR))
+        base = min(base, max(C.POLL_FRACTION * max(elapsed, 0.0), C.POLL_OLD_FLOOR))
     u = rand() if rand is not None else 0.5
     delay = base * (1 - C.POLL_JITTER + 2 * C.POLL_JITTER * min(max(u, 0.0), 1.0))
     if remaining is not None:
         delay = min(delay, max(remaining, 0.0))
     return max(delay, C.POLL_MIN) if remaining is None or remaining > 0 else 0.0
+
+
+def next_check(
+    age: float,
+    typical: tuple[float, float] | None = None,
+    fixed: float | None = None,
+    floor: float = C.POLL_FLOOR,
+) -> float:
+    """Seconds from now to the next status check of a task that has run ``age`` seconds and was just
+    checked. ``typical`` is the catalog's ``(min, max)`` for the task; ``fixed`` is a caller's
+    ``poll_interval``, kept as given.
+
+    Without a typical time the checks are ``POLL_SHARE_LATE * age`` apart. With one, the schedule sleeps
+    until ``POLL_FIRST_SHARE * min``, checks ``POLL_SHARE_EARLY * age`` apart up to ``min``,
+    ``POLL_SHARE_TYPICAL * age`` apart up to ``max`` (where tasks end: the lag stays a few per cent of the
+    task's duration), then ``POLL_SHARE_LATE * age``. Always between ``floor`` and ``POLL_CAP``.
+    """
+    if fixed is not None:
+        return max(fixed, C.POLL_MIN)
+    age = max(age, 0.0)
+    share = C.POLL_SHARE_LATE
+    if typical is not None and typical[0] > 0:
+        low, high = typical
+        first = C.POLL_FIRST_SHARE * low
+        if age < first:
+            return max(first - age, floor)
+        if age < low:
+            return max(min(C.POLL_SHARE_EARLY * age, low - age), floor)
+        if age < high:
+            share = C.POLL_SHARE_TYPICAL
+    return min(max(share * age, floor), max(C.POLL_CAP, floor))

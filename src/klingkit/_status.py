@@ -4,7 +4,8 @@ task by its id or external id when its route is unknown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,9 +32,33 @@ def _batch_path(family: str) -> str:
     return SOLUTIONS_PATH if family == "solutions" else NEW_TASKS_PATH
 
 
-def plan_status_queries(pending: Sequence[Task]) -> list[_Query]:
-    """The fewest status requests that cover ``pending``: 2026/solutions ids in batches of 20, legacy
-    tasks of one feature through one list page when several are pending, else one GET per task."""
+def legacy_page_size(count: int, depth: int | None) -> int:
+    """Rows a list page must hold to reach ``count`` pending tasks of one feature whose oldest was last
+    seen ``depth`` rows down the account's list (None: not yet seen; ours are assumed the newest)."""
+    reach = depth if depth is not None else count
+    size = math.ceil(max(reach, count) * C.LEGACY_PAGE_MARGIN) + 10
+    return min(max(size, 1), C.LEGACY_LIST_PAGE_SIZE)
+
+
+def legacy_page_is_cheaper(count: int, depth: int | None) -> bool:
+    """True when one list page costs less than ``count`` single-task queries (bytes, a request's own
+    cost included): several pending tasks near the top of the list; not on a busy account where the
+    page would carry hundreds of other tasks."""
+    if count < 2:
+        return False
+    page = C.LEGACY_REQUEST_BYTES + legacy_page_size(count, depth) * C.LEGACY_ROW_BYTES
+    if depth is not None and depth > C.LEGACY_LIST_PAGE_SIZE:
+        return False  # the oldest is beyond the largest page: it would need a single query anyway
+    return page < count * (C.LEGACY_REQUEST_BYTES + C.LEGACY_ROW_BYTES)
+
+
+def plan_status_queries(
+    pending: Sequence[Task], depth: Mapping[str, int] | None = None, unlisted: Set[str] = frozenset()
+) -> list[_Query]:
+    """The cheapest status requests that cover ``pending``: 2026/solutions ids in batches of 20; legacy
+    tasks of one feature through one list page when that costs less than a GET per task (``depth``: how
+    far down each feature's list our oldest pending task was last seen), else one GET per task. Ids in
+    ``unlisted`` were missing from a list page before: they always get their own GET."""
     queries: list[_Query] = []
     batched: dict[str, list[str]] = {}
     legacy: dict[str, list[str]] = {}
@@ -41,6 +66,9 @@ def plan_status_queries(pending: Sequence[Task]) -> list[_Query]:
         family = task.family or (ENDPOINTS[task.feature].family if task.feature in ENDPOINTS else None)
         if family in ("new", "solutions"):
             batched.setdefault(family, []).append(task.id)
+        elif task.feature in ENDPOINTS and task.id in unlisted:
+            path = f"{endpoint(task.feature).path}/{task.id}"
+            queries.append(_Query("GET", path, None, "legacy", task.feature, (task.id,), "single"))
         elif task.feature in ENDPOINTS:
             legacy.setdefault(task.feature, []).append(task.id)
         else:
@@ -52,16 +80,22 @@ def plan_status_queries(pending: Sequence[Task]) -> list[_Query]:
             queries.append(_Query("GET", _batch_path(family), params, family, None, chunk, "batch"))
     for feature, ids in legacy.items():
         path = endpoint(feature).path
-        if len(ids) >= 2:
-            page_params: dict[str, Any] = {"pageNum": 1, "pageSize": C.LEGACY_LIST_PAGE_SIZE}
+        seen = (depth or {}).get(feature)
+        if legacy_page_is_cheaper(len(ids), seen):
+            page_params: dict[str, Any] = {"pageNum": 1, "pageSize": legacy_page_size(len(ids), seen)}
             queries.append(_Query("GET", path, page_params, "legacy", feature, tuple(ids), "page"))
         else:
-            queries.append(_Query("GET", f"{path}/{ids[0]}", None, "legacy", feature, tuple(ids), "single"))
+            for tid in ids:
+                queries.append(_Query("GET", f"{path}/{tid}", None, "legacy", feature, (tid,), "single"))
     return queries
 
 
-def read_status_answer(query: _Query, data: Any) -> tuple[dict[str, Task], list[_Query]]:
-    """Tasks found in one status answer, and the follow-up single GETs for ids a list page missed."""
+def read_status_answer(
+    query: _Query, data: Any, depth: dict[str, int] | None = None, unlisted: set[str] | None = None
+) -> tuple[dict[str, Task], list[_Query]]:
+    """Tasks found in one status answer, and the follow-up single GETs for ids a list page missed.
+    From a list page, ``depth[feature]`` learns how far down the list the oldest wanted task was, and
+    ``unlisted`` the ids the page did not show (deeper, or not listed: they get single GETs from now)."""
     if query.kind == "single":
         found = (
             [parse_task(data, feature=query.feature, family="legacy")] if isinstance(data, Mapping) else []
@@ -76,6 +110,11 @@ def read_status_answer(query: _Query, data: Any) -> tuple[dict[str, Task], list[
             if missing not in by_id:
                 path = f"{query.path}/{missing}"
                 follow.append(_Query("GET", path, None, "legacy", query.feature, (missing,), "single"))
+        rows = [i + 1 for i, t in enumerate(found) if t.id in wanted]
+        if depth is not None and query.feature is not None and rows:
+            depth[query.feature] = max(rows)
+        if unlisted is not None:
+            unlisted.update(q.ids[0] for q in follow)
     return by_id, follow
 
 

@@ -8,16 +8,17 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._base import _query_chunks
-from ._exceptions import KlingError
 from ._models import Page, Task
 from ._reconcile import Fingerprint
-from ._status import _PROBE_MISS, _Probe, _Query, plan_status_queries, read_status_answer
-from ._wait import ProgressCallback, _outcome, _WaitState
+from ._status import _PROBE_MISS, _Probe, _Query
+from ._wait import ProgressCallback, _Delivery, _outcome, _WaitState
 from ._wire import Envelope, parse_tasks
 from .catalog._data import NEW_TASKS_PATH, PAGE_NUM
 
 if TYPE_CHECKING:
     from ._client import Kling
+
+_WAKE_CHECK = 1.0  # s: a waiting thread wakes this often even without news (signals, Ctrl-C)
 
 
 class Tasks:
@@ -90,53 +91,56 @@ class Tasks:
                 return
             page, cursor = page + 1, result.next_cursor
 
-    def _round(self, state: _WaitState) -> None:
-        """One coalesced round of status requests for every pending task; errors are remembered, not
-        raised (the wait goes on until ``max_wait``)."""
-        c = self._client
-        queries = plan_status_queries(state.pending())
-        found: dict[str, Task] = {}
-        while queries:
-            q = queries.pop(0)
-            try:
-                if q.kind == "probe":
-                    found[q.ids[0]] = self.get(q.ids[0])
-                    continue
-                got, follow = read_status_answer(q, self._send(q).data)
-            except KlingError as exc:
-                state.failed(exc)
-                continue
-            found.update(got)
-            queries.extend(follow)
-        state.update(found, c._monotonic())
-
-    def _sleep(self, delay: float) -> None:
-        c = self._client
-        if c._custom_sleep:
-            c._sleep(delay)
-            return
-        event = threading.Event()
-        c._hub.add_waker(event.set)
-        try:
-            event.wait(delay)
-        finally:
-            c._hub.remove_waker(event.set)
-
-    def _run(self, state: _WaitState) -> _WaitState:
-        c = self._client
-        while True:
-            if c._settled(state):
-                return state
-            self._round(state)
-            if not state.pending() or c._settled(state):
-                return state
-            delay = state.next_delay(c._monotonic())
-            if delay is None:
-                return state
-            self._sleep(delay)
-
     def _start(self, tasks: Sequence[Task | str]) -> builtins.list[Task]:
         return [t if isinstance(t, Task) else self.get(t) for t in tasks]
+
+    def _follow(
+        self, state: _WaitState, max_wait: float | None, poll_interval: float | None
+    ) -> Iterator[bool]:
+        """Register ``state``'s tasks with the client's hub and apply each delivery; yields after each
+        one, True once the wait's deadline has passed. Unregisters when closed."""
+        c = self._client
+        event = threading.Event()
+        watch = c._watch(state, max_wait, poll_interval, event.set)
+        c._hub.add(watch, state.tasks, c._monotonic())
+        c._driver.ensure()
+        try:
+            while True:
+                while not event.wait(_WAKE_CHECK):  # a timeout, so Ctrl-C and signals get through
+                    pass
+                event.clear()
+                yield from c._take(watch, state)
+        finally:
+            c._hub.remove(watch)
+
+    def _completed(
+        self, state: _WaitState, max_wait: float | None, poll_interval: float | None
+    ) -> Iterator[Task]:
+        delivery = _Delivery(state)
+        yield from delivery.finished()
+        if not state.pending():
+            return
+        for expired in self._follow(state, max_wait, poll_interval):
+            yield from delivery.finished()
+            if not state.pending():
+                return
+            if expired:
+                yield from delivery.rest()
+                return
+
+    def as_completed(
+        self,
+        tasks: Sequence[Task | str],
+        max_wait: float | None = None,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> Iterator[Task]:
+        """Yield each task as soon as it is known to have ended (succeeded or failed: look at its
+        ``status``; nothing is raised for a failed task). Status requests are shared with every other
+        wait on this client. When ``max_wait`` (s, default the client's) runs out, the tasks still
+        running are yielded last, unfinished. Leaving the loop early stops following the rest."""
+        state = self._client._wait_state(self._start(tasks), on_progress)
+        yield from self._completed(state, max_wait, poll_interval)
 
     def wait(
         self,
@@ -146,11 +150,14 @@ class Tasks:
         on_progress: ProgressCallback | None = None,
     ) -> Task:
         """Wait until the task ends and return it. ``max_wait`` (s, default the client's 1800) bounds the
-        whole wait; status checks start ``poll_interval`` (default 2 s) apart and grow x1.5 up to 15 s.
-        Raises TaskFailedError, or TaskTimeoutError (the task keeps running and is billed)."""
-        state = self._client._wait_state(self._start([task]), max_wait, poll_interval, on_progress)
-        final = self._run(state).tasks[0]
-        return _outcome(final, state, self._client._monotonic())
+        whole wait. Checks follow the task's typical time from the catalog (none early, closer near its
+        typical finish, never closer than 2 s) unless ``poll_interval`` (s) fixes the spacing; waits
+        running at once share their status requests. Raises TaskFailedError, or TaskTimeoutError (the
+        task keeps running and is billed)."""
+        state = self._client._wait_state(self._start([task]), on_progress)
+        for _ in self._completed(state, max_wait, poll_interval):
+            pass
+        return _outcome(state.tasks[0], state, self._client._monotonic())
 
     def wait_many(
         self,
@@ -160,11 +167,13 @@ class Tasks:
         on_progress: ProgressCallback | None = None,
         raise_on_error: bool = False,
     ) -> builtins.list[Task]:
-        """Wait for several tasks with coalesced status requests (one ``/tasks`` call per 20 ids, one list
-        page per legacy feature). Returns the tasks in order: finished, or still running when ``max_wait``
-        ran out. With ``raise_on_error`` a failure or timeout raises as in :meth:`wait`."""
-        state = self._client._wait_state(self._start(tasks), max_wait, poll_interval, on_progress)
-        self._run(state)
+        """Wait for several tasks with coalesced status requests (one ``/tasks`` call per 20 ids; for
+        legacy routes a list page or one query per task, whichever costs less). Returns the tasks in
+        order: finished, or still running when ``max_wait`` ran out. With ``raise_on_error`` a failure
+        or timeout raises as in :meth:`wait`. Built on :meth:`as_completed`."""
+        state = self._client._wait_state(self._start(tasks), on_progress)
+        for _ in self._completed(state, max_wait, poll_interval):
+            pass
         return self._client._outcomes(state, raise_on_error)
 
     def iter_status(
@@ -172,25 +181,21 @@ class Tasks:
     ) -> Iterator[Task]:
         """Yield the task after every status check until it ends or ``max_wait`` runs out; never raises
         for failed tasks or transient errors (for progress displays)."""
-        c = self._client
         first = task if isinstance(task, Task) else self.get(task)
-        state = c._wait_state([first], max_wait, poll_interval, None)
+        state = self._client._wait_state([first], None)
         yield first
-        while not state.tasks[0].done:
-            delay = state.next_delay(c._monotonic())
-            if delay is None:
-                return
-            self._sleep(delay)
-            c._apply_resolved(state)
-            if not state.tasks[0].done:
-                self._round(state)
+        if first.done:
+            return
+        for expired in self._follow(state, max_wait, poll_interval):
             yield state.tasks[0]
+            if expired or state.tasks[0].done:
+                return
 
     def resolve(self, task: Task) -> None:
         """Hand a task state learned elsewhere (a verified callback) to any pending wait, which returns it
         without polling again."""
-        self._client._hub.put(task)
+        self._client._hub.resolve(task)
 
     def notify(self, task_id: str) -> None:
         """Wake pending waits so they check status now (an unverified callback: re-fetch, don't trust)."""
-        self._client._hub.put(None, task_id)
+        self._client._hub.notify(task_id, self._client._monotonic())

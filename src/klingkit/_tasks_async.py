@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import builtins
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._base import _query_chunks
-from ._exceptions import KlingError
 from ._models import Page, Task
 from ._reconcile import Fingerprint
-from ._status import _PROBE_MISS, _Probe, _Query, plan_status_queries, read_status_answer
-from ._wait import ProgressCallback, _outcome, _WaitState
+from ._status import _PROBE_MISS, _Probe, _Query
+from ._wait import ProgressCallback, _Delivery, _outcome, _WaitState
 from ._wire import Envelope, parse_tasks
 from .catalog._data import NEW_TASKS_PATH, PAGE_NUM
 
@@ -97,62 +97,82 @@ class AsyncTasks:
                 return
             page, cursor = page + 1, result.next_cursor
 
-    async def _one(self, q: _Query) -> tuple[dict[str, Task], builtins.list[_Query]] | BaseException:
-        try:
-            if q.kind == "probe":
-                return {q.ids[0]: await self.get(q.ids[0])}, []
-            return read_status_answer(q, (await self._send(q)).data)
-        except KlingError as exc:
-            return exc
+    async def _start(self, tasks: Sequence[Task | str]) -> builtins.list[Task]:
+        return [t if isinstance(t, Task) else await self.get(t) for t in tasks]
 
-    async def _round(self, state: _WaitState) -> None:
-        queries = plan_status_queries(state.pending())
-        found: dict[str, Task] = {}
-        while queries:
-            answers = await asyncio.gather(*(self._one(q) for q in queries))
-            queries = []
-            for answer in answers:
-                if isinstance(answer, BaseException):
-                    state.failed(answer)
-                    continue
-                found.update(answer[0])
-                queries.extend(answer[1])
-        state.update(found, self._client._monotonic())
-
-    async def _sleep(self, delay: float) -> None:
+    async def _follow(
+        self, state: _WaitState, max_wait: float | None, poll_interval: float | None
+    ) -> AsyncGenerator[bool, None]:
+        """Register ``state``'s tasks with the client's hub and apply each delivery; yields after each
+        one, True once the wait's deadline has passed. Unregisters when closed or cancelled."""
         c = self._client
-        if c._custom_sleep:
-            await c._sleep(delay)
-            return
         loop = asyncio.get_running_loop()
         event = asyncio.Event()
 
-        def wake() -> None:
-            loop.call_soon_threadsafe(event.set)
+        def signal() -> None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
+                loop.call_soon_threadsafe(event.set)
 
-        c._hub.add_waker(wake)
+        watch = c._watch(state, max_wait, poll_interval, signal)
+        c._hub.add(watch, state.tasks, c._monotonic())
+        c._driver.ensure()
         try:
-            await asyncio.wait_for(event.wait(), delay)
-        except asyncio.TimeoutError:
-            pass
+            while True:
+                await event.wait()
+                event.clear()
+                for expired in c._take(watch, state):
+                    yield expired
         finally:
-            c._hub.remove_waker(wake)
+            c._hub.remove(watch)
 
-    async def _run(self, state: _WaitState) -> _WaitState:
-        c = self._client
-        while True:
-            if c._settled(state):
-                return state
-            await self._round(state)
-            if not state.pending() or c._settled(state):
-                return state
-            delay = state.next_delay(c._monotonic())
-            if delay is None:
-                return state
-            await self._sleep(delay)
+    async def _completed(
+        self, state: _WaitState, max_wait: float | None, poll_interval: float | None
+    ) -> AsyncGenerator[Task, None]:
+        delivery = _Delivery(state)
+        for task in delivery.finished():
+            yield task
+        if not state.pending():
+            return
+        follow = self._follow(state, max_wait, poll_interval)
+        try:
+            async for expired in follow:
+                for task in delivery.finished():
+                    yield task
+                if not state.pending():
+                    return
+                if expired:
+                    for task in delivery.rest():
+                        yield task
+                    return
+        finally:
+            await follow.aclose()
 
-    async def _start(self, tasks: Sequence[Task | str]) -> builtins.list[Task]:
-        return [t if isinstance(t, Task) else await self.get(t) for t in tasks]
+    async def as_completed(
+        self,
+        tasks: Sequence[Task | str],
+        max_wait: float | None = None,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> AsyncIterator[Task]:
+        """Yield each task as soon as it is known to have ended (succeeded or failed: look at its
+        ``status``; nothing is raised for a failed task). Status requests are shared with every other
+        wait on this client. When ``max_wait`` (s, default the client's) runs out, the tasks still
+        running are yielded last, unfinished. Leaving the loop early stops following the rest."""
+        state = self._client._wait_state(await self._start(tasks), on_progress)
+        completed = self._completed(state, max_wait, poll_interval)
+        try:
+            async for task in completed:
+                yield task
+        finally:
+            await completed.aclose()
+
+    async def _drain(self, state: _WaitState, max_wait: float | None, poll_interval: float | None) -> None:
+        completed = self._completed(state, max_wait, poll_interval)
+        try:
+            async for _ in completed:
+                pass
+        finally:
+            await completed.aclose()
 
     async def wait(
         self,
@@ -162,11 +182,13 @@ class AsyncTasks:
         on_progress: ProgressCallback | None = None,
     ) -> Task:
         """Wait until the task ends and return it. ``max_wait`` (s, default the client's 1800) bounds the
-        whole wait; status checks start ``poll_interval`` (default 2 s) apart and grow x1.5 up to 15 s.
-        Raises TaskFailedError, or TaskTimeoutError (the task keeps running and is billed)."""
-        state = self._client._wait_state(await self._start([task]), max_wait, poll_interval, on_progress)
-        final = (await self._run(state)).tasks[0]
-        return _outcome(final, state, self._client._monotonic())
+        whole wait. Checks follow the task's typical time from the catalog (none early, closer near its
+        typical finish, never closer than 2 s) unless ``poll_interval`` (s) fixes the spacing; waits
+        running at once share their status requests. Raises TaskFailedError, or TaskTimeoutError (the
+        task keeps running and is billed)."""
+        state = self._client._wait_state(await self._start([task]), on_progress)
+        await self._drain(state, max_wait, poll_interval)
+        return _outcome(state.tasks[0], state, self._client._monotonic())
 
     async def wait_many(
         self,
@@ -176,11 +198,12 @@ class AsyncTasks:
         on_progress: ProgressCallback | None = None,
         raise_on_error: bool = False,
     ) -> builtins.list[Task]:
-        """Wait for several tasks with coalesced status requests (one ``/tasks`` call per 20 ids, one list
-        page per legacy feature). Returns the tasks in order: finished, or still running when ``max_wait``
-        ran out. With ``raise_on_error`` a failure or timeout raises as in :meth:`wait`."""
-        state = self._client._wait_state(await self._start(tasks), max_wait, poll_interval, on_progress)
-        await self._run(state)
+        """Wait for several tasks with coalesced status requests (one ``/tasks`` call per 20 ids; for
+        legacy routes a list page or one query per task, whichever costs less). Returns the tasks in
+        order: finished, or still running when ``max_wait`` ran out. With ``raise_on_error`` a failure
+        or timeout raises as in :meth:`wait`. Built on :meth:`as_completed`."""
+        state = self._client._wait_state(await self._start(tasks), on_progress)
+        await self._drain(state, max_wait, poll_interval)
         return self._client._outcomes(state, raise_on_error)
 
     async def iter_status(
@@ -188,25 +211,25 @@ class AsyncTasks:
     ) -> AsyncIterator[Task]:
         """Yield the task after every status check until it ends or ``max_wait`` runs out; never raises
         for failed tasks or transient errors (for progress displays)."""
-        c = self._client
         first = task if isinstance(task, Task) else await self.get(task)
-        state = c._wait_state([first], max_wait, poll_interval, None)
+        state = self._client._wait_state([first], None)
         yield first
-        while not state.tasks[0].done:
-            delay = state.next_delay(c._monotonic())
-            if delay is None:
-                return
-            await self._sleep(delay)
-            c._apply_resolved(state)
-            if not state.tasks[0].done:
-                await self._round(state)
-            yield state.tasks[0]
+        if first.done:
+            return
+        follow = self._follow(state, max_wait, poll_interval)
+        try:
+            async for expired in follow:
+                yield state.tasks[0]
+                if expired or state.tasks[0].done:
+                    return
+        finally:
+            await follow.aclose()
 
     def resolve(self, task: Task) -> None:
         """Hand a task state learned elsewhere (a verified callback) to any pending wait, which returns it
         without polling again."""
-        self._client._hub.put(task)
+        self._client._hub.resolve(task)
 
     def notify(self, task_id: str) -> None:
         """Wake pending waits so they check status now (an unverified callback: re-fetch, don't trust)."""
-        self._client._hub.put(None, task_id)
+        self._client._hub.notify(task_id, self._client._monotonic())

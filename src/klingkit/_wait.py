@@ -1,66 +1,31 @@
-"""The bookkeeping of waits, pure apart from a lock: states pushed by callbacks (``_Hub``), one wait's
-progress and poll schedule (``_WaitState``), and what a finished wait returns or raises (``_outcome``).
+"""The waiter's side of a wait, pure: one wait's task states and progress (``_WaitState``), the order in
+which ``as_completed`` hands tasks out (``_Delivery``), what a finished wait returns or raises
+(``_outcome``). The status requests themselves belong to the client's hub (``_hub``, ``_drive``).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ._exceptions import TaskFailedError, TaskTimeoutError
 from ._logging import logger
 from ._models import Task, TaskStatus
-from ._retry import poll_delay
 from ._status import _merge
 
 ProgressCallback = Callable[[Task, float], None]
 
 
-class _Hub:
-    """Task states pushed by callbacks (``tasks.resolve``) and wake-ups for waiting loops; thread-safe."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._resolved: dict[str, Task] = {}
-        self._wakers: list[Callable[[], None]] = []
-
-    def put(self, task: Task | None, task_id: str | None = None) -> None:
-        with self._lock:
-            if task is not None:
-                self._resolved[task.id] = task
-            wakers = list(self._wakers)
-        for wake in wakers:
-            wake()
-
-    def take(self, task_id: str) -> Task | None:
-        with self._lock:
-            return self._resolved.pop(task_id, None)
-
-    def add_waker(self, wake: Callable[[], None]) -> None:
-        with self._lock:
-            self._wakers.append(wake)
-
-    def remove_waker(self, wake: Callable[[], None]) -> None:
-        with self._lock:
-            if wake in self._wakers:
-                self._wakers.remove(wake)
-
-
 @dataclass
 class _WaitState:
-    """The bookkeeping of one wait over several tasks (pure: the caller passes the time)."""
+    """The waiter's side of one wait over several tasks: their latest states, progress callbacks and
+    logging (pure: the caller passes the time). The status requests are the hub's."""
 
     tasks: list[Task]
     started: float
-    max_wait: float | None
-    initial: float
-    rand: Callable[[], float]
     on_progress: ProgressCallback | None = None
-    polls: int = 0
     errors: int = 0
     last_error: BaseException | None = None
-    fixed_interval: bool = False
     _seen: dict[str, TaskStatus] = field(default_factory=dict)
 
     def pending(self) -> list[Task]:
@@ -85,18 +50,27 @@ class _WaitState:
         self.last_error = exc
         logger.info("status check failed (%s); will retry", exc)
 
-    def remaining(self, now: float) -> float | None:
-        return None if self.max_wait is None else self.max_wait - (now - self.started)
 
-    def next_delay(self, now: float) -> float | None:
-        """Seconds to sleep before the next round, or None when the budget is spent."""
-        remaining = self.remaining(now)
-        if remaining is not None and remaining <= 0:
-            return None
-        elapsed = None if self.fixed_interval else now - self.started
-        delay = poll_delay(self.polls, self.initial, rand=self.rand, remaining=remaining, elapsed=elapsed)
-        self.polls += 1
-        return delay
+class _Delivery:
+    """Which tasks of a wait to hand out next, each once (``as_completed``): finished ones as they
+    finish; when the wait ends (deadline), the ones still running, in the caller's order."""
+
+    def __init__(self, state: _WaitState) -> None:
+        self.state = state
+        self.given: set[int] = set()
+
+    def finished(self) -> list[Task]:
+        out = []
+        for i, task in enumerate(self.state.tasks):
+            if task.done and i not in self.given:
+                self.given.add(i)
+                out.append(task)
+        return out
+
+    def rest(self) -> list[Task]:
+        out = [t for i, t in enumerate(self.state.tasks) if i not in self.given]
+        self.given.update(range(len(self.state.tasks)))
+        return out
 
 
 def _outcome(task: Task, state: _WaitState, now: float) -> Task:

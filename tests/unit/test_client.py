@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from klingkit import Task, TaskStatus
+from klingkit import Task, TaskStatus, catalog
 from klingkit.errors import APITimeoutError, NotFoundError, TaskFailedError, TaskTimeoutError, ValidationError
 
 
@@ -169,12 +169,20 @@ def test_wait_polls_politely_and_notices_the_end_soon_until_success(make_client:
     done = client.tasks.wait(start, on_progress=lambda t, e: progress.append((t.status.value, e)))
     assert done.succeeded and done.units == 1.5 and done.feature == "text2video"
     assert [p[0] for p in progress] == ["submitted", "processing", "processing", "succeeded"]
-    # Never more often than about once a second, never longer than 8% of the time the task has run
-    # (so the end is noticed soon after it happens), never past the 15 s cap; all with +-20% jitter.
-    elapsed = 0.0
-    for delay in clock.sleeps:
-        assert 0.8 <= delay <= max(0.08 * elapsed, 1.0) * 1.2 + 1e-9 and delay <= 15 * 1.2
-        elapsed += delay
+    # The schedule follows the catalog's typical time for the task: one check at once (shared with waits
+    # starting in the same 50 ms), none until 80% of the typical minimum, never two closer than 2 s,
+    # at most 8% of the task's age apart inside the typical range (lag a few per cent), never over 30 s.
+    low, _high = catalog.typical_seconds("text2video")
+    age = 0.0
+    for i, delay in enumerate(clock.sleeps):
+        if i == 0:
+            assert delay <= 0.05 + 1e-9
+        elif i == 1:
+            assert age + delay == pytest.approx(0.8 * low)
+        else:
+            assert 2.0 - 1e-9 <= delay <= 30.0 and (age < low or delay <= 0.08 * age + 1e-9)
+        age += delay
+    assert len(clock.sleeps) == 4  # three sleeps between four checks, plus the gathering pause
 
 
 def test_wait_raises_task_failed_with_reason(make_client: Any) -> None:
@@ -228,7 +236,8 @@ def test_wait_many_coalesces_status_requests(make_client: Any, clock: Any) -> No
 
     tasks = [Task(id=f"N{i}", family="new") for i in range(45)]
     tasks += [Task(id=f"L{i}", feature="text2video", family="legacy") for i in range(11)]
-    result = make_client(handler).tasks.wait_many(tasks)
+    # One fixed interval for all, so every round serves every task (the default schedule is per task).
+    result = make_client(handler).tasks.wait_many(tasks, poll_interval=5)
     assert all(t.succeeded for t in result) and [t.id for t in result] == [t.id for t in tasks]
     rounds_made = polls["legacy_page"]
     assert polls["new"] == 3 * rounds_made  # 45 ids -> 3 requests per round

@@ -135,6 +135,7 @@ from ._policies import (
     Decision,
     Policy,
 )
+from ._timing import image_seconds, task_seconds, typical_seconds, video_seconds
 from ._types import Endpoint, ImageModel, NewVideoModel, VideoModel
 
 __all__ = [
@@ -264,6 +265,7 @@ __all__ = [
     "endpoint",
     "flat_price",
     "image_model",
+    "image_seconds",
     "image_size",
     "kling4",
     "mode_resolution",
@@ -274,9 +276,12 @@ __all__ = [
     "omni_image_model",
     "omni_video_model",
     "takes_external_id",
+    "task_seconds",
+    "typical_seconds",
     "usd",
     "video_model",
     "video_price",
+    "video_seconds",
     "video_size",
 ]
 

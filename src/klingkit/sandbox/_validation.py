@@ -245,9 +245,8 @@ def _options(plan: Plan, body: Body) -> None:
 
 
 def _video_work(duration: float, resolution: str) -> float:
-    """Seconds a video takes end to end at time scale 1: Kling needs 1-4 minutes for 5 s of video."""
-    factor = {"720p": 1.0, "1080p": 1.4, "4k": 2.5}.get(resolution, 1.0)
-    return (45 + 14 * duration) * factor
+    """Seconds a video takes end to end at time scale 1 (the catalog's typical time)."""
+    return catalog.video_seconds(duration, resolution)
 
 
 def _video_output(
@@ -746,7 +745,7 @@ def _image_outputs(n: int, resolution: str, aspect: str, prompt: str, **extra: A
 
 
 def _image_work(n: int) -> float:
-    return 15 + 5 * n
+    return catalog.image_seconds(n)
 
 
 def image_generations(ctx: Context, body: Body) -> Plan:
