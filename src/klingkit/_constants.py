@@ -28,7 +28,7 @@ RETRY_AFTER_MAX = 60.0  # a server asking for longer is raised as RateLimitError
 DEFAULT_MAX_WAIT = 1800.0
 # The default status schedule (``_retry.next_check``) follows the task's typical time from the catalog:
 # one check as soon as a wait starts (it learns the task's state and age), then none until POLL_FIRST_SHARE
-# of the typical minimum; then checks POLL_SHARE_EARLY of the task's age apart until the typical minimum,
+# of the typical minimum (or POLL_CAP, whichever is sooner); then checks POLL_SHARE_EARLY of the task's age apart until the typical minimum,
 # POLL_SHARE_TYPICAL apart inside the typical range (lag ~4% of the duration, <= 8%) and
 # POLL_SHARE_LATE apart after it; never closer than POLL_FLOOR for one task, never wider than POLL_CAP.
 POLL_FIRST_SHARE = 0.8

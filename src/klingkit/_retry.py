@@ -183,7 +183,7 @@ def next_check(
     ``poll_interval``, kept as given.
 
     Without a typical time the checks are ``POLL_SHARE_LATE * age`` apart. With one, the schedule sleeps
-    until ``POLL_FIRST_SHARE * min``, checks ``POLL_SHARE_EARLY * age`` apart up to ``min``,
+    until ``POLL_FIRST_SHARE * min`` (at most ``POLL_CAP`` at a time), checks ``POLL_SHARE_EARLY * age`` apart up to ``min``,
     ``POLL_SHARE_TYPICAL * age`` apart up to ``max`` (where tasks end: the lag stays a few per cent of the
     task's duration), then ``POLL_SHARE_LATE * age``. Always between ``floor`` and ``POLL_CAP``.
     """
@@ -194,10 +194,11 @@ def next_check(
     if typical is not None and typical[0] > 0:
         low, high = typical
         first = C.POLL_FIRST_SHARE * low
+        cap = max(C.POLL_CAP, floor)  # even a long model's task is looked at twice a minute
         if age < first:
-            return max(first - age, floor)
+            return min(max(first - age, floor), cap)
         if age < low:
-            return max(min(C.POLL_SHARE_EARLY * age, low - age), floor)
+            return min(max(min(C.POLL_SHARE_EARLY * age, low - age), floor), cap)
         if age < high:
             share = C.POLL_SHARE_TYPICAL
     return min(max(share * age, floor), max(C.POLL_CAP, floor))
