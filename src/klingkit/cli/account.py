@@ -67,7 +67,8 @@ def account(session: Session) -> None:
 @click.option("--kind", type=click.Choice(("video", "image", "all")), default="all", show_default=True)
 @session_options(network=False)
 def models(session: Session, kind: str) -> None:
-    """What each model supports (modes, durations, camera, sound) and costs, from the catalog."""
+    """What each model supports (modes, durations, camera, sound), costs and how long its default request
+    typically takes (``typical_seconds``: [min, max]), from the catalog."""
     from klingkit import catalog
     from klingkit.catalog import _data
 
@@ -95,6 +96,7 @@ def models(session: Session, kind: str) -> None:
                 "multi_shot": m.multi_shot,
                 "price_per_second": m.price,
                 "new_name": m.new_name,
+                "typical_seconds": list(catalog.typical_seconds("text2video", model=m.name)),
             }
             video.append(entry)
             durs = (
@@ -123,6 +125,7 @@ def models(session: Session, kind: str) -> None:
                     "durations": list(n.durations),
                     "audio": list(n.audio),
                     "prices_like": n.price_row,
+                    "typical_seconds": list(catalog.typical_seconds("text-to-video", model=n.name)),
                 }
             )
             priced = f", priced like {n.price_row}" if n.price_row != n.name else ""
@@ -138,12 +141,12 @@ def models(session: Session, kind: str) -> None:
                     "aspect_ratios": list(im.aspect_ratios),
                     "price_text": im.price_t2i,
                     "price_image": im.price_i2i,
+                    "typical_seconds": list(catalog.typical_seconds("images/generations", model=im.name)),
                 }
             )
             lines.append(
                 f"  {im.name:<18} {'/'.join(im.resolutions):<9} text {im.price_t2i:g}, with image {im.price_i2i:g}"
             )
-    del catalog
     session.ui.result({"video": video, "image": image}, lines)
 
 
