@@ -4,7 +4,8 @@
 
 The sandbox runs in its own process (so it does not share the GIL with the runner); the runner runs
 here, in-process, through ``klingkit.jobs.batch.BatchRunner`` and ``AsyncKling``. Reported: makespan vs
-the ideal ``ceil(N / C) * T`` (target <= 1.1x), status requests per task (the runner's count and the
+the ideal ``ceil(N / C) * T`` (target <= 1.05x; the scheduling makespan, until the last task is known
+finished, and the whole run with the download tail), status requests per task (the runner's count and the
 sandbox's), creates (must equal N) and the runner's peak RSS and peak traced Python memory.
 """
 
@@ -22,6 +23,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -60,6 +62,16 @@ async def _run(args: argparse.Namespace, base_url: str, api_key: str, work: Path
         base_url=base_url,
         sandbox=True,
     )
+    # When each row's task is known to have ended (the scheduling makespan, before the download tail:
+    # the sandbox renders every image on its first download, ~0.1-0.2 s of its CPU each).
+    settled: list[float] = []
+    settle = runner._settle
+
+    def timed_settle(row: Any, task: Any) -> None:
+        settled.append(time.monotonic())
+        settle(row, task)
+
+    runner._settle = timed_settle  # type: ignore[method-assign]
     tracemalloc.start()
     t0 = time.monotonic()
     result = await runner.run()
@@ -71,6 +83,7 @@ async def _run(args: argparse.Namespace, base_url: str, api_key: str, work: Path
     return {
         "ok": result.ok,
         "makespan": makespan,
+        "tasks_makespan": max(settled) - t0 if settled else makespan,
         "runner_status_requests": runner.status_requests,
         "traced_peak_mib": traced_peak / 2**20,
     }
@@ -104,7 +117,10 @@ def main() -> None:
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"rows={args.rows} concurrency={args.concurrency} T={args.task_seconds}s kind={args.kind}")
     print(f"all succeeded: {out['ok']}; creates: {counters['creates']}; requests: {counters['requests']}")
-    print(f"makespan {makespan:.2f} s vs ideal {ideal:.2f} s = {makespan / ideal:.3f}x (target <= 1.1x)")
+    tasks = float(out["tasks_makespan"])  # type: ignore[arg-type]
+    print(f"tasks makespan (last task known finished) {tasks:.2f} s vs ideal {ideal:.2f} s = {tasks / ideal:.3f}x "
+          "(target <= 1.05x)")  # fmt: skip
+    print(f"makespan with downloads {makespan:.2f} s = {makespan / ideal:.3f}x ideal")
     print(
         f"status requests per task: runner {int(out['runner_status_requests']) / args.rows:.3f}, "  # type: ignore[call-overload]
         f"sandbox {counters['status_queries'] / args.rows:.3f}"

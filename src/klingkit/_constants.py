@@ -66,6 +66,7 @@ DOWNLOAD_TIMEOUT = 120.0
 DOWNLOAD_MAX_BYTES = 8 * 1024 * 1024 * 1024  # refuse anything larger than 8 GiB
 DOWNLOAD_MAX_REDIRECTS = 5
 DOWNLOAD_RESUME_ATTEMPTS = 3  # Range resumes after a dropped connection
+DOWNLOAD_BUFFER = 1 << 20  # file write buffer: few system calls for large videos
 SIDECAR_BLOB_MIN = 256  # strings at least this long that look like base64 are elided in sidecars
 
 # --- create recovery ---------------------------------------------------------------------------------

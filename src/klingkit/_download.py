@@ -7,6 +7,7 @@ gets a JSON sidecar ``<file>.json`` describing the task (never credentials, neve
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
@@ -412,12 +413,16 @@ class _File:
         return self.state.request_headers()
 
     @contextmanager
-    def sink(self, status: int, headers: Mapping[str, str]) -> Iterator[Callable[[bytes], None]]:
+    def sink(
+        self, status: int, headers: Mapping[str, str], durable: bool = True
+    ) -> Iterator[Callable[[bytes], None]]:
         """Open the ``.part`` file as the answer's headers say; yields a chunk writer and fsyncs when the
-        body was read whole (raises _Expired or DownloadError before opening)."""
+        body was read whole (raises _Expired or DownloadError before opening). ``durable=False`` leaves
+        the fsync to :meth:`sync` (the async loop runs it in a thread: an fsync blocks for milliseconds)."""
         mode = self.state.on_headers(status, headers, self.url)
         self._write_info()
-        with open(self.part, "ab" if mode == "append" else "wb") as f:
+        # A large buffer: few write calls for a video of hundreds of megabytes.
+        with open(self.part, "ab" if mode == "append" else "wb", buffering=C.DOWNLOAD_BUFFER) as f:
 
             def write(chunk: bytes) -> None:
                 f.write(chunk)
@@ -425,7 +430,16 @@ class _File:
 
             yield write
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
+
+    def sync(self) -> None:
+        """Make the ``.part`` file's bytes durable (after ``sink(..., durable=False)``)."""
+        fd = os.open(self.part, os.O_RDWR)  # writable: Windows fsyncs only those
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 class _Run:
@@ -553,17 +567,18 @@ async def download_async(
         while not file.state.complete:
             try:
                 async with http.stream("GET", file.url, headers=file.headers()) as response:
-                    with file.sink(response.status_code, response.headers) as write:
+                    with file.sink(response.status_code, response.headers, durable=False) as write:
                         async for chunk in response.aiter_bytes():
                             write(chunk)
                 file.state.check_complete()
+                await asyncio.to_thread(file.sync)  # off the event loop: other tasks keep running
                 break
             except _Expired:
                 run.expired(file)
                 run.fresh(file, await refresh())
             except (httpx.TransportError, _Incomplete) as exc:
                 await sleep(run.dropped(file, exc))
-        run.finished(file)
+        await asyncio.to_thread(run.finished, file)  # sidecar, rename, directory fsync
     return run.paths
 
 
