@@ -1,15 +1,15 @@
 """How long a task typically takes end to end on Kling (seconds), for progress estimates.
 
-Kling needs about 1-4 minutes for 5 s of video (longer at higher resolution), a few seconds per image,
-about a minute for audio. These are typical figures, not promises; the sandbox's task timing at
-time scale 1 follows the same shape.
+A reader of ``_timing`` (the one statement of Kling's task times, also used by the client's poll
+schedule and the sandbox's default task times), by pack.
 """
 
 from __future__ import annotations
 
+from ._timing import image_seconds, task_seconds, video_seconds
+
 __all__ = ["typical_seconds"]
 
-_RESOLUTION_FACTOR = {"720p": 1.0, "1080p": 1.4, "4k": 2.5}
 _MODE_RESOLUTION = {"std": "720p", "pro": "1080p", "4k": "4k"}
 
 
@@ -22,10 +22,9 @@ def typical_seconds(
     ``count`` the number of images.
     """
     if pack == "video":
-        resolution = _MODE_RESOLUTION.get(mode or "std", mode or "720p")
-        return (45 + 14 * (duration or 5)) * _RESOLUTION_FACTOR.get(resolution, 1.0)
+        return video_seconds(duration or 5, _MODE_RESOLUTION.get(mode or "std", mode or "720p"))
     if pack == "image":
-        return 15.0 + 5.0 * count
+        return image_seconds(count)
     if pack == "audio":
-        return 60.0 + 10.0 * (duration or 5)
-    return 30.0
+        return task_seconds("text-to-audio", duration=duration)
+    return task_seconds("kolors-virtual-try-on")
