@@ -7,11 +7,14 @@ task is done: the tests assert that the answer is a handle to a task still runni
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import av
 import pytest
+from PIL import Image
 
 from klingkit import catalog, ops
 
@@ -185,3 +188,36 @@ async def test_a_handshake_era_client_gets_the_same_tools_and_handle(h: Any, too
     assert listed == set(ops.OPERATIONS)
     assert handle["status"] in ("submitted", "processing") and handle["external_id"]
     assert h.creates() == 1
+
+
+async def test_a_lost_create_answer_is_recovered_without_a_second_create(h: Any, tools: Any) -> None:
+    h.sb.set_faults([{"fault": "lost_response", "route": "create", "count": 1}])
+    async with h.stdio() as client:
+        answer = await client.call_tool("generate_video", {**VIDEO, "idempotency_key": "lost-1"})
+        handle = tools.payload(answer)
+        assert not answer.is_error, handle
+        status = tools.payload(await client.call_tool("task_status", {"handle": handle["external_id"]}))
+    assert status["task_id"] == handle["task_id"]
+    counters = h.sb.counters()
+    assert counters["tasks"] == 1 and counters["duplicate_external_ids"] == 0
+
+
+async def test_sandbox_flag_runs_against_the_embedded_sandbox(tmp_path: Path, tools: Any) -> None:
+    from mcp import Client, StdioServerParameters
+
+    exe = Path(sys.executable).with_name("klingkit")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KLING_", "KLINGKIT_"))}
+    env.update(KLINGKIT_HOME=str(tmp_path / "home"), KLINGKIT_SANDBOX_TIME_SCALE="0")
+    params = StdioServerParameters(
+        command=str(exe), args=["mcp", "--sandbox", "--output-dir", str(tmp_path / "out")], env=env
+    )
+    async with Client(params, read_timeout_seconds=60) as client:  # no keys at all
+        handle = tools.payload(await client.call_tool("generate_image", {"prompt": "a lighthouse"}))
+        result = tools.payload(
+            await client.call_tool("task_result", {"handle": handle["external_id"], "wait_seconds": 30})
+        )
+    assert result["status"] == "succeeded", result
+    (saved,) = result["files"]
+    with Image.open(saved["path"]) as img:
+        img.load()
+    assert Path(saved["path"]).parent == tmp_path / "out"

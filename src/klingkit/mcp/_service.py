@@ -276,10 +276,19 @@ class Service:
         return rec
 
     async def _refresh(self, rec: TaskRecord) -> Task | None:
-        """One status check (and keep following it); None while the create is still unanswered."""
+        """One status check (and keep following it). A create that was never answered is looked up by
+        its external id; None when Kling does not have it (nothing was created, nothing will be charged)."""
         if rec.task_id is None:
-            return None
-        task = await self.client().tasks.get(rec.task_id, feature=rec.feature)
+            if rec.status == "rejected":
+                return None
+            from klingkit.errors import NotFoundError
+
+            try:
+                task = await self.client().tasks.get_by_external_id(rec.external_id, feature=rec.feature)
+            except NotFoundError:
+                return None
+        else:
+            task = await self.client().tasks.get(rec.task_id, feature=rec.feature)
         self.ledger.record_task(rec.external_id, task)
         self.follower.follow(rec.external_id, task)
         return task
