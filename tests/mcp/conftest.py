@@ -24,7 +24,7 @@ import pytest
 from klingkit.sandbox import Sandbox
 from mcp import Client, StdioServerParameters
 
-TASK_SECONDS = 3.0
+TASK_SECONDS = 2.0
 """Every sandbox task takes this long: longer than a generate call may take to answer."""
 
 

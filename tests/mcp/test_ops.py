@@ -40,8 +40,12 @@ def test_minimal_arguments_make_a_priced_request(name: str) -> None:
 def test_schemas_offer_every_catalog_model_and_value() -> None:
     video = ops.get("generate_video").input_schema()["properties"]
     names = {m.name for m in _data.VIDEO_MODELS if m.text_to_video or m.image_to_video}
-    assert set(video["model"]["enum"]) == names | {m.name for m in _data.NEW_VIDEO_MODELS}
+    kling4 = set(catalog.kling4.MODELS)
+    assert set(video["model"]["enum"]) == names | {m.name for m in _data.NEW_VIDEO_MODELS} | kling4
     every_duration = {d for m in (*_data.VIDEO_MODELS, *_data.NEW_VIDEO_MODELS) for d in m.durations}
+    every_duration |= {
+        d for m in catalog.kling4.MODELS.values() for d in range(m.durations[0], m.durations[1] + 1)
+    }
     assert set(video["duration"]["enum"]) == every_duration
     assert video["aspect_ratio"]["enum"] == list(_data.VIDEO_ASPECT_RATIOS)
     image = ops.get("generate_image").input_schema()["properties"]

@@ -221,3 +221,19 @@ async def test_sandbox_flag_runs_against_the_embedded_sandbox(tmp_path: Path, to
     with Image.open(saved["path"]) as img:
         img.load()
     assert Path(saved["path"]).parent == tmp_path / "out"
+
+
+async def test_kling_4_is_created_once_and_saved(h: Any, tools: Any) -> None:
+    args = {"prompt": "a fox in 4.0", "model": "kling-4.0", "duration": 5, "idempotency_key": "four-1"}
+    async with h.stdio() as client:
+        handle = tools.payload(await client.call_tool("generate_video", args))
+        assert handle["estimate"]["exact"] is False  # 4.0 prices are approximate, and say so
+        again = tools.payload(await client.call_tool("generate_video", args))
+        result = tools.payload(
+            await client.call_tool("task_result", {"handle": handle["external_id"], "wait_seconds": 30})
+        )
+    assert again["task_id"] == handle["task_id"]
+    assert result["status"] == "succeeded"
+    with av.open(result["files"][0]["path"]) as container:
+        assert sum(1 for _ in container.decode(video=0)) > 24
+    assert h.creates() == 1

@@ -64,6 +64,13 @@ def estimate_json(est: Any) -> dict[str, Any]:
     return {"units": est.units, "pack": est.pack, "usd": est.usd, "exact": est.exact, "basis": est.basis}
 
 
+def takes_external_id(spec: Any) -> bool:
+    """Whether the create carries our external id (every model but Kling 4.0)."""
+    from klingkit import catalog
+
+    return bool(catalog.takes_external_id(spec.model)) if spec.model else True
+
+
 def _same_request(rec: TaskRecord, spec: Any) -> bool:
     stored = json.dumps(rec.params, sort_keys=True, default=str)
     asked = json.dumps(json.loads(json.dumps(spec.params, default=str)), sort_keys=True, default=str)
@@ -194,8 +201,17 @@ class Service:
         self._check_money(est, confirm)
         spec = spec.with_external_id(eid)
         params = spec.params
+        fingerprint = None
+        if not takes_external_id(spec):
+            # Kling 4.0 takes no external id: the row keeps the request's fingerprint, so a lost answer is
+            # resolved through the task list (`klingkit tasks wait`), never by sending again.
+            from klingkit import request_fingerprint
+
+            fingerprint = request_fingerprint(spec).to_dict()
         self.ledger.record_pending(
             eid,
+            fingerprint=fingerprint,
+            route=getattr(spec, "path", None),
             feature=spec.feature,
             family=getattr(spec, "family", None),
             model=spec.model or params.get("model_name"),
@@ -233,6 +249,14 @@ class Service:
                 "rejected",
                 f"the first call with this key was refused: {(rec.error or {}).get('message', '')}",
                 "change the request and use a new idempotency_key",
+                external_id=eid,
+            )
+        if rec.task_id is None and not takes_external_id(spec):
+            raise ToolError(
+                "unknown",
+                f"the first call with this key sent task {eid} but got no answer; Kling 4.0 tasks cannot "
+                "be looked up by their external id, so nothing is sent again",
+                f"run `klingkit tasks wait {eid}`: it finds the task through the task list",
                 external_id=eid,
             )
         if rec.task_id is None:  # the create may have arrived: ask Kling by external id first
@@ -279,7 +303,7 @@ class Service:
         """One status check (and keep following it). A create that was never answered is looked up by
         its external id; None when Kling does not have it (nothing was created, nothing will be charged)."""
         if rec.task_id is None:
-            if rec.status == "rejected":
+            if rec.status == "rejected" or rec.fingerprint:  # 4.0: found through the task list only
                 return None
             from klingkit.errors import NotFoundError
 

@@ -84,15 +84,17 @@ def media(description: str) -> dict[str, Any]:
 
 
 def video_models() -> list[str]:
-    """Video models for text/image-to-video: the legacy names, then the 2026 route names."""
+    """Video models for text/image-to-video: the legacy names, the 2026 route names, then Kling 4.0."""
     legacy = [m.name for m in _data.VIDEO_MODELS if m.text_to_video or m.image_to_video]
-    return legacy + [m.name for m in _data.NEW_VIDEO_MODELS]
+    return legacy + [m.name for m in _data.NEW_VIDEO_MODELS] + list(catalog.kling4.MODELS)
 
 
 def video_durations() -> list[int]:
     """Every duration (s) some video model accepts; the chosen model's own list is checked on the call."""
     found = {d for m in _data.VIDEO_MODELS for d in m.durations}
     found |= {d for m in _data.NEW_VIDEO_MODELS for d in m.durations}
+    for k4 in catalog.kling4.MODELS.values():
+        found |= set(range(k4.durations[0], k4.durations[1] + 1))
     return sorted(found)
 
 
@@ -210,6 +212,16 @@ def models_overview() -> dict[str, Any]:
             "priced_like": n.price_row,
         }
         for n in _data.NEW_VIDEO_MODELS
+    ]
+    video += [
+        {
+            "name": k4.name,
+            "route": "2026 (Kling 4.0)",
+            "durations": list(range(k4.durations[0], k4.durations[1] + 1)),
+            "resolutions": list(k4.resolutions),
+            "usd_per_second": k4.usd_per_second,
+        }
+        for k4 in catalog.kling4.MODELS.values()
     ]
     image = [
         {
