@@ -170,3 +170,19 @@ def test_invalid_rows_are_listed_together_and_nothing_is_sent(tmp_path: Path, sa
     error = json.loads(done.stdout)["error"]
     assert [r["row"] for r in error["rows"]] == [2, 3]
     assert httpx.get(sandbox_url + "/_sandbox/counters").json()["creates"] == 0
+
+
+def test_a_row_with_nan_is_refused_before_any_create(tmp_path: Path, sandbox_url: str) -> None:
+    rows = tmp_path / "nan.jsonl"
+    rows.write_text(
+        '{"kind": "image", "prompt": "fine"}\n'
+        '{"kind": "video", "prompt": "x", "watermark_info": {"enabled": NaN}}\n'
+    )
+    done = subprocess.run(
+        _batch_cmd(rows, sandbox_url, tmp_path / "out", "--json"), env=_env(tmp_path),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    error = json.loads(done.stdout)["error"]
+    assert [(r["row"], r["field"]) for r in error["rows"]] == [(2, "watermark_info.enabled")]
+    assert httpx.get(sandbox_url + "/_sandbox/counters").json()["creates"] == 0

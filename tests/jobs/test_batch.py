@@ -198,3 +198,16 @@ def test_duration_model_aims_just_after_the_typical_task() -> None:
         d.observe("text2video", s)
     assert 10.0 <= d.first_check("text2video") <= 10.6
     assert d.next_check("text2video", age=10.3, previous_gap=10.0) <= 1.0
+
+
+async def test_every_row_has_a_deadline_and_the_task_is_kept(tmp_path: Path) -> None:
+    client = FakeClient(task_seconds=3600)  # a task that never finishes within the run
+    plan = _plan(tmp_path, _rows(2))
+    with Ledger(tmp_path / "l.sqlite3") as ledger:
+        result = await _runner(client, ledger, plan, tmp_path, row_deadline=0.2).run()
+        assert [r.status for r in result.rows] == ["failed", "failed"]
+        assert {r.error_kind for r in result.rows} == {"timeout"}
+        assert all("tasks wait" in (r.error or "") for r in result.rows)
+        # The tasks are kept: their ledger records still say they run, so a rerun awaits them.
+        assert {ledger.get(r.external_id).status for r in result.rows} <= {"submitted", "processing"}  # type: ignore[union-attr]
+        assert client.creates == 2

@@ -1,0 +1,215 @@
+"""Creating the rows' tasks: the ledger record before the create leaves, recovery by external id, adoption
+of tasks that already exist (a lost ledger or a lost answer), and what each refusal means for the row."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from .._exceptions import (
+    APIConnectionError,
+    APIError,
+    AuthenticationError,
+    ContentPolicyError,
+    KlingError,
+    NotFoundError,
+    PermissionDeniedError,
+    QuotaError,
+    RateLimitError,
+    ServerError,
+    TaskUnknownError,
+    ValidationError,
+)
+from ._batch_state import (
+    _already_exists,
+    _error_text,
+    _float,
+    _items,
+    _Row,
+    _RunnerBase,
+)
+
+
+class _Creating(_RunnerBase):
+    """The creating part of ``BatchRunner``."""
+
+    # --- creating ----------------------------------------------------------------------------------
+
+    def _start_creates(self, now: float) -> None:
+        if self._stopped:
+            for row in self._queue:
+                row.state = "not_started"
+            self._queue.clear()
+            return
+        while self._queue and self._in_flight() < self.window.slots and self.window.open(now):
+            pick = next((r for r in self._queue if r.not_before <= now), None)
+            if pick is None:
+                return
+            self._queue.remove(pick)
+            pick.state = "creating"
+            self._spawn(self._create(pick))
+
+    async def _create(self, row: _Row) -> None:
+        spec = row.plan.spec.with_external_id(row.external_id)
+        try:
+            if row.recover:
+                found = await self._lookup(row)
+                if found is not None:
+                    self._now_running(row, found)
+                    return
+            if not row.recorded:
+                ok = self._record(row, spec)
+                if not ok:  # already recorded (a previous run): it may exist, look first
+                    found = await self._lookup(row)
+                    if found is not None:
+                        self._now_running(row, found)
+                        return
+            row.recover = True  # from here on the create may have been sent
+            try:
+                task = await self.client.submit(spec)
+            except APIError as exc:
+                if not _already_exists(exc):
+                    raise
+                # Kling already has a task with this row's external id (a lost ledger, a lost answer):
+                # it is this row's task. Adopt it; never create another.
+                found = await self._lookup(row)
+                if found is None:
+                    raise
+                task = found
+        except RateLimitError as exc:
+            # Definitive: Kling refused the create; nothing was made. Shrink the window and try later.
+            row.recover = False
+            delay = self.window.congested(self.clock(), self._in_flight())
+            if exc.code not in (1303, None):
+                row.not_before = self.clock() + delay
+            self._requeue(row, front=True)
+            return
+        except (ContentPolicyError, ValidationError) as exc:
+            self._fail(
+                row,
+                exc,
+                "policy" if isinstance(exc, ContentPolicyError) else "validation",
+                "rejected",
+            )
+            return
+        except (QuotaError, AuthenticationError, PermissionDeniedError) as exc:
+            # An account problem stops the whole run: no point sending more creates.
+            self._stopped = _error_text(exc)
+            self._fail(row, exc, "account", "rejected")
+            return
+        except ServerError as exc:
+            self._create_error(row, exc)
+            return
+        except APIError as exc:
+            if not exc.retryable:
+                self._fail(row, exc, "validation", "rejected")
+                return
+            self._create_error(row, exc)
+            return
+        except (APIConnectionError, KlingError, OSError) as exc:
+            self._create_error(row, exc)
+            return
+        self.window.accepted()
+        self._now_running(row, task)
+
+    def _record(self, row: _Row, spec: Any) -> bool:
+        """Write the row's ledger record (``pending``) before its create may leave; False if it existed."""
+        est = spec.estimate
+        params = getattr(spec, "params", None) or {}
+        ok = self.ledger.record_pending(
+            row.external_id,
+            feature=row.plan.feature,
+            family=str(spec.family),
+            route=getattr(spec, "path", None),
+            model=getattr(spec, "model", None) or params.get("model_name") or params.get("model"),
+            mode=params.get("mode"),
+            duration=_float(params.get("duration")),
+            prompt=params.get("prompt") or params.get("text"),
+            params=params,
+            estimate_units=float(est.units),
+            estimate_usd=float(est.usd),
+            base_url=self.base_url,
+            sandbox=self.sandbox,
+            batch_id=self.plan.batch_id,
+            row_index=row.plan.index,
+        )
+        row.recorded = True
+        return ok
+
+    def _create_error(self, row: _Row, exc: BaseException) -> None:
+        row.create_errors += 1
+        if isinstance(exc, TaskUnknownError):  # it may exist: never "rejected", looked up before any resend
+            with contextlib.suppress(KeyError):
+                self.ledger.update(row.external_id, status="unknown")
+        if row.create_errors >= self.max_create_errors:
+            # The task may exist (a lost answer); a rerun looks it up before doing anything else.
+            row.state = "failed"
+            row.error, row.error_kind = _error_text(exc), "transient"
+            with contextlib.suppress(KeyError):
+                self.ledger.update(
+                    row.external_id,
+                    error={
+                        "kind": "transient",
+                        "message": row.error,
+                        "row": row.plan.index,
+                    },
+                )
+            return
+        row.not_before = self.clock() + min(30.0, 0.5 * 2 ** (row.create_errors - 1))
+        self._requeue(row, front=False)
+
+    async def _lookup(self, row: _Row) -> Any | None:
+        """The row's task by external id, on the route it was sent to; None when Kling has none."""
+        self.status_requests += 1
+        if row.family == "new":
+            found = await self.client.tasks.query(external_ids=[row.external_id])
+            return next(
+                (t for t in found if getattr(t, "external_id", None) == row.external_id),
+                None,
+            )
+        try:
+            return await self.client.tasks.get_by_external_id(row.external_id, feature=row.plan.feature)
+        except NotFoundError:
+            return None
+
+    async def _discover(self) -> None:
+        """Rows the ledger does not know may still have tasks (a deleted or new ``KLINGKIT_HOME``): find
+        them by their deterministic external ids with as few requests as possible (``/tasks`` 20 ids
+        per call; one recent list page per legacy feature) and adopt them instead of creating again."""
+        rows = [r for r in self._rows if r.discover]
+        found: dict[str, Any] = {}
+        new = [r.external_id for r in rows if r.family == "new"]
+        with contextlib.suppress(KlingError, OSError):
+            for i in range(0, len(new), 20):
+                self.status_requests += 1
+                for task in await self.client.tasks.query(external_ids=new[i : i + 20]):
+                    found[str(getattr(task, "external_id", ""))] = task
+            features = {r.plan.feature for r in rows if r.family == "legacy"}
+            for feature in sorted(features):
+                self.status_requests += 1
+                page = await self.client.tasks.list(feature, page=1, page_size=500)
+                for task in _items(page):
+                    found[str(getattr(task, "external_id", ""))] = task
+        for row in rows:
+            row.discover = False
+            task = found.get(row.external_id)
+            if task is None:
+                continue  # not seen: created normally; an "already exists" answer is adopted then
+            self._queue.remove(row)
+            self._record(row, row.plan.spec)
+            self.window.accepted()
+            self._now_running(row, task)
+
+    def _now_running(self, row: _Row, task: Any) -> None:
+        row.task = task
+        row.task_id = str(task.id)
+        row.family = getattr(task, "family", None) or row.family
+        row.recover = False
+        now = self.clock()
+        row.submitted = now
+        row.gap = self.durations.first_check(row.plan.feature)
+        row.next_check = now + row.gap
+        self.ledger.record_task(row.external_id, task)
+        row.state = "running"
+        if getattr(task, "done", False):
+            self._settle(row, task)
