@@ -209,6 +209,15 @@ def test_an_unusable_input_url_fails_the_task_uncharged(
     assert failed["final_unit_deduction"] == "0"
 
 
+def test_image_urls_inside_lists_are_fetched_too(api: httpx.Client, web: MediaServer) -> None:
+    good = web.add("/a.png", "image/png", _png(640, 640))
+    body = {"image_list": [{"image": good}, {"image": web.base + "/gone.png"}], "prompt": "two friends"}
+    task_id = data(api.post("/v1/videos/multi-image2video", json=body))["task_id"]
+    assert sorted(web.hits) == ["/a.png", "/gone.png"]
+    failed = data(api.get(f"/v1/videos/multi-image2video/{task_id}"))
+    assert failed["task_status"] == "failed" and failed["task_status_msg"] == UNREACHABLE_MESSAGE
+
+
 def test_an_unreachable_video_url_fails_lip_sync(api: httpx.Client, web: MediaServer) -> None:
     body = {"input": {"video_url": web.base + "/gone.mp4", "mode": "audio2video", "audio_type": "url",
                       "audio_url": web.base + "/a.mp3"}}  # fmt: skip

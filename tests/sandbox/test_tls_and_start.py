@@ -184,3 +184,27 @@ def test_a_busy_port_is_one_line_and_exit_2() -> None:
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and f"port {port}" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_the_klingkit_command_uses_an_https_sandbox_with_nothing_to_configure(
+    tls_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    # The same KLINGKIT_HOME (hence the same CA) as this process; no SSL_CERT_FILE or other trust setting.
+    env = {**os.environ, "KLING_BASE_URL": tls_sandbox.base_url, "KLING_API_KEY": tls_sandbox.api_key}
+    for name in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "SSL_CERT_DIR"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [_command(), "image", "a paper kite", "-o", str(tmp_path), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    from PIL import Image
+
+    with Image.open(result["files"][0]) as img:
+        assert img.format == "PNG"
+    assert all(urlsplit(o["url"]).scheme == "https" for o in result["outputs"])
+    assert tls_sandbox.counters()["creates"] == 1

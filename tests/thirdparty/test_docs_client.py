@@ -93,7 +93,8 @@ def _image(path: Path) -> tuple[int, int]:
 
     with Image.open(path) as img:
         img.load()
-        return img.size
+        width, height = img.size
+        return int(width), int(height)
 
 
 def test_the_client_code_imports_nothing_of_klingkit() -> None:

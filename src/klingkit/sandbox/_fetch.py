@@ -28,16 +28,24 @@ from ._validation import Plan
 
 FETCH_TIMEOUT = 15.0  # seconds for one input file
 
-# feature -> image fields (a path into the body; the last part is the key) whose aspect ratio is checked
-_IMAGES: dict[str, tuple[tuple[tuple[str, ...], bool], ...]] = {
+# feature -> image fields (a path into the body, "*" for each item of a list) and whether their aspect
+# ratio is checked (the reference states no aspect rule for end frames and try-on images, §2.0)
+Path = tuple[str | int, ...]
+_IMAGES: dict[str, tuple[tuple[Path, bool], ...]] = {
     "image2video": ((("image",), True), (("image_tail",), False)),
+    "multi-image2video": ((("image_list", "*", "image"), True),),
     "images/generations": ((("image",), True),),
+    "multi-image2image": (
+        (("subject_image_list", "*", "subject_image"), True),
+        (("scene_image",), True),
+        (("style_image",), True),
+    ),
     "editing/expand": ((("image",), True),),
     "kolors-virtual-try-on": ((("human_image",), False), (("cloth_image",), False)),
-    "effects": ((("input", "image"), True),),
+    "effects": ((("input", "image"), True), (("input", "images", "*"), True)),
 }
 # feature -> the video URL field
-_VIDEOS: dict[str, tuple[str, ...]] = {
+_VIDEOS: dict[str, Path] = {
     "lip-sync": ("input", "video_url"),
     "identify-face": ("video_url",),
     "video-to-audio": ("video_url",),
@@ -74,18 +82,32 @@ class Fetched:
                 face["end_time"] = int(seconds * 1000)
 
 
-def _get(body: Any, path: tuple[str, ...]) -> Any:
+def _get(body: Any, path: Path) -> Any:
     for key in path:
-        if not isinstance(body, dict):
+        if isinstance(key, int):
+            body = body[key] if isinstance(body, list) and key < len(body) else None
+        elif isinstance(body, dict):
+            body = body.get(key)
+        else:
             return None
-        body = body.get(key)
     return body
 
 
-def _set(body: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+def _expand(body: Any, path: Path) -> list[Path]:
+    """The concrete paths a path with ``*`` stands for in ``body``."""
+    if "*" not in path:
+        return [path]
+    star = path.index("*")
+    items = _get(body, path[:star])
+    if not isinstance(items, list):
+        return []
+    return [p for i in range(len(items)) for p in _expand(body, (*path[:star], i, *path[star + 1 :]))]
+
+
+def _set(body: Any, path: Path, value: Any) -> Any:
     """A copy of ``body`` with ``path`` set (the original is left as the client sent it)."""
     head, *rest = path
-    copy = dict(body)
+    copy: Any = list(body) if isinstance(body, list) else dict(body)
     copy[head] = _set(copy[head], tuple(rest), value) if rest else value
     return copy
 
@@ -143,7 +165,12 @@ def _client() -> httpx.AsyncClient:
 
 async def fetch_inputs(feature: str, body: Any) -> Fetched:
     """Fetch the URL inputs of a legacy create ``body`` (see the module docstring)."""
-    images = [(p, aspect) for p, aspect in _IMAGES.get(feature, ()) if _is_url(_get(body, p))]
+    images = [
+        (p, aspect)
+        for pattern, aspect in _IMAGES.get(feature, ())
+        for p in _expand(body, pattern)
+        if _is_url(_get(body, p))
+    ]
     video_path = _VIDEOS.get(feature)
     video_url = _get(body, video_path) if video_path else None
     if not images and not _is_url(video_url):
