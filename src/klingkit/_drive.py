@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -40,13 +41,17 @@ class SyncDriver:
         self._hub = hub
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
         self._event = threading.Event()
         hub.wake = self._event.set
 
     def ensure(self) -> None:
         """Make sure a driver thread runs (after a wait registered)."""
         with self._lock:
+            if self._thread is not None and self._pid != os.getpid():
+                self._thread = None  # a forked child: the parent's driver thread did not come along
             if self._thread is None:
+                self._pid = os.getpid()
                 self._thread = threading.Thread(target=self._run, name="klingkit-status", daemon=True)
                 self._thread.start()
 

@@ -201,3 +201,31 @@ def test_sync_and_async_clients_behave_the_same(fast: Any) -> None:
         "succeeded",
     ]
     assert sync_counts == async_counts
+
+
+# --- waits that end early leave nothing behind ---------------------------------------------------------
+
+
+async def test_a_cancelled_async_wait_unregisters_and_others_go_on(fast: Any) -> None:
+    fast.configure(task_seconds=600)
+    async with AsyncKling(api_key=fast.api_key, base_url=fast.base_url) as client:
+        slow = await client.videos.text_to_video(prompt="slow", model_name="kling-3.0", duration=5)
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(client.tasks.wait(slow), 0.3)
+        assert client._hub.idle() and client._hub.tracks == {}
+        fast.configure(task_seconds=0)
+        quick = await client.videos.text_to_video(prompt="quick", model_name="kling-3.0", duration=5)
+        assert (await client.tasks.wait(quick)).succeeded  # the hub still serves new waits
+
+
+def test_leaving_as_completed_early_stops_following_the_rest(fast: Any) -> None:
+    with Kling(api_key=fast.api_key, base_url=fast.base_url) as client:
+        done = make_videos(client, 2)
+        fast.configure(task_seconds=600)
+        slow = make_videos(client, 3)
+        following = client.tasks.as_completed([*done, *slow])
+        first = next(following)
+        assert first.succeeded and first.id in {t.id for t in done}
+        assert not client._hub.idle()  # still following the three slow ones
+        following.close()
+        assert client._hub.idle() and client._hub.tracks == {}
