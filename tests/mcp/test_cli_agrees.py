@@ -31,6 +31,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("generate_image", {"prompt": "a lighthouse", "n": 3, "aspect_ratio": "1:1"}),
     ("generate_audio", {"prompt": "rain on a roof", "duration": 5}),
     ("text_to_speech", {"text": "hello there", "voice_id": VOICE}),
+    ("video_to_audio", {"video": "vid-123", "sound_effect_prompt": "rain", "asmr_mode": True}),
     ("extend_video", {"video": "vid-123", "prompt": "and then it rains"}),
     ("lip_sync", {"video": "vid-123", "text": "hi", "voice_id": VOICE}),
     ("apply_effect", {"scene": _data.SINGLE_IMAGE_EFFECTS[0], "images": ["IMAGE"]}),

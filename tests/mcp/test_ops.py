@@ -14,6 +14,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "generate_video": {"prompt": "a fox"},
     "generate_image": {"prompt": "a fox"},
     "generate_audio": {"prompt": "rain", "duration": 5},
+    "video_to_audio": {"video": "vid-1", "bgm_prompt": "calm piano"},
     "text_to_speech": {"text": "hello", "voice_id": _data.VOICES["en"][0]},
     "extend_video": {"video": "vid-1"},
     "lip_sync": {"video": "vid-1", "text": "hello", "voice_id": _data.VOICES["en"][0]},

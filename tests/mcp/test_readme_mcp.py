@@ -20,6 +20,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "generate_video": {"prompt": "x", "model": "kling-v2-6", "mode": "std", "duration": 5},
     "generate_image": {"prompt": "x", "model": "kling-v2-1"},
     "generate_audio": {"prompt": "x", "duration": 5},
+    "video_to_audio": {"video": "vid-123", "sound_effect_prompt": "rain"},
     "text_to_speech": {"text": "hello", "voice_id": "genshin_vindi2"},
     "extend_video": {"video": "123"},
     "lip_sync": {"video": "123", "text": "hi", "voice_id": "genshin_vindi2"},

@@ -237,3 +237,25 @@ async def test_kling_4_is_created_once_and_saved(h: Any, tools: Any) -> None:
     with av.open(result["files"][0]["path"]) as container:
         assert sum(1 for _ in container.decode(video=0)) > 24
     assert h.creates() == 1
+
+
+async def test_a_handle_feeds_the_next_tool(h: Any, tools: Any) -> None:
+    """An agent passes the external_id it got to video_to_audio; the server finds the video id it made."""
+    async with h.stdio() as client:
+        video = tools.payload(await client.call_tool("generate_video", VIDEO))
+        early = await client.call_tool(
+            "video_to_audio", {"video": video["external_id"], "bgm_prompt": "piano"}
+        )
+        assert early.is_error and tools.payload(early)["error"]["field"] == "video"  # no video yet
+        await client.call_tool("task_result", {"handle": video["external_id"], "wait_seconds": 30})
+        sound = tools.payload(
+            await client.call_tool("video_to_audio", {"video": video["external_id"], "bgm_prompt": "piano"})
+        )
+        result = tools.payload(
+            await client.call_tool("task_result", {"handle": sound["external_id"], "wait_seconds": 30})
+        )
+    assert result["status"] == "succeeded" and result["feature"] == "video-to-audio"
+    for saved in result["files"]:
+        with av.open(saved["path"]) as container:
+            assert container.streams.audio or container.streams.video
+    assert h.creates() == 2

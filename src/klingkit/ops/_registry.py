@@ -123,6 +123,16 @@ def _audio(a: Mapping[str, Any], _: ResolveVideo) -> tuple[str, dict[str, Any]]:
     return "text-to-audio", {"prompt": a.get("prompt"), "duration": a.get("duration")}
 
 
+def _soundtrack(a: Mapping[str, Any], resolve: ResolveVideo) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = _media_or_id(a.get("video"), resolve)
+    params.update(
+        sound_effect_prompt=a.get("sound_effect_prompt"),
+        bgm_prompt=a.get("bgm_prompt"),
+        asmr_mode=True if a.get("asmr_mode") else None,
+    )
+    return "video-to-audio", params
+
+
 def _speech(a: Mapping[str, Any], _: ResolveVideo) -> tuple[str, dict[str, Any]]:
     keys = ("text", "voice_id", "voice_language", "voice_speed")
     return "tts", {k: a.get(k) for k in keys}
@@ -251,6 +261,22 @@ _GENERATE: tuple[Operation, ...] = (
         params=(
             Param("prompt", S.text("The sound to make.", _AUDIO_MAX), required=True, flag="PROMPT"),
             Param("duration", S.number("Seconds of audio.", *_AUDIO_SECONDS), required=True, flag="-d"),
+        ),
+    ),
+    Operation(
+        "video_to_audio",
+        "Add a soundtrack",
+        "Generate sound effects and background music for a video.",
+        paid=True,
+        cli="klingkit audio video",
+        build=_soundtrack,
+        params=(
+            Param("video", S.text("A video file/URL, video id, or task/external id."), True, "VIDEO"),
+            Param(
+                "sound_effect_prompt", S.text("Sound effects.", S.video_to_audio_prompt_max()), flag="--sfx"
+            ),
+            Param("bgm_prompt", S.text("Background music.", S.video_to_audio_prompt_max()), flag="--bgm"),
+            Param("asmr_mode", S.boolean("ASMR mode."), flag="--asmr"),
         ),
     ),
     Operation(

@@ -153,6 +153,10 @@ def text_to_audio() -> tuple[int, tuple[float, float]]:
     return _data.TEXT_TO_AUDIO_PROMPT_MAX, _data.TEXT_TO_AUDIO_DURATION
 
 
+def video_to_audio_prompt_max() -> int:
+    return _data.VIDEO_TO_AUDIO_PROMPT_MAX
+
+
 def tts_text_max() -> int:
     return _data.TTS_TEXT_MAX
 
