@@ -135,3 +135,31 @@ def test_a_file_of_another_task_is_never_overwritten(sb: Any, tmp_path: Path) ->
     assert run_batch(sb, file, out, tmp_path / "l.sqlite3", force=True).ok
     assert sb.counters()["creates"] == 1
     assert (out / "x.png").read_bytes() != b"the user's own picture"
+
+
+def test_omni_and_solutions_rows_are_followed_on_their_routes(sb: Any, tmp_path: Path) -> None:
+    """The other two families (2026 omni, 2026 solutions) through a broken first download and a rerun."""
+    from PIL import Image
+
+    Image.new("RGB", (600, 800), (200, 10, 10)).save(tmp_path / "person.png")
+    Image.new("RGB", (600, 800), (10, 200, 10)).save(tmp_path / "shirt.png")
+    rows = _write(
+        tmp_path / "rows.jsonl",
+        [
+            {"kind": "omni-video", "prompt": "a dancer", "model": "kling-3.0-omni", "output": "omni"},
+            {"kind": "try-on", "person_image": "person.png", "product_image": "shirt.png", "output": "fit"},
+        ],
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "omni.mp4.part").mkdir()
+    (out / "fit.png.part").mkdir()
+    assert not run_batch(sb, rows, out, tmp_path / "ledger.sqlite3").ok
+    (out / "omni.mp4.part").rmdir()
+    (out / "fit.png.part").rmdir()
+    again = run_batch(sb, rows, out, tmp_path / "ledger.sqlite3")
+    assert again.ok, [r.error for r in again.rows]
+    assert sb.counters()["creates"] == 2
+    with Ledger(tmp_path / "ledger.sqlite3") as ledger:
+        routes = sorted((r.family, r.route) for r in ledger.find(limit=None))
+    assert routes == [("new", "/omni-video/kling-3.0-omni"), ("solutions", "/solutions/virtual_try_on")]

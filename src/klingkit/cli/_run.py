@@ -239,22 +239,13 @@ def _create_and_finish(
         from klingkit import request_fingerprint
 
         fingerprint = request_fingerprint(spec).to_dict()
-    ledger.record_pending(
-        eid,
-        fingerprint=fingerprint,
-        feature=spec.feature,
-        family=getattr(spec, "family", None),
-        route=getattr(spec, "path", None),
-        model=model,
-        mode=mode,
+    from klingkit.jobs.ledger import record_before_send
+
+    record_before_send(
+        ledger, eid, spec, base_url=session.connection_base_url(), sandbox=session.sandbox,
+        prompt=job.params.get("prompt") or job.params.get("text"), fingerprint=fingerprint,
         duration=duration,
-        prompt=job.params.get("prompt") or job.params.get("text"),
-        params=spec.params,
-        estimate_units=est.units,
-        estimate_usd=est.usd,
-        base_url=session.connection_base_url(),
-        sandbox=session.sandbox,
-    )
+    )  # fmt: skip
     ui.debug_line(f"ledger {ledger.path}: recorded {eid} before sending")
     try:
         task = client.submit(spec)

@@ -23,11 +23,11 @@ from .._exceptions import (
 from ._batch_state import (
     _already_exists,
     _error_text,
-    _float,
     _items,
     _Row,
     _RunnerBase,
 )
+from .ledger import record_before_send
 
 
 class _Creating(_RunnerBase):
@@ -114,25 +114,10 @@ class _Creating(_RunnerBase):
 
     def _record(self, row: _Row, spec: Any) -> bool:
         """Write the row's ledger record (``pending``) before its create may leave; False if it existed."""
-        est = spec.estimate
-        params = getattr(spec, "params", None) or {}
-        ok = self.ledger.record_pending(
-            row.external_id,
-            feature=row.plan.feature,
-            family=str(spec.family),
-            route=getattr(spec, "path", None),
-            model=getattr(spec, "model", None) or params.get("model_name") or params.get("model"),
-            mode=params.get("mode"),
-            duration=_float(params.get("duration")),
-            prompt=params.get("prompt") or params.get("text"),
-            params=params,
-            estimate_units=float(est.units),
-            estimate_usd=float(est.usd),
-            base_url=self.base_url,
-            sandbox=self.sandbox,
-            batch_id=self.plan.batch_id,
-            row_index=row.plan.index,
-        )
+        ok = record_before_send(
+            self.ledger, row.external_id, spec, base_url=self.base_url, sandbox=self.sandbox,
+            batch_id=self.plan.batch_id, row_index=row.plan.index,
+        )  # fmt: skip
         row.recorded = True
         return ok
 

@@ -84,6 +84,11 @@ _META = frozenset({"kind", "feature", "output", "name", "out", "row", "id"})
 _NUMERIC = frozenset(
     {"duration", "n", "cfg_scale", "image_fidelity", "human_fidelity", "voice_speed", "seed"}
 )
+# Columns holding a media input: a relative path in them is relative to the batch file.
+_MEDIA_COLUMNS = frozenset({
+    "image", "image_tail", "video_url", "audio_file", "sound_file", "human_image", "cloth_image",
+    "person_image", "product_image", "scene_image", "style_image", "mask", "static_mask",
+})  # fmt: skip
 _NAME_OK = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -342,7 +347,7 @@ def row_request(
                     f"unknown camera preset {value!r}; use one of {', '.join(sorted(catalog.CAMERA_PRESETS))}"
                 )
             value = json.loads(json.dumps(preset))
-        if key in ("image", "image_tail", "video_url", "audio_file", "human_image", "cloth_image"):
+        if key in _MEDIA_COLUMNS:
             value = _resolve_media(value, row.base_dir)
         params[key] = value
     if defaults and feature in defaults and "model_name" not in params:

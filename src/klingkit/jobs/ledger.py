@@ -58,6 +58,7 @@ __all__ = [
     "TaskRecord",
     "default_home",
     "default_path",
+    "record_before_send",
 ]
 
 DONE_STATUSES = frozenset({"succeeded", "failed", "rejected"})
@@ -636,3 +637,51 @@ class Ledger:
     def batch_tasks(self, batch_id: str) -> list[TaskRecord]:
         """The tasks of a batch in row order."""
         return self.find(batch_id=batch_id, limit=None, newest_first=False)
+
+
+def record_before_send(
+    ledger: Ledger,
+    external_id: str,
+    spec: Any,
+    *,
+    base_url: str | None,
+    sandbox: bool,
+    prompt: str | None = None,
+    batch_id: str | None = None,
+    row_index: int | None = None,
+    fingerprint: Mapping[str, Any] | None = None,
+    duration: float | None = None,
+) -> bool:
+    """The one way a task is recorded before its create request leaves (the CLI and the batch both call
+    it): where it goes (the route's feature, family and path, the model), what it asks for and what it
+    should cost, read from ``spec`` (a ``klingkit.prepare`` result, duck-typed). Returns False when the
+    external id was already recorded (a create may have been sent before: look it up first)."""
+    params = getattr(spec, "params", None) or {}
+    est = getattr(spec, "estimate", None)
+    model = getattr(spec, "model", None) or params.get("model_name") or params.get("model")
+    if duration is None:
+        duration = getattr(spec, "duration", None)
+    if duration is None:
+        duration = params.get("duration")
+    try:
+        seconds = float(duration) if duration is not None else None
+    except (TypeError, ValueError):
+        seconds = None
+    return ledger.record_pending(
+        external_id,
+        feature=str(spec.feature),
+        family=getattr(spec, "family", None),
+        route=getattr(spec, "path", None),
+        model=model,
+        mode=getattr(spec, "mode", None) or params.get("mode"),
+        duration=seconds,
+        prompt=prompt if prompt is not None else (params.get("prompt") or params.get("text")),
+        params=params,
+        estimate_units=float(est.units) if est is not None else None,
+        estimate_usd=float(est.usd) if est is not None else None,
+        base_url=base_url,
+        sandbox=sandbox,
+        batch_id=batch_id,
+        row_index=row_index,
+        fingerprint=fingerprint,
+    )
