@@ -120,7 +120,8 @@ def load_config_file(path: Path | None = None, env: Mapping[str, str] | None = N
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix == ".json" else _parse_toml(text)
     except (OSError, ValueError) as exc:
-        raise CredentialsError(f"cannot read the klingkit config file {path}: {type(exc).__name__}") from None
+        # The decoder's own words carry the line and column (never a value from the file).
+        raise CredentialsError(f"cannot read the klingkit config file {path}: {exc}") from None
     if not isinstance(data, dict):
         raise CredentialsError(f"the klingkit config file {path} must hold a table of settings")
     return {k: str(v) for k, v in data.items() if k in _FILE_KEYS and v not in (None, "")}

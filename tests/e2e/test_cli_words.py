@@ -293,3 +293,170 @@ def test_16_wording(cli: CLI, photo: Path) -> None:
     models = cli.run("models", base_url=False).stdout
     assert "kling-3.0-turbo    2026 route" in models and "priced like kling-3.0-turbo" not in models
     assert "Done in " in res.stdout
+
+
+# 11. tasks list covers every kind, with date, kind, model and prompt; history --batch takes the short id.
+def test_11_tasks_list_and_history_batch(cli: CLI) -> None:
+    _ok(cli.run("video", "a red fox", "--no-download", "--json"))
+    _ok(cli.run("image", "a lighthouse", "--no-download", "--json"))
+    res = cli.run("tasks", "list")
+    assert res.code == 0, res.stderr
+    fox = next(ln for ln in res.stdout.splitlines() if "a red fox" in ln)
+    assert "video" in fox and "kling-v2-6" in fox and fox[:4].isdigit()
+    assert any("image" in ln and "a lighthouse" in ln for ln in res.stdout.splitlines())
+    only = _ok(cli.run("tasks", "list", "--kind", "image", "--json"))["tasks"]
+    assert [t["prompt"] for t in only] == ["a lighthouse"]
+    assert "text2video" not in cli.run("tasks", "list", "--help", base_url=False).stdout
+    (cli.cwd / "rows.jsonl").write_text('{"kind": "image", "prompt": "row one"}\n')
+    res = cli.run("batch", "rows.jsonl", "-o", "shots", "-y")
+    assert res.code == 0, res.stderr
+    short = res.stderr.split("batch ", 1)[1].split(":", 1)[0]
+    rows = _ok(cli.run("history", "--batch", short, "--json", base_url=False))["tasks"]
+    assert [r["prompt"] for r in rows] == ["row one"]
+
+
+# 12. Batch: units per pack, -o for the folder, row keys in row words, Ctrl-C prints how to resume.
+def test_12_batch_in_row_words(cli: CLI) -> None:
+    (cli.cwd / "bad.jsonl").write_text('{"kind": "video", "prompt": "a", "ratioo": "9:16"}\n')
+    err = _refused(cli.run("batch", "bad.jsonl"), "unknown column 'ratioo'", "did you mean 'ratio'")
+    assert "aspect_ratio" not in err
+    (cli.cwd / "mix.jsonl").write_text(
+        '{"kind": "video", "prompt": "a"}\n{"kind": "image", "prompt": "b"}\n{"kind": "video", "prompt": "c"}\n'
+    )
+    res = cli.run("batch", "mix.jsonl", "-o", "mixed", "-y")
+    assert res.code == 0, res.stderr
+    summary = res.stdout.strip().splitlines()[-1]
+    assert "3 video units" in summary and "image unit" in summary, summary
+    assert (cli.cwd / "mixed").is_dir()
+    assert "``" not in cli.run("batch", "--help", base_url=False).stdout
+    cli.sandbox.configure(task_seconds=600)
+    (cli.cwd / "slow.jsonl").write_text('{"kind": "video", "prompt": "slow"}\n')
+    proc = cli.start("batch", "slow.jsonl", "-o", "slow", "-y")
+    deadline = time.monotonic() + 30
+    while cli.creates() < 4:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "Resume: klingkit batch slow.jsonl -o slow -y" in err and "Error: interrupted" in err
+
+
+def test_12_batch_eta_never_rises_while_nothing_finishes() -> None:
+    from klingkit.cli.batch import _ProgressLine
+    from klingkit.jobs.batch import Progress
+
+    line = _ProgressLine(quiet=True)
+    snap = dict(total=4, running=3, queued=0, failed=0, units=0.0, window=4)
+    first = line._eta(Progress(done=1, eta=30.0, elapsed=10.0, **snap))  # type: ignore[arg-type]
+    time.sleep(0.05)
+    later = line._eta(Progress(done=1, eta=60.0, elapsed=20.0, **snap))  # type: ignore[arg-type]
+    assert first is not None and later is not None and later <= first
+
+
+# 14. Set-up errors say what is wrong, where, and exit 2 (not "credentials" or "a bug").
+def test_14_setup_errors_name_the_setting(cli: CLI) -> None:
+    cli.env["KLING_REGION"] = "mars"
+    res = cli.run("account", base_url=False)
+    assert res.code == 2 and "mars" in res.stderr and "KLING_REGION" in res.stderr, res.stderr
+    assert "KLING_API_KEY" not in res.stderr
+    del cli.env["KLING_REGION"]
+    (cli.cwd / "afile").write_text("")
+    cli.env["KLINGKIT_HOME"] = str(cli.cwd / "afile" / "home")
+    res = cli.run("video", "x")
+    assert res.code == 2 and "KLINGKIT_HOME" in res.stderr and "afile" in res.stderr, res.stderr
+    del cli.env["KLINGKIT_HOME"]
+    (cli.cwd / "bad.toml").write_text('api_key = "x\n[[')
+    cli.env["KLINGKIT_CONFIG"] = str(cli.cwd / "bad.toml")
+    res = cli.run("account", base_url=False)
+    assert res.code == 2 and "line 1" in res.stderr and "column" in res.stderr, res.stderr
+    del cli.env["KLINGKIT_CONFIG"]
+    cli.env["KLINGKIT_CONFIRM_ABOVE"] = "abc"
+    _refused(cli.run("video", "x"), "KLINGKIT_CONFIRM_ABOVE", "abc")
+    del cli.env["KLINGKIT_CONFIRM_ABOVE"]
+    _refused(cli.run("video", "x", "--max-cost", "-1"), "--max-cost")
+    _refused(cli.run("history", "--status", "bogus", base_url=False), "--status", "bogus")
+    assert cli.creates() == 0
+
+
+def test_14_webhook_serve_logs_callbacks_and_keeps_the_secret_off_the_command_line(cli: CLI) -> None:
+    import socket
+    import urllib.error
+    import urllib.request
+
+    _refused(cli.run("webhook", "serve", "--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), "--secret")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cli.env["KLINGKIT_WEBHOOK_SECRET"] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    proc = cli.start("webhook", "serve", "--port", str(port))
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                req = urllib.request.Request(f"http://127.0.0.1:{port}/", data=b'{"task_id": "1"}')
+                urllib.request.urlopen(req, timeout=5)
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+                continue
+            break
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert "callback POST /: refused (4" in err, err
+    assert "whsec_" not in err
+
+
+# 13. Progress: status, elapsed, typical time, bytes and percent, a line every interval without a
+# terminal, 40 columns on a terminal, and a final line with the time taken and the cost.
+def test_13_progress_without_a_terminal(cli: CLI) -> None:
+    cli.sandbox.configure(task_seconds=3)
+    cli.env["KLINGKIT_PROGRESS_EVERY"] = "1"
+    res = cli.run("video", "a slow fox", "-o", "fox.mp4")
+    assert res.code == 0, res.stderr
+    waiting = [ln for ln in res.stderr.splitlines() if ": processing," in ln or ": submitted," in ln]
+    assert len(waiting) >= 2, res.stderr  # a heartbeat, not silence
+    assert all("(typically ~" in ln for ln in waiting)
+    assert any("%" in ln and "KiB" in ln for ln in res.stderr.splitlines() if "downloading" in ln), res.stderr
+    done = res.stdout.strip().splitlines()[-1]
+    assert done.startswith("Done in ") and "video units ($" in done
+
+
+def test_13_progress_fits_40_columns_on_a_terminal(cli: CLI) -> None:
+    import os
+    import pty
+    import re
+    import subprocess
+
+    cli.sandbox.configure(task_seconds=3)
+    env = {**cli.environ(), "COLUMNS": "40", "LINES": "20"}
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        cli.args(["video", "a fox on a terminal", "-o", "t.mp4"]),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower, env=env, cwd=cli.cwd,
+    )  # fmt: skip
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(leader)
+    assert proc.returncode == 0
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    drawn = [re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", part) for part in screen.replace("\r\n", "\n").split("\r")]
+    status = [d for d in drawn if "processing" in d or "submitted" in d]
+    assert status, screen
+    for line in (ln for d in drawn for ln in d.split("\n")):
+        if "processing" in line or "downloading" in line:
+            assert len(line) <= 40, line
+    assert any(re.search(r"processing \d+s", d) for d in status), status

@@ -128,6 +128,25 @@ def describe(exc: BaseException) -> ErrorReport:
     name = type(exc).__name__
     if isinstance(exc, E.ValidationError):
         return _validation_report(exc)
+    if isinstance(exc, E.CredentialsError) and "unknown region" in str(exc):
+        from ._globals import REGION_CHOICES
+
+        return ErrorReport(
+            name,
+            f"invalid region: {exc}; nothing was sent",
+            ExitCode.USAGE,
+            hint=f"--region takes {', '.join(REGION_CHOICES)}; fix or unset KLING_REGION "
+            "(export KLING_REGION=global), or the region in the config file",
+            flag="--region",
+        )
+    if isinstance(exc, E.CredentialsError) and "config file" in str(exc):
+        return ErrorReport(
+            name,
+            f"{exc}; nothing was sent",
+            ExitCode.USAGE,
+            hint="fix the file at the line shown, or delete it and run `klingkit auth set` to write a new "
+            "one (KLINGKIT_CONFIG chooses another file)",
+        )
     if isinstance(exc, E.CredentialsError):
         return ErrorReport(
             name,

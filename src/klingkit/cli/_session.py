@@ -80,8 +80,25 @@ class Session:
         if self._ledger is None:
             from klingkit.jobs.ledger import Ledger
 
-            self._ledger = Ledger()
+            try:
+                self._ledger = Ledger()
+            except Exception as exc:
+                raise self._home_error(exc) from exc
         return self._ledger
+
+    def _home_error(self, exc: BaseException) -> BaseException:
+        """An unusable data folder, said as such: KLINGKIT_HOME, the path, why (not a bug, exit 2)."""
+        if not isinstance(exc, OSError) and not isinstance(exc.__cause__, OSError):
+            return exc
+        try:
+            home = str(self.home())
+        except Exception:
+            home = os.environ.get("KLINGKIT_HOME", "the klingkit data folder")
+        reason = getattr(exc, "strerror", None) or getattr(exc.__cause__, "strerror", None) or str(exc)
+        return CLIError(
+            f"cannot use the klingkit data folder {home} ({reason}); nothing was sent",
+            hint="set KLINGKIT_HOME to a folder you can write (the ledger of every task lives there)",
+        )
 
     def adopt(self, record: TaskRecord) -> None:
         """Connect the way ``record`` was made: its sandbox flag, or its base URL unless one was given."""
@@ -106,7 +123,10 @@ class Session:
                 ) from exc
             scale = float(os.environ.get(SANDBOX_TIME_SCALE_ENV, DEFAULT_SANDBOX_TIME_SCALE))
             state = self.home() / "sandbox.sqlite3"
-            state.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                state.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise self._home_error(exc) from exc
             sb = Sandbox(time_scale=scale, state=state)  # unseeded: task ids never repeat
             sb.__enter__()
             self._sandbox = sb

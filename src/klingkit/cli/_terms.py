@@ -52,6 +52,7 @@ FLAGS: dict[str, tuple[str, ...]] = {
     "cloth_image": ("--garment",),
     "product_image": ("--garment",),
     "callback_url": ("--callback-url",),
+    "base_url": ("--base-url",),
     "sound_effect_prompt": ("--sfx",),
     "bgm_prompt": ("--bgm",),
     "asmr_mode": ("--asmr",),

@@ -6,7 +6,10 @@ Registered by ``klingkit.cli`` under the names ``batch`` and ``webhook`` (attrib
 from __future__ import annotations
 
 import asyncio
+import difflib
 import os
+import re
+import shlex
 import sys
 import time
 from dataclasses import dataclass
@@ -16,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ._exit import CLIError, ExitCode
-from ._run import Guard, check_cost
+from ._progress import clock
+from ._run import Guard, check_cost, units_text
 from ._session import Session, session_options
 from .generate import DEFAULT_IMAGE_MODEL, DEFAULT_VIDEO_MODEL
 
@@ -66,13 +70,27 @@ class _ProgressLine:
         self.tty = sys.stderr.isatty()
         self._last = ""
         self._last_at = 0.0
+        self._finished = -1
+        self._eta_base: float | None = None
+        self._eta_at = 0.0
+
+    def _eta(self, p: Progress) -> float | None:
+        """The runner's ETA, re-based only when a row finishes, counting down in between (never rising
+        while nothing finishes)."""
+        now = time.monotonic()
+        finished = p.done + p.failed
+        if finished != self._finished or self._eta_base is None:
+            self._finished, self._eta_base, self._eta_at = finished, p.eta, now
+        if self._eta_base is None:
+            return None
+        return max(0.0, self._eta_base - (now - self._eta_at))
 
     def __call__(self, p: Progress) -> None:
         if self.quiet:
             return
         text = (
             f"batch: {p.done}/{p.total} done · {p.running} running · {p.queued} queued · {p.failed} failed"
-            f" · {p.units:g} units · ETA {_fmt_eta(p.eta)}"
+            f" · {p.units:g} units · ETA {_fmt_eta(self._eta(p))}"
         )
         now = time.monotonic()
         if self.tty:
@@ -88,6 +106,43 @@ class _ProgressLine:
     def end(self) -> None:
         if self.tty and not self.quiet and self._last:
             sys.stderr.write("\n")
+
+
+def _charged(result: BatchResult, plan: Any) -> str:
+    """Units charged per resource pack (``12 video units, 3 image units``): packs are not added up."""
+    packs = {r.index: r.pack for r in plan.rows}
+    per: dict[str, float] = {}
+    for r in result.rows:
+        if r.units is not None:
+            pack = packs.get(r.row, "video")
+            per[pack] = round(per.get(pack, 0.0) + r.units, 4)
+    if not per:
+        return "nothing charged"
+    return ", ".join(units_text(u, pack) for pack, u in per.items())
+
+
+_ROW_NAMES = ("prompt", "kind", "output", "id", "mode", "duration", "image", "n")
+
+
+def row_error_words(err: Any) -> str:
+    """A row's refusal with row column names (``ratio``), not API names (``aspect_ratio``)."""
+    from klingkit.jobs._batch_rows import ALIASES
+
+    text = str(err)
+    message = getattr(err, "message", text)
+    api_to_row = {v: k for k, v in reversed(list(ALIASES.items()))}
+    found = re.search(r"invalid (\w+)=.*?the parameters of [\w/-]+: ([\w, ]+)", message)
+    if found and ("did you mean" in message or "unknown parameter" in message):
+        key = found.group(1)
+        columns = sorted(
+            {api_to_row.get(n.strip(), n.strip()) for n in found.group(2).split(",")} | set(_ROW_NAMES)
+        )
+        close = difflib.get_close_matches(key, columns, n=1)
+        guess = f"did you mean {close[0]!r}? " if close else ""
+        return f"row {err.index}: unknown column {key!r}; {guess}columns: {', '.join(columns)}"
+    for api, row in api_to_row.items():
+        text = re.sub(rf"\b{api}\b", row, text)
+    return text
 
 
 def _table(result: BatchResult) -> list[str]:
@@ -136,12 +191,15 @@ def check_out_dir(out_dir: Path) -> None:
 
 @click.command("batch")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Directory for the results and the report files.")  # fmt: skip
 @click.option("--concurrency", type=click.IntRange(1, 100), default=4, show_default=True,
               help="Most tasks in flight at once (lowered automatically on 1303).")  # fmt: skip
 @click.option(
-    "--max-cost", type=float, metavar="USD", help="Refuse the batch if its estimate is above USD dollars."
+    "--max-cost",
+    type=click.FloatRange(min=0),
+    metavar="USD",
+    help="Refuse the batch if its estimate is above USD dollars.",
 )
 @click.option("--dry-run", is_flag=True, help="Validate and price every row; send nothing.")
 @click.option(
@@ -182,10 +240,10 @@ def batch(
 ) -> None:
     """Run every row of FILE (JSONL or CSV) exactly once, resumably.
 
-    A row has a ``kind`` (video, image, audio, extend, effects, ...), a ``prompt`` and any option of the
-    single commands (model, mode, duration, ratio, camera, image, n, ...), plus ``output`` for the file
-    name, and an optional ``id``. Every row is validated and the whole batch priced before anything is
-    sent. A row is identified by what it asks for (plus its ``id``), so run the same command again after
+    A row has a kind (video, image, audio, extend, effects, ...), a prompt and any option of the
+    single commands (model, mode, duration, ratio, camera, image, n, ...), plus output for the file
+    name, and an optional id. Every row is validated and the whole batch priced before anything is
+    sent. A row is identified by what it asks for (plus its id), so run the same command again after
     a crash, Ctrl-C or an edit of the file: finished rows are skipped, running ones awaited, only new or
     changed rows are created, nothing is paid twice.
     """
@@ -211,14 +269,15 @@ def batch(
                         "message": f"{len(plan.errors)} invalid row(s); nothing was sent",
                         "exit_code": int(ExitCode.USAGE),
                         "rows": [
-                            {"row": e.index, "field": e.field, "message": e.message} for e in plan.errors
+                            {"row": e.index, "field": e.field, "message": row_error_words(e)}
+                            for e in plan.errors
                         ],
                     },
                 }
             )
         else:
             for err in plan.errors:
-                click.echo(f"{file.name}: {err}", err=True)
+                click.echo(f"{file.name}: {row_error_words(err)}", err=True)
             click.echo(f"Error: {len(plan.errors)} invalid row(s); nothing was sent", err=True)
         session.close()
         sys.exit(int(ExitCode.USAGE))
@@ -276,6 +335,22 @@ def batch(
 
     try:
         result = asyncio.run(go())
+    except KeyboardInterrupt:
+        progress.end()
+        from ._globals import typed_argv
+
+        again = "klingkit " + shlex.join(typed_argv()) if typed_argv() else f"klingkit batch {file}"
+        session.fail(
+            CLIError(
+                "interrupted; running rows keep running on Kling's side and are billed if they succeed",
+                exit_code=ExitCode.INTERRUPTED,
+                type="Interrupted",
+                hint="run the same command again: finished rows are skipped, running ones awaited, "
+                "nothing is created twice",
+            ),
+            resume=again,
+        )
+        return
     finally:
         progress.end()
     json_path, csv_path = write_reports(result, out_dir)
@@ -295,7 +370,7 @@ def batch(
         "",
         f"{counts.get('succeeded', 0)} succeeded, {counts.get('failed', 0)} failed"
         + (f", {counts['not_started']} not started" if counts.get("not_started") else "")
-        + f"; {result.units:g} units; report {json_path} and {csv_path}",
+        + f"; {_charged(result, plan)}; took {clock(result.elapsed)}; report {json_path} and {csv_path}",
     ]
     if result.stopped:
         lines.append(f"stopped early: {result.stopped}")
@@ -313,6 +388,35 @@ def batch(
     sys.exit(int(ExitCode.QUOTA if result.stopped else ExitCode.TASK_FAILED))
 
 
+def _logged(app: Any) -> Any:
+    """The receiver, logging one line per callback on stderr: accepted or refused, and why."""
+
+    async def wrapped(scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http":
+            await app(scope, receive, send)
+            return
+        seen: dict[str, Any] = {"status": None, "body": b""}
+
+        async def spy(message: Any) -> None:
+            if message.get("type") == "http.response.start":
+                seen["status"] = message.get("status")
+            elif message.get("type") == "http.response.body" and len(seen["body"]) < 300:
+                seen["body"] += message.get("body", b"")[:300]
+            await send(message)
+
+        await app(scope, receive, spy)
+        status = seen["status"] or 0
+        verdict = "accepted" if 200 <= status < 300 else "refused"
+        reason = seen["body"].decode("utf-8", "replace").strip().replace("\n", " ")[:200]
+        stamp = time.strftime("%H:%M:%S")
+        click.echo(
+            f"{stamp} callback {scope.get('method')} {scope.get('path')}: {verdict} ({status}) {reason}",
+            err=True,
+        )
+
+    return wrapped
+
+
 @click.group("webhook")
 def webhook() -> None:
     """Receive Kling callbacks (Standard Webhooks signatures)."""
@@ -328,8 +432,11 @@ def webhook() -> None:
     help="TCP port (0: any free port).",
 )
 @click.option(
-    "--secret", metavar="whsec_...", help=f"Webhook secret from the Kling console [env {WEBHOOK_SECRET_ENV}]."
+    "--secret-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"File holding the whsec_... secret from the Kling console [or env {WEBHOOK_SECRET_ENV}].",
 )
+@click.option("--secret", hidden=True, help="Refused: a secret on the command line shows in ps and history.")
 @click.option(
     "--insecure-no-verify", is_flag=True, help="Accept unsigned callbacks (no secret configured in Kling)."
 )
@@ -342,6 +449,7 @@ def serve(
     session: Session,
     host: str,
     port: int,
+    secret_file: Path | None,
     secret: str | None,
     insecure_no_verify: bool,
     out_dir: Path,
@@ -356,12 +464,24 @@ def serve(
     from klingkit.jobs.receiver import Receiver, create_app
     from klingkit.webhooks import _key
 
+    if secret is not None:
+        raise CLIError(
+            "--secret is refused: a secret on the command line shows in `ps` and the shell history; "
+            "nothing was started",
+            hint=f"export {WEBHOOK_SECRET_ENV}=whsec_... or put it in a file: --secret-file FILE",
+        )
+    if secret_file is not None:
+        try:
+            secret = secret_file.expanduser().read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            raise CLIError(f"invalid --secret-file {str(secret_file)!r}: {exc.strerror or exc}") from None
     secret = secret or os.environ.get(WEBHOOK_SECRET_ENV) or None
     if secret is None and not insecure_no_verify:
         raise CLIError(
             "no webhook secret",
             exit_code=ExitCode.USAGE,
-            hint=f"set {WEBHOOK_SECRET_ENV} (or --secret), or pass --insecure-no-verify if Kling sends unsigned callbacks",
+            hint=f"export {WEBHOOK_SECRET_ENV}=whsec_... (or --secret-file FILE), or pass --insecure-no-verify "
+            "if Kling sends unsigned callbacks",
         )
     if secret is not None:
         try:
@@ -375,7 +495,7 @@ def serve(
         out_dir=out_dir,
         max_body=max_body,
     )
-    app = create_app(receiver)
+    app = _logged(create_app(receiver))
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     session.ui.info(

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import click
 
+from ._help import examples
 from ._session import Session, session_options
-
-
-def _examples(*lines: str) -> str:
-    return "Examples:\n\n\b\n" + "\n".join(f"  {line}" for line in lines)
 
 
 @click.group(
     invoke_without_command=True,
-    epilog=_examples(
+    epilog=examples(
         "klingkit voices",
         "klingkit voices --language en",
         'klingkit audio tts "Hello and welcome" --voice genshin_vindi2 -o hello.mp3',
@@ -37,7 +34,7 @@ def voices(session: Session, language: str | None) -> None:
 
 @click.group(
     invoke_without_command=True,
-    epilog=_examples(
+    epilog=examples(
         "klingkit effects",
         "klingkit effect bullet_time -i photo.png",
         "klingkit effect hug_pro -i photo.png -i photo.png",

@@ -21,6 +21,7 @@ from ._camera import camera_help, parse_camera
 from ._exit import CLIError
 from ._fit import FIT_CHOICES
 from ._globals import global_option
+from ._help import examples
 from ._options import Seconds, prompt_options
 from ._run import DEFAULT_CONFIRM_ABOVE_USD, Guard, Job, run_job
 from ._session import Session, session_options
@@ -35,11 +36,6 @@ DEFAULT_IMAGE_MODEL = ops.DEFAULT_IMAGE_MODEL
 
 _MODE_CHOICES = tuple(_data.MODE_ALIASES)
 PRICE_ONLY_PROMPT = "(no prompt: priced only)"
-
-
-def examples(*lines: str) -> str:
-    """A command's help epilog: two or three real command lines (run by tests/test_readme.py)."""
-    return "Examples:\n\n\b\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def generate_options(func: F) -> F:

@@ -16,10 +16,11 @@ import click
 from klingkit.catalog import _data, lists
 
 from ._exit import CLIError
+from ._help import examples
 from ._options import Seconds
 from ._run import Guard, Job, run_job
 from ._session import Session, session_options
-from .generate import _drop_none, _is_url, _media, examples, generate_options
+from .generate import _drop_none, _is_url, _media, generate_options
 
 
 def _made_here(session: Session, path: Path) -> tuple[str | None, str | None]:

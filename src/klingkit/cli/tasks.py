@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from ._exit import CLIError, ExitCode
+from ._help import examples
 from ._run import Guard, finish, report_success, save_outputs
 from ._session import Session, session_options
 
@@ -203,20 +205,77 @@ def tasks_download(session: Session, task: str, feature: str | None, output: str
     report_success(session, key, found, files)
 
 
-@tasks.command("list")
-@click.option(
-    "--feature", type=_feature_choice(), default="text2video", show_default=True, help="Endpoint to list."
+# `tasks list --kind`: the klingkit command that makes a task -> the routes such tasks live on.
+LIST_KINDS: dict[str, tuple[str, ...]] = {
+    "video": ("text2video", "image2video", "multi-image2video", "text-to-video", "image-to-video"),
+    "image": ("images/generations", "multi-image2image", "editing/expand", "omni-image"),
+    "extend": ("video-extend",),
+    "lipsync": ("lip-sync", "advanced-lip-sync"),
+    "effect": ("effects",),
+    "tryon": ("kolors-virtual-try-on", "virtual_try_on"),
+    "audio": ("text-to-audio", "video-to-audio", "tts"),
+    "omni": ("omni-video", "omni-video-new"),
+}
+
+
+_KIND_OF = {f: k for k, fs in LIST_KINDS.items() for f in fs}
+
+
+def _list_features(kind: str) -> list[str]:
+    from klingkit import catalog
+
+    if kind == "all":
+        return [f for f, ep in catalog.ENDPOINTS.items() if not ep.sync and f != "identify-face"]
+    return [f for f in LIST_KINDS[kind] if f in catalog.ENDPOINTS]
+
+
+@tasks.command(
+    "list",
+    epilog=examples(
+        "klingkit tasks list", "klingkit tasks list --kind image -n 10", "klingkit tasks list --json"
+    ),
 )
-@click.option("--page", type=click.IntRange(1, 1000), default=1, show_default=True)
-@click.option("--page-size", type=click.IntRange(1, 500), default=30, show_default=True)
+@click.option(
+    "--kind",
+    type=click.Choice(("all", *LIST_KINDS)),
+    default="all",
+    show_default=True,
+    help="Only tasks made by this klingkit command.",
+)
+@click.option("--feature", type=_feature_choice(), hidden=True, help="One API route only (advanced).")
+@click.option("-n", "--limit", type=click.IntRange(1, 500), default=30, show_default=True, help="How many.")
 @session_options
-def tasks_list(session: Session, feature: str, page: int, page_size: int) -> None:
-    """List the account's tasks on one endpoint, newest first (from Kling, not the local ledger)."""
-    result = session.client().tasks.list(feature, page=page, page_size=page_size)
-    items: list[Task] = list(result.items)
-    payload = {"tasks": [_task_json(t, None) for t in items], "page": page, "feature": feature}
-    lines = [f"{t.id}  {t.status.value:<10}  {t.external_id or '-'}  {t.model or ''}" for t in items]
-    session.ui.result(payload, lines or [f"no {feature} tasks on page {page}"])
+def tasks_list(session: Session, kind: str, feature: str | None, limit: int) -> None:
+    """The account's newest tasks, from Kling (not the local ledger): date, kind, status, model, prompt."""
+    from klingkit.errors import BadRequestError, NotFoundError
+
+    client = session.client()
+    features = [feature] if feature else _list_features(kind)
+    found: list[Task] = []
+    for f in features:
+        try:
+            found += list(client.tasks.list(f, page=1, page_size=limit).items)
+        except (NotFoundError, BadRequestError) as exc:  # a route without a list: skip it
+            session.ui.debug_line(f"tasks list {f}: {exc}")
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    found.sort(key=lambda t: t.created_at or epoch, reverse=True)
+    found = found[:limit]
+    ledger = session.ledger()
+    rows = []
+    lines = []
+    for t in found:
+        rec = ledger.get(t.external_id or t.id) if (t.external_id or t.id) else None
+        prompt = (rec.prompt if rec else None) or (t.raw.get("task_info") or {}).get("prompt") or ""
+        prompt = " ".join(str(prompt).split())
+        model = t.model or (rec.model if rec else None) or "-"
+        when = t.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if t.created_at else "-"
+        rows.append({**_task_json(t, rec), "prompt": prompt or None})
+        lines.append(
+            f"{when}  {t.status.value:<10}  {_KIND_OF.get(t.feature or '', t.feature or '-'):<8}  {model:<16}  {t.id}  "
+            + (prompt[:40] + "..." if len(prompt) > 43 else prompt)
+        )
+    payload = {"tasks": rows, "kind": kind, "features": features}
+    session.ui.result(payload, lines or [f"no {kind} tasks on this account"])
 
 
 @tasks.command("cancel-wait")
@@ -237,13 +296,46 @@ def tasks_cancel_wait(session: Session, task: str) -> None:
     )
 
 
-@click.command()
+def _batch(ledger: Any, given: str) -> str:
+    """The full batch id for ``given``: a full id, the short prefix the batch printed, or its name."""
+    batches = ledger.list_batches(limit=None)
+    exact = [b.batch_id for b in batches if b.batch_id == given]
+    if exact:
+        return str(exact[0])
+    found = [b.batch_id for b in batches if b.batch_id.startswith(given) or getattr(b, "name", None) == given]
+    if len(found) == 1:
+        return str(found[0])
+    if not found:
+        raise CLIError(
+            f"invalid --batch {given}: no batch with this id in the ledger",
+            hint="`klingkit history --batches` lists them",
+        )
+    raise CLIError(
+        f"invalid --batch {given}: {len(found)} batches start with it ({', '.join(found[:3])})",
+        hint="give more of the id (see `klingkit history --batches`)",
+    )
+
+
+@click.command(
+    epilog=examples(
+        'klingkit history "fox"',
+        "klingkit history --unfinished",
+        "klingkit history --batches",
+    )
+)
 @click.argument("search", required=False)
 @click.option(
-    "--status", help="Only this status (pending, submitted, processing, succeeded, failed, rejected)."
+    "--status",
+    type=click.Choice(("pending", "submitted", "processing", "succeeded", "failed", "rejected", "unknown")),
+    help="Only this status.",
 )
 @click.option("--unfinished", is_flag=True, help="Only tasks still pending or running (not abandoned).")
-@click.option("--batch", "batch_id", metavar="BATCH_ID", help="Only the rows of this batch, in row order.")
+@click.option(
+    "--batch",
+    "batch_id",
+    metavar="BATCH_ID",
+    help="Only the rows of this batch, in row order (the short id the batch printed is enough).",
+)
 @click.option("--batches", is_flag=True, help="List batches instead of tasks.")
 @click.option("-n", "--limit", type=click.IntRange(1), default=50, show_default=True)
 @session_options(network=False)
@@ -266,6 +358,8 @@ def history(
             or ["no batches yet"],
         )
         return
+    if batch_id:
+        batch_id = _batch(ledger, batch_id)
     records = ledger.find(
         search,
         status=status,

@@ -1,0 +1,8 @@
+"""Help that teaches: every command's help ends with real command lines (run by tests/test_readme.py)."""
+
+from __future__ import annotations
+
+
+def examples(*lines: str) -> str:
+    """A command's help epilog: two or three real command lines, kept as typed (not re-wrapped)."""
+    return "Examples:\n\n\b\n" + "\n".join(f"  {line}" for line in lines)
