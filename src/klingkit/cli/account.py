@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ._exit import CLIError, ExitCode
+from ._help import examples
 from ._session import REGION_CHOICES, Session, session_options
 
 
@@ -36,7 +37,7 @@ def _packs(result: Any) -> list[Any]:
     return list(result) if isinstance(result, list) else []
 
 
-@click.command()
+@click.command(epilog=examples("klingkit account", "klingkit account --json"))
 @session_options
 def account(session: Session) -> None:
     """Resource packs, balances and remaining units (GET /account/costs, a free call)."""
@@ -63,7 +64,7 @@ def account(session: Session) -> None:
     session.ui.result({"packs": rows}, lines or ["no resource packs on this account"])
 
 
-@click.command()
+@click.command(epilog=examples("klingkit models", "klingkit models --kind image", "klingkit models --json"))
 @click.option("--kind", type=click.Choice(("video", "image", "all")), default="all", show_default=True)
 @session_options(network=False)
 def models(session: Session, kind: str) -> None:
@@ -153,6 +154,11 @@ def models(session: Session, kind: str) -> None:
 @click.command(
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []},
     add_help_option=False,
+    epilog=examples(
+        "klingkit cost video -d 10 -m pro --model kling-v3",
+        'klingkit cost image "a poster" -n 4 --resolution 2k',
+        "klingkit cost video -d 10 -m pro --sound --json",
+    ),
 )
 @click.argument("command", required=False)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
@@ -160,7 +166,7 @@ def cost(command: str | None, args: tuple[str, ...]) -> None:
     """Price a generation without sending it: `klingkit cost COMMAND [ARGS]`.
 
     COMMAND is video, image, extend, lipsync, effect, tryon or audio, with the same options; this is
-    the same as adding --dry-run. Example: klingkit cost video "x" -d 10 -m pro --sound
+    the same as adding --dry-run; no prompt is needed to price a video.
     """
     from . import generate, remix
 
@@ -189,7 +195,9 @@ def cost(command: str | None, args: tuple[str, ...]) -> None:
         commands[command].invoke(sub)
 
 
-@click.group()
+@click.group(
+    epilog=examples("klingkit auth status", "klingkit auth test", "klingkit auth set --region global")
+)
 def auth() -> None:
     """Store, test and show credentials (secrets are never taken on the command line)."""
 
@@ -201,7 +209,7 @@ def _secret(label: str) -> str:
     return str(click.prompt(label, hide_input=True, err=True)).strip()
 
 
-@auth.command("set")
+@auth.command("set", epilog=examples("klingkit auth set", "klingkit auth set --ak-sk --region cn"))
 @click.option("--ak-sk", is_flag=True, help="Store an access key + secret key pair instead of an API key.")
 @click.option("--region", "region_name", type=click.Choice(REGION_CHOICES), help="Also store the region.")
 @click.option("--base-url", "url", metavar="URL", help="Also store a base URL.")
@@ -229,7 +237,7 @@ def auth_set(session: Session, ak_sk: bool, region_name: str | None, url: str | 
     )
 
 
-@auth.command("status")
+@auth.command("status", epilog=examples("klingkit auth status", "klingkit auth status --json"))
 @click.option("--base-url", "url", metavar="URL", help="Base URL to report instead of the configured one.")
 @click.option(
     "--region",
@@ -259,7 +267,7 @@ def auth_status(session: Session, url: str | None, region_name: str | None) -> N
     session.ui.result(payload, lines)
 
 
-@auth.command("test")
+@auth.command("test", epilog=examples("klingkit auth test", "klingkit --sandbox auth test"))
 @session_options
 def auth_test(session: Session) -> None:
     """Prove the credentials and region work with a free call (GET /account/costs)."""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ._exit import CLIError, ExitCode
+from ._help import examples
 from ._progress import clock
 from ._run import Guard, check_cost, units_text
 from ._session import Session, session_options
@@ -189,7 +190,14 @@ def check_out_dir(out_dir: Path) -> None:
         )
 
 
-@click.command("batch")
+@click.command(
+    "batch",
+    epilog=examples(
+        "klingkit batch shots.jsonl -o shots/ --dry-run",
+        "klingkit batch shots.jsonl -o shots/ --concurrency 5 --max-cost 20",
+        "klingkit history --batches",
+    ),
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Directory for the results and the report files.")  # fmt: skip
@@ -417,12 +425,18 @@ def _logged(app: Any) -> Any:
     return wrapped
 
 
-@click.group("webhook")
+@click.group("webhook", epilog=examples("klingkit webhook serve --port 8787"))
 def webhook() -> None:
     """Receive Kling callbacks (Standard Webhooks signatures)."""
 
 
-@webhook.command("serve")
+@webhook.command(
+    "serve",
+    epilog=examples(
+        "klingkit webhook serve --port 8787",
+        "klingkit webhook serve --port 8787 --secret-file whsec.txt",
+    ),
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option(
     "--port",

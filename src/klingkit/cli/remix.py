@@ -276,7 +276,7 @@ def tryon(
     epilog=examples(
         'klingkit audio text "rain on a tin roof" -d 5 -o rain.mp3',
         'klingkit audio tts "Hello and welcome" --voice genshin_vindi2 -o hello.mp3',
-        "klingkit audio video sunset.mp4 --bgm calm piano",
+        'klingkit audio video sunset.mp4 --bgm "calm piano"',
     )
 )
 def audio() -> None:

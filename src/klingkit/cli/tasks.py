@@ -99,12 +99,18 @@ def _track(session: Session, task: Task, rec: TaskRecord | None) -> str:
     return key
 
 
-@click.group()
+@click.group(
+    epilog=examples(
+        "klingkit tasks list",
+        "klingkit tasks wait <task-id> -o fox.mp4",
+        "klingkit tasks download <task-id> -o again.mp4",
+    )
+)
 def tasks() -> None:
     """List, inspect, wait for and download tasks (by task id or external id)."""
 
 
-@tasks.command("get")
+@tasks.command("get", epilog=examples("klingkit tasks get <task-id>", "klingkit tasks get <task-id> --json"))
 @click.argument("task")
 @click.option("--feature", type=_feature_choice(), help=_FEATURE_HELP)
 @session_options
@@ -152,7 +158,12 @@ def _task_json(task: Task, rec: TaskRecord | None) -> dict[str, Any]:
     }
 
 
-@tasks.command("wait")
+@tasks.command(
+    "wait",
+    epilog=examples(
+        "klingkit tasks wait <task-id> -o fox.mp4", "klingkit tasks wait <task-id> --no-download"
+    ),
+)
 @click.argument("task")
 @click.option("--feature", type=_feature_choice(), help=_FEATURE_HELP)
 @click.option(
@@ -183,7 +194,10 @@ def tasks_wait(
     finish(session, key, found, guard, label="task")
 
 
-@tasks.command("download")
+@tasks.command(
+    "download",
+    epilog=examples("klingkit tasks download <task-id> -o again.mp4", "klingkit tasks download <task-id>"),
+)
 @click.argument("task")
 @click.option("--feature", type=_feature_choice(), help=_FEATURE_HELP)
 @click.option(
@@ -278,7 +292,9 @@ def tasks_list(session: Session, kind: str, feature: str | None, limit: int) -> 
     session.ui.result(payload, lines or [f"no {kind} tasks on this account"])
 
 
-@tasks.command("cancel-wait")
+@tasks.command(
+    "cancel-wait", epilog=examples("klingkit tasks cancel-wait <task-id>", "klingkit history --unfinished")
+)
 @click.argument("task")
 @session_options(network=False)
 def tasks_cancel_wait(session: Session, task: str) -> None:
