@@ -474,7 +474,7 @@ def _b_omni_video(p: dict[str, Any], c: Checks) -> _Built:
         images = []
         for i, item in enumerate(p["image_list"]):
             entry = dict(item) if isinstance(item, Mapping) else {"image_url": item}
-            entry["image_url"] = _image(entry["image_url"], f"image_list[{i}].image_url", c)
+            entry["image_url"] = _image(entry.get("image_url"), f"image_list[{i}].image_url", c)
             images.append(entry)
         body["image_list"] = images
     if p.get("element_list"):

@@ -149,6 +149,15 @@ def test_values_json_cannot_carry_are_refused_naming_the_field(params: dict[str,
     assert info.value.field and info.value.field.split(".")[0].split("[")[0] in params
 
 
+def test_an_omni_image_list_item_without_its_image_is_a_validation_error() -> None:
+    # Found by the fuzz test (KeyError before): an item object that lacks image_url.
+    from klingkit.errors import ValidationError
+
+    with pytest.raises(ValidationError) as info:
+        klingkit.prepare("omni-video", prompt="x", image_list=[{"horizontal": 1}])
+    assert info.value.field == "image_list[0].image_url"
+
+
 def test_a_decompression_bomb_is_a_validation_error() -> None:
     from klingkit.errors import ValidationError
 
