@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ._models import Page
-from .catalog._data import ACCOUNT_COSTS_PATH, BILLING_BALANCE_PATH, BILLING_PACKAGE_PATH
+from .catalog import ACCOUNT_COSTS_PATH, BILLING_BALANCE_PATH, BILLING_PACKAGE_PATH
 
 if TYPE_CHECKING:
     from ._client import AsyncKling, Kling

@@ -33,8 +33,7 @@ from ._status import (
 )
 from ._wait import ProgressCallback, _outcome, _WaitState
 from ._wire import parse_tasks
-from .catalog import endpoint
-from .catalog._data import NEW_TASKS_PATH, PAGE_NUM, PAGE_SIZE, SOLUTIONS_PATH
+from .catalog import NEW_TASKS_PATH, PAGE_NUM, PAGE_SIZE, SOLUTIONS_PATH, endpoint
 
 if TYPE_CHECKING:
     from .catalog import Estimate

@@ -26,7 +26,7 @@ import httpx
 
 from . import _constants as C
 from ._config import _is_loopback
-from ._exceptions import DownloadError
+from ._exceptions import DownloadError, OutputExistsError
 from ._logging import logger, trim_url
 from ._models import Output, Task
 from ._version import __version__
@@ -45,15 +45,6 @@ ProgressFn = Callable[[int, "int | None"], None]
 _EXPIRED = frozenset({403, 404, 410})
 _SECRET_KEY = re.compile(r"(?i)(api_?key|secret|token|authorization|password|access_key)")
 _B64 = re.compile(r"^[A-Za-z0-9+/=\s_-]+$")
-
-
-class OutputExistsError(DownloadError):
-    """The target file exists and is not an output of this task (another task's file, or the user's own
-    file without a klingkit sidecar). It is left untouched; ``path`` names it."""
-
-    def __init__(self, message: str, *, path: Path, task_id: str | None = None) -> None:
-        self.path = path
-        super().__init__(message, task_id=task_id)
 
 
 class _Expired(Exception):

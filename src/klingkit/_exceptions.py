@@ -19,7 +19,15 @@
     │   └── TaskUnknownError        a create may have reached Kling and lookups could not tell (.external_id)
     ├── TaskFailedError             the task ended in ``failed`` (.task); failed tasks are not charged
     ├── TaskTimeoutError            ``max_wait`` ran out while the task is still running (.task, .elapsed)
-    └── DownloadError               an output could not be fetched or written
+    ├── DownloadError               an output could not be fetched or written
+    │   └── OutputExistsError       the target file is not ours (another task's, or the user's); untouched
+    ├── WebhookVerificationError    a callback's signature is missing, stale or wrong (.reason)
+    ├── LedgerError                 the ledger could not be opened or written
+    ├── BatchInputError             a batch file cannot be read at all (also a ValueError)
+    └── BatchBusyError              another live runner holds this batch's lease (.batch_id, .owner)
+
+Other modules raise these classes and re-export them where they were first defined
+(``klingkit.webhooks.WebhookVerificationError``, ``klingkit.jobs.ledger.LedgerError``, ...).
 
 ``str(error)`` is one line that says what happened and what to do, with the request id when there is one.
 No secret ever appears in an error message.
@@ -32,6 +40,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ._models import Task
 
 __all__ = [
@@ -40,12 +50,16 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BatchBusyError",
+    "BatchInputError",
     "ContentPolicyError",
     "CredentialsError",
     "DownloadError",
     "ErrorContext",
     "KlingError",
+    "LedgerError",
     "NotFoundError",
+    "OutputExistsError",
     "PermissionDeniedError",
     "QuotaError",
     "RateLimitError",
@@ -54,6 +68,7 @@ __all__ = [
     "TaskTimeoutError",
     "TaskUnknownError",
     "ValidationError",
+    "WebhookVerificationError",
 ]
 
 
@@ -249,6 +264,47 @@ class DownloadError(KlingError):
         self.url = url
         self.task_id = task_id
         super().__init__(message)
+
+
+class OutputExistsError(DownloadError):
+    """The target file exists and is not an output of this task (another task's file, or the user's own
+    file without a klingkit sidecar). It is left untouched; ``path`` names it."""
+
+    def __init__(self, message: str, *, path: Path, task_id: str | None = None) -> None:
+        self.path = path
+        super().__init__(message, task_id=task_id)
+
+
+class WebhookVerificationError(KlingError):
+    """A callback's signature headers are missing, malformed, stale or do not match the secret.
+
+    ``reason`` is a short machine-readable word: ``missing_headers``, ``bad_timestamp``, ``too_old``,
+    ``too_new``, ``no_signature`` or ``bad_signature``. The message never contains the secret.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class LedgerError(KlingError):
+    """The ledger could not be opened or written (disk full, permissions, a corrupt file)."""
+
+
+class BatchInputError(KlingError, ValueError):
+    """The batch file cannot be read at all (not JSONL/CSV, no rows)."""
+
+
+class BatchBusyError(KlingError):
+    """Another live runner holds this batch's lease."""
+
+    def __init__(self, batch_id: str, owner: str) -> None:
+        super().__init__(
+            f"batch {batch_id[:16]} is being run by another klingkit process ({owner}); "
+            "wait for it to finish, or stop it and run the command again"
+        )
+        self.batch_id = batch_id
+        self.owner = owner
 
 
 # --- mapping a Kling answer to an error -----------------------------------------------------------

@@ -16,14 +16,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._exceptions import ValidationError
-from .catalog import _data
+from . import catalog
 
 __all__ = ["MAX_DEPTH", "MAX_ITEMS", "MAX_TEXT", "check_body", "check_params"]
 
 MAX_DEPTH = 16  # the deepest documented body (omni contents -> settings -> ...) is far shallower
 MAX_ITEMS = 10_000  # values in all containers together
 # The longest legitimate text is a base64 video input (4/3 of its byte cap) plus some slack.
-MAX_TEXT = _data.VIDEO_INPUT_MAX_BYTES * 4 // 3 + 1024 * 1024
+MAX_TEXT = catalog.VIDEO_INPUT_MAX_BYTES * 4 // 3 + 1024 * 1024
 MAX_INT = 2**63 - 1  # what the API's 64-bit integers hold
 _KINDS = "text, numbers, true/false, lists and objects (media fields also take bytes, a path or a PIL image)"
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import catalog as C
 from ._exceptions import ValidationError
-from .catalog import _data as C
 
 __all__ = ["Media", "audio", "elide", "image", "is_url", "video"]
 

@@ -30,11 +30,11 @@ from . import _media as media
 from . import _params as P
 from . import _validation as V
 from . import _video4, catalog
+from . import catalog as C
 from ._exceptions import ValidationError
 from ._input_guard import check_body, check_params
 from ._validation import Checks, given
 from .catalog import Estimate
-from .catalog import _data as C
 
 __all__ = ["FEATURE_ALIASES", "RequestSpec", "features", "prepare", "resolve_feature"]
 

@@ -13,8 +13,7 @@ from . import _constants as C
 from ._exceptions import AuthenticationError, BadRequestError, NotFoundError, PermissionDeniedError
 from ._models import Task
 from ._wire import parse_task, parse_tasks
-from .catalog import ENDPOINTS, endpoint
-from .catalog._data import NEW_TASKS_PATH, SOLUTIONS_PATH
+from .catalog import ENDPOINTS, NEW_TASKS_PATH, SOLUTIONS_PATH, endpoint
 
 
 @dataclass(frozen=True)

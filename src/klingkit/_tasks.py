@@ -13,7 +13,7 @@ from ._reconcile import Fingerprint
 from ._status import _PROBE_MISS, _Probe, _Query
 from ._wait import ProgressCallback, _Delivery, _outcome, _WaitState
 from ._wire import Envelope, parse_tasks
-from .catalog._data import NEW_TASKS_PATH, PAGE_NUM
+from .catalog import NEW_TASKS_PATH, PAGE_NUM
 
 if TYPE_CHECKING:
     from ._client import Kling

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
 from . import catalog
+from . import catalog as C
 from ._exceptions import ValidationError
 from .catalog import NewVideoModel, VideoModel
-from .catalog import _data as C
 
 __all__ = [
     "Checks",

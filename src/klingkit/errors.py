@@ -1,4 +1,5 @@
-"""The public error tree (see :mod:`klingkit._exceptions` for the drawing)."""
+"""The public error tree (see :mod:`klingkit._exceptions` for the drawing): ``except KlingError`` catches
+every error klingkit raises on purpose."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    BatchBusyError,
+    BatchInputError,
     ContentPolicyError,
     CreateUnresolvedError,
     CredentialsError,
     DownloadError,
     KlingError,
+    LedgerError,
     NotFoundError,
+    OutputExistsError,
     PermissionDeniedError,
     QuotaError,
     RateLimitError,
@@ -22,6 +27,7 @@ from ._exceptions import (
     TaskTimeoutError,
     TaskUnknownError,
     ValidationError,
+    WebhookVerificationError,
 )
 
 __all__ = [
@@ -30,12 +36,16 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BatchBusyError",
+    "BatchInputError",
     "ContentPolicyError",
     "CreateUnresolvedError",
     "CredentialsError",
     "DownloadError",
     "KlingError",
+    "LedgerError",
     "NotFoundError",
+    "OutputExistsError",
     "PermissionDeniedError",
     "QuotaError",
     "RateLimitError",
@@ -44,4 +54,5 @@ __all__ = [
     "TaskTimeoutError",
     "TaskUnknownError",
     "ValidationError",
+    "WebhookVerificationError",
 ]

@@ -27,7 +27,7 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._exceptions import KlingError
+from ._exceptions import WebhookVerificationError
 
 if TYPE_CHECKING:
     from ._models import Task
@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_TOLERANCE",
     "WebhookVerificationError",
     "callback_ids",
+    "check_secret",
     "parse_callback",
     "sign",
     "sign_headers",
@@ -46,18 +47,6 @@ DEFAULT_TOLERANCE = 300  # seconds; Kling: reject when |now - webhook-timestamp|
 _SECRET_PREFIX = "whsec_"
 
 
-class WebhookVerificationError(KlingError):
-    """A callback's signature headers are missing, malformed, stale or do not match the secret.
-
-    ``reason`` is a short machine-readable word: ``missing_headers``, ``bad_timestamp``, ``too_old``,
-    ``too_new``, ``no_signature`` or ``bad_signature``. The message never contains the secret.
-    """
-
-    def __init__(self, message: str, reason: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-
-
 def _key(secret: str) -> bytes:
     raw = secret[len(_SECRET_PREFIX) :] if secret.startswith(_SECRET_PREFIX) else secret
     try:
@@ -65,6 +54,11 @@ def _key(secret: str) -> bytes:
     except (binascii.Error, ValueError):
         # Never echo the secret itself.
         raise ValueError("webhook secret is not valid base64 (expected 'whsec_<base64>')") from None
+
+
+def check_secret(secret: str) -> None:
+    """Raise ValueError (never echoing the secret) unless ``secret`` is a usable ``whsec_<base64>`` key."""
+    _key(secret)
 
 
 def sign(body: bytes, secret: str, *, msg_id: str, timestamp: int) -> str:

@@ -7,8 +7,8 @@ import typing
 import pytest
 
 from klingkit import _params as P
+from klingkit import catalog as C
 from klingkit._requests import _BUILDERS
-from klingkit.catalog import _data as C
 
 
 def _args(alias: object) -> set[str]:

@@ -269,6 +269,7 @@ __all__ = [
     "image_size",
     "kling4",
     "mode_resolution",
+    "model_names",
     "models_where",
     "new_video_model",
     "new_video_price",
@@ -434,3 +435,19 @@ def takes_external_id(model_name: str | None) -> bool:
     """Whether a create for ``model_name`` may carry ``external_task_id``/``callback_url`` (Kling 4.0
     takes neither, conf M: a lost answer is found through the task list instead)."""
     return kling4.canonical(model_name) is None
+
+
+def model_names() -> list[str]:
+    """Every model name the catalog knows, each once, in catalog order: legacy, omni and 2026 video
+    models (omni under both names), Kling 4, image, omni-image and try-on models."""
+    names = [
+        *(m.name for m in VIDEO_MODELS),
+        *(m.name for m in OMNI_VIDEO_MODELS),
+        *(m.new_name for m in OMNI_VIDEO_MODELS if m.new_name),
+        *(m.name for m in NEW_VIDEO_MODELS),
+        *kling4.MODELS,
+        *(m.name for m in IMAGE_MODELS),
+        *(m.name for m in OMNI_IMAGE_MODELS),
+        *TRYON_MODELS,
+    ]
+    return list(dict.fromkeys(names))

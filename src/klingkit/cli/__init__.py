@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from .._version import __version__
+from .. import __version__
 from ._exit import ExitCode, exit_code_table
 from ._globals import REGION_CHOICES, install_warning_printer, remember_argv
 

@@ -11,20 +11,19 @@ import json
 from typing import Any
 
 from klingkit import catalog
-from klingkit.catalog import _data
 
 from ._exit import CLIError, ExitCode
 
 
 def camera_help() -> str:
     """A one-paragraph description of what ``--camera`` accepts, from the catalog."""
-    types = _data.CAMERA_TYPES[1:]
+    types = catalog.CAMERA_TYPES[1:]
     presets = ", ".join(p for p in catalog.CAMERA_PRESETS if p not in types)
-    axes = ", ".join(_data.CAMERA_AXES)
+    axes = ", ".join(catalog.CAMERA_AXES)
     return (
         f"Camera move: a preset ({presets}), a built-in type ({', '.join(types)}), "
         f"AXIS=VALUE for a simple move (axes {axes}; "
-        f"{_data.CAMERA_AXIS_MIN:g}..{_data.CAMERA_AXIS_MAX:g}; one non-zero axis), or a JSON "
+        f"{catalog.CAMERA_AXIS_MIN:g}..{catalog.CAMERA_AXIS_MAX:g}; one non-zero axis), or a JSON "
         "camera_control object."
     )
 
@@ -56,11 +55,11 @@ def parse_camera(value: str) -> tuple[dict[str, Any], str]:
                 continue
             axis, sep, raw = part.partition("=")
             axis = axis.strip().lower()
-            if not sep or axis not in _data.CAMERA_AXES:
-                close = difflib.get_close_matches(axis, _data.CAMERA_AXES, n=1)
+            if not sep or axis not in catalog.CAMERA_AXES:
+                close = difflib.get_close_matches(axis, catalog.CAMERA_AXES, n=1)
                 raise _refuse(
                     value,
-                    f"unknown axis {axis!r} (axes: {', '.join(_data.CAMERA_AXES)})",
+                    f"unknown axis {axis!r} (axes: {', '.join(catalog.CAMERA_AXES)})",
                     f"did you mean {close[0]}=...?" if close else "",
                 )
             try:
@@ -77,7 +76,7 @@ def parse_camera(value: str) -> tuple[dict[str, Any], str]:
         raise _refuse(
             value, "the simple type needs an axis", "use e.g. --camera zoom=5 or a preset such as zoom_in"
         )
-    close = difflib.get_close_matches(name, [*catalog.CAMERA_PRESETS, *_data.CAMERA_AXES], n=3)
+    close = difflib.get_close_matches(name, [*catalog.CAMERA_PRESETS, *catalog.CAMERA_AXES], n=3)
     raise _refuse(
         value,
         "not a preset, a camera type, AXIS=VALUE or JSON",

@@ -88,9 +88,9 @@ def _confirm_threshold(guard: Guard) -> float:
 
 def quality_mode(mode: str | None) -> bool:
     """True for a quality mode or resolution (std, pro, 4k, 1080p), not lip-sync's "text2video"."""
-    from klingkit.catalog import _data
+    from klingkit import catalog
 
-    return mode is not None and (mode.lower() in _data.MODE_ALIASES or mode in _data.RESOLUTION_HEIGHT)
+    return mode is not None and (mode.lower() in catalog.MODE_ALIASES or mode in catalog.RESOLUTION_HEIGHT)
 
 
 def human_fact(key: str, value: Any) -> str:

@@ -71,17 +71,16 @@ def models(session: Session, kind: str) -> None:
     """What each model supports (modes, durations, camera, sound), costs and how long its default request
     typically takes (``typical_seconds``: [min, max]), from the catalog."""
     from klingkit import catalog
-    from klingkit.catalog import _data
 
     video: list[dict[str, Any]] = []
     lines: list[str] = []
     if kind in ("video", "all"):
         lines.append(
             "Video models (units per second of output; 1 video unit = ${:.2f}):".format(
-                _data.USD_PER_UNIT["video"]
+                catalog.USD_PER_UNIT["video"]
             )
         )
-        for m in _data.VIDEO_MODELS:
+        for m in catalog.VIDEO_MODELS:
             uses = [n for n, ok in (("text", m.text_to_video), ("image", m.image_to_video)) if ok]
             camera = sorted({f"{md} {d}s" for md, d in (*m.camera_t2v, *m.camera_i2v)})
             entry = {
@@ -117,7 +116,7 @@ def models(session: Session, kind: str) -> None:
                 f"  {m.name:<18} {'+'.join(uses):<10} modes {'/'.join(m.modes):<10} {durs:>5} s  "
                 f"[{price}]  {', '.join(extras)}"
             )
-        for n in _data.NEW_VIDEO_MODELS:
+        for n in catalog.NEW_VIDEO_MODELS:
             video.append(
                 {
                     "name": n.name,
@@ -131,10 +130,28 @@ def models(session: Session, kind: str) -> None:
             )
             priced = f", priced like {n.price_row}" if n.price_row != n.name else ""
             lines.append(f"  {n.name:<18} 2026 route, {'/'.join(n.resolutions)}{priced}")
+        for o in catalog.OMNI_VIDEO_MODELS:
+            price = ", ".join(f"{md} {rate:g}" for md, rate in o.price["silent"].items())
+            video.append(
+                {
+                    "name": o.name,
+                    "route": "omni-video",
+                    "new_name": o.new_name,
+                    "modes": list(o.modes),
+                    "durations": list(o.durations),
+                    "sound_modes": list(o.sound_modes),
+                    "price_per_second": o.price,
+                }
+            )
+            also = f" (2026 route: {o.new_name})" if o.new_name else ""
+            durs = f"{o.durations[0]}-{o.durations[-1]}"
+            lines.append(
+                f"  {o.name:<18} omni-video modes {'/'.join(o.modes):<10} {durs:>5} s  [{price}]{also}"
+            )
     image: list[dict[str, Any]] = []
     if kind in ("image", "all"):
-        lines.append(f"Image models (units per image; 1 image unit = ${_data.USD_PER_UNIT['image']:.4f}):")
-        for im in (*_data.IMAGE_MODELS, *_data.OMNI_IMAGE_MODELS):
+        lines.append(f"Image models (units per image; 1 image unit = ${catalog.USD_PER_UNIT['image']:.4f}):")
+        for im in (*catalog.IMAGE_MODELS, *catalog.OMNI_IMAGE_MODELS):
             image.append(
                 {
                     "name": im.name,
@@ -148,6 +165,10 @@ def models(session: Session, kind: str) -> None:
             lines.append(
                 f"  {im.name:<18} {'/'.join(im.resolutions):<9} text {im.price_t2i:g}, with image {im.price_i2i:g}"
             )
+        for t in catalog.TRYON_MODELS:
+            image.append({"name": t, "route": "kolors-virtual-try-on", "price_image": 1})
+            lines.append(f"  {t:<18} try-on    1 try-on unit per image")
+    del catalog
     session.ui.result({"video": video, "image": image}, lines)
 
 
@@ -216,7 +237,7 @@ def _secret(label: str) -> str:
 @session_options(network=False)
 def auth_set(session: Session, ak_sk: bool, region_name: str | None, url: str | None) -> None:
     """Store credentials in the config file (mode 600), asked for with a hidden prompt."""
-    from klingkit import _config
+    from klingkit import config as _config
 
     if ak_sk:
         access_key = click.prompt("Access key", err=True).strip()
@@ -248,7 +269,7 @@ def auth_set(session: Session, ak_sk: bool, region_name: str | None, url: str | 
 @session_options(network=False)
 def auth_status(session: Session, url: str | None, region_name: str | None) -> None:
     """Which credential source and base URL would be used (never the secret)."""
-    from klingkit import _config
+    from klingkit import config as _config
 
     source = _config.credentials_source()
     resolved, name = _config.resolve_base_url(url, region_name, file_data=_config.load_config_file())
@@ -271,7 +292,7 @@ def auth_status(session: Session, url: str | None, region_name: str | None) -> N
 @session_options
 def auth_test(session: Session) -> None:
     """Prove the credentials and region work with a free call (GET /account/costs)."""
-    from klingkit import _config
+    from klingkit import config as _config
 
     client = session.client()
     client.account.costs()

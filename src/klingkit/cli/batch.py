@@ -476,7 +476,7 @@ def serve(
     import uvicorn
 
     from klingkit.jobs.receiver import Receiver, create_app
-    from klingkit.webhooks import _key
+    from klingkit.webhooks import check_secret
 
     if secret is not None:
         raise CLIError(
@@ -499,7 +499,7 @@ def serve(
         )
     if secret is not None:
         try:
-            _key(secret)
+            check_secret(secret)
         except ValueError as exc:
             raise CLIError(str(exc), exit_code=ExitCode.USAGE) from None
     receiver = Receiver(

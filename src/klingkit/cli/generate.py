@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 import click
 
 from klingkit import catalog, ops
-from klingkit.catalog import _data
 
 from ._camera import camera_help, parse_camera
 from ._exit import CLIError
@@ -34,7 +33,7 @@ DEFAULT_VIDEO_MODEL = ops.DEFAULT_VIDEO_MODEL
 DEFAULT_IMAGE_MODEL = ops.DEFAULT_IMAGE_MODEL
 """The model ``klingkit image`` uses when ``--model`` is not given."""
 
-_MODE_CHOICES = tuple(_data.MODE_ALIASES)
+_MODE_CHOICES = tuple(catalog.MODE_ALIASES)
 PRICE_ONLY_PROMPT = "(no prompt: priced only)"
 
 
@@ -173,7 +172,7 @@ _VIDEO_EPILOG = examples(
 @click.option(
     "-r",
     "--ratio",
-    type=click.Choice(_data.VIDEO_ASPECT_RATIOS),
+    type=click.Choice(catalog.VIDEO_ASPECT_RATIOS),
     help="Aspect ratio; with -i the image is fitted to it (see --fit). [default: 16:9]",
 )
 @click.option(
@@ -203,7 +202,7 @@ _VIDEO_EPILOG = examples(
     "--sound/--no-sound",
     default=None,
     help="Native audio track ("
-    + ", ".join(f"{m.name} {'/'.join(m.sound_modes)}" for m in _data.VIDEO_MODELS if m.sound_modes)
+    + ", ".join(f"{m.name} {'/'.join(m.sound_modes)}" for m in catalog.VIDEO_MODELS if m.sound_modes)
     + ").",
 )
 @click.option(
@@ -257,7 +256,7 @@ def video(
     }
     if new_model is not None:  # 2026 model-in-path routes speak resolution/audio, not mode/sound
         feature = "image-to-video" if image_to_video else "text-to-video"
-        params["resolution"] = _data.MODE_RESOLUTION[norm_mode] if norm_mode else None
+        params["resolution"] = catalog.MODE_RESOLUTION[norm_mode] if norm_mode else None
         params["audio"] = None if sound is None else ("native" if sound else "off")
     else:
         feature = "image2video" if image_to_video else "text2video"
@@ -275,7 +274,7 @@ def video(
         _drop_none(params),
         "image-to-video" if image_to_video else "text-to-video",
         shown,
-        duration=float(duration or _data.DEFAULT_VIDEO_DURATION),
+        duration=float(duration or catalog.DEFAULT_VIDEO_DURATION),
     )
     run_job(session, job, guard)
 
@@ -288,15 +287,15 @@ def video(
 )
 @prompt_options()
 @click.option(
-    "-n", "count", type=click.IntRange(_data.N_MIN, _data.N_MAX), help="How many images. [default: 1]"
+    "-n", "count", type=click.IntRange(catalog.N_MIN, catalog.N_MAX), help="How many images. [default: 1]"
 )
 @click.option(
-    "-r", "--ratio", type=click.Choice(_data.IMAGE_ASPECT_RATIOS), help="Aspect ratio. [default: 16:9]"
+    "-r", "--ratio", type=click.Choice(catalog.IMAGE_ASPECT_RATIOS), help="Aspect ratio. [default: 16:9]"
 )
 @click.option("--resolution", type=click.Choice(("1k", "2k")), help="Image resolution. [default: 1k]")
 @click.option("-i", "--image", "--ref", "ref", metavar="PATH|URL", help="Reference image (image-to-image).")
 @click.option(
-    "--ref-type", type=click.Choice(_data.IMAGE_REFERENCES), help="What to keep from -i (subject or face)."
+    "--ref-type", type=click.Choice(catalog.IMAGE_REFERENCES), help="What to keep from -i (subject or face)."
 )
 @click.option("--fidelity", type=float, metavar="0..1", help="How closely to follow -i (image_fidelity).")
 @click.option(

@@ -88,8 +88,7 @@ def mcp(
     try:
         import anyio
 
-        from klingkit.mcp._service import Guards
-        from klingkit.mcp.server import Settings, build_server, serve_http, serve_stdio
+        from klingkit.mcp.server import Guards, Settings, build_server, serve_http, serve_stdio
     except ImportError as exc:
         raise CLIError(
             f"the MCP server needs extra packages ({exc.name} is missing)",

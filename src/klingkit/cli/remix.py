@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from klingkit.catalog import _data, lists
+from klingkit import catalog
+from klingkit.catalog import lists
 
 from ._exit import CLIError
 from ._help import examples
@@ -127,13 +128,13 @@ def extend(
     )
 )
 @click.argument("video")
-@click.option("--text", metavar="TEXT", help=f"Words to speak (<= {_data.LIPSYNC_TEXT_MAX} characters).")
+@click.option("--text", metavar="TEXT", help=f"Words to speak (<= {catalog.LIPSYNC_TEXT_MAX} characters).")
 @click.option(
     "--voice", metavar="VOICE_ID", help="Voice; required with --text (`klingkit voices` lists them)."
 )
 @click.option(
     "--language",
-    type=click.Choice(_data.VOICE_LANGUAGES),
+    type=click.Choice(catalog.VOICE_LANGUAGES),
     help="Voice language. [default: the voice's own language]",
 )
 @click.option("--speed", type=float, metavar="0.8..2.0", help="Voice speed. [default: 1.0]")
@@ -196,7 +197,7 @@ def lipsync(
 @click.option(
     "-m",
     "--mode",
-    type=click.Choice(tuple(_data.MODE_ALIASES), case_sensitive=False),
+    type=click.Choice(tuple(catalog.MODE_ALIASES), case_sensitive=False),
     help="Mode (2025 scenes).",
 )
 @click.option("-d", "--duration", type=Seconds(), metavar="SECONDS", help="Seconds (2025 scenes).")
@@ -232,7 +233,7 @@ def effect(
 )
 @click.option("--person", required=True, metavar="PATH|URL", help="Photo of the person.")
 @click.option("--garment", "--cloth", required=True, metavar="PATH|URL", help="Photo of the garment.")
-@click.option("--model", type=click.Choice(_data.TRYON_MODELS), help="Try-on model (legacy route).")
+@click.option("--model", type=click.Choice(catalog.TRYON_MODELS), help="Try-on model (legacy route).")
 @click.option("--solution", is_flag=True, help="Use the 2026 virtual_try_on solution route.")
 @click.option("--keep-face/--no-keep-face", default=None, help="Solution route: keep the face.")
 @click.option("--keep-pose/--no-keep-pose", default=None, help="Solution route: keep the pose.")
@@ -329,7 +330,7 @@ def audio_video(
 @click.argument("text")
 @click.option("--voice", required=True, metavar="VOICE_ID", help="Voice id; `klingkit voices` lists them.")
 @click.option(
-    "--language", type=click.Choice(_data.VOICE_LANGUAGES), help="Language. [default: the voice's own]"
+    "--language", type=click.Choice(catalog.VOICE_LANGUAGES), help="Language. [default: the voice's own]"
 )
 @click.option("--speed", type=float, metavar="0.8..2.0", help="Speed. [default: 1.0]")
 @session_options

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from .._exceptions import (
+from ..errors import (
     APIConnectionError,
     APIError,
     AuthenticationError,

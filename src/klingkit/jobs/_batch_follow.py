@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import catalog
-from .._download import OutputExistsError, clear_foreign
-from .._exceptions import (
+from ..download import clear_foreign
+from ..errors import (
     KlingError,
+    OutputExistsError,
 )
 from ._batch_state import (
     MAX_DOWNLOAD_ERRORS,

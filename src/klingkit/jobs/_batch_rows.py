@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import BatchInputError
+
 if TYPE_CHECKING:
-    from .._requests import RequestSpec
+    from .. import RequestSpec
 
 __all__ = [
     "KINDS",
@@ -90,10 +92,6 @@ _MEDIA_COLUMNS = frozenset({
     "person_image", "product_image", "scene_image", "style_image", "mask", "static_mask",
 })  # fmt: skip
 _NAME_OK = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-class BatchInputError(ValueError):
-    """The batch file cannot be read at all (not JSONL/CSV, no rows)."""
 
 
 @dataclass(frozen=True)

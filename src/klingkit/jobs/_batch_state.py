@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._exceptions import (
+from ..errors import (
     APIError,
-    KlingError,
+    BatchBusyError,
 )
 from ._batch_report import Progress
 from ._batch_rows import (
@@ -47,18 +47,6 @@ POLICY_MARKERS = (
     "moderation",
     "sensitive",
 )
-
-
-class BatchBusyError(KlingError):
-    """Another live runner holds this batch's lease."""
-
-    def __init__(self, batch_id: str, owner: str) -> None:
-        super().__init__(
-            f"batch {batch_id[:16]} is being run by another klingkit process ({owner}); "
-            "wait for it to finish, or stop it and run the command again"
-        )
-        self.batch_id = batch_id
-        self.owner = owner
 
 
 @dataclass

@@ -45,9 +45,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .._exceptions import (
-    KlingError,
-)
+from ..errors import BatchBusyError, KlingError
 from ._batch_rows import (
     BatchInputError,
     BatchPlan,
@@ -75,7 +73,7 @@ __all__ = [
 from ._batch_create import _Creating
 from ._batch_follow import _Following
 from ._batch_report import BatchResult, Progress, RowResult, write_reports
-from ._batch_state import LEASE_RENEW, BatchBusyError, _is_policy, _Row, _RunnerBase
+from ._batch_state import LEASE_RENEW, _is_policy, _Row, _RunnerBase
 
 # --- planning ------------------------------------------------------------------------------------
 

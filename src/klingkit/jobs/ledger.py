@@ -48,6 +48,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..errors import LedgerError
+
 __all__ = [
     "DONE_STATUSES",
     "JSON_COLUMNS",
@@ -170,10 +172,6 @@ _TASK_COLUMNS = (
 )
 _UPDATABLE = frozenset(_TASK_COLUMNS) - {"external_id", "created_at", "updated_at"}
 _BATCH_UPDATABLE = frozenset({"source", "options", "status"})
-
-
-class LedgerError(Exception):
-    """The ledger could not be opened or written (disk full, permissions, a corrupt file)."""
 
 
 def default_home() -> Path:

@@ -21,11 +21,11 @@ import anyio
 import mcp_types as types
 from mcp.server import Server
 
-from klingkit import ops
-from klingkit._version import __version__
+from klingkit import __version__, ops
 
 from ._errors import ToolError, from_exception
-from ._service import Guards, Progress, Service
+from ._service import Guards as Guards
+from ._service import Progress, Service
 from ._tasks import TaskBoard, client_declared
 from ._tasks import install as install_tasks
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from klingkit import catalog
-from klingkit.catalog import _data
 
 __all__ = [
     "DEFAULT_IMAGE_MODEL",
@@ -85,25 +84,25 @@ def media(description: str) -> dict[str, Any]:
 
 def video_models() -> list[str]:
     """Video models for text/image-to-video: the legacy names, the 2026 route names, then Kling 4.0."""
-    legacy = [m.name for m in _data.VIDEO_MODELS if m.text_to_video or m.image_to_video]
-    return legacy + [m.name for m in _data.NEW_VIDEO_MODELS] + list(catalog.kling4.MODELS)
+    legacy = [m.name for m in catalog.VIDEO_MODELS if m.text_to_video or m.image_to_video]
+    return legacy + [m.name for m in catalog.NEW_VIDEO_MODELS] + list(catalog.kling4.MODELS)
 
 
 def video_durations() -> list[int]:
     """Every duration (s) some video model accepts; the chosen model's own list is checked on the call."""
-    found = {d for m in _data.VIDEO_MODELS for d in m.durations}
-    found |= {d for m in _data.NEW_VIDEO_MODELS for d in m.durations}
+    found = {d for m in catalog.VIDEO_MODELS for d in m.durations}
+    found |= {d for m in catalog.NEW_VIDEO_MODELS for d in m.durations}
     for k4 in catalog.kling4.MODELS.values():
         found |= set(range(k4.durations[0], k4.durations[1] + 1))
     return sorted(found)
 
 
 def video_modes() -> list[str]:
-    return list(_data.VIDEO_MODES)
+    return list(catalog.VIDEO_MODES)
 
 
 def video_aspect_ratios() -> list[str]:
-    return list(_data.VIDEO_ASPECT_RATIOS)
+    return list(catalog.VIDEO_ASPECT_RATIOS)
 
 
 def camera_presets() -> list[str]:
@@ -117,40 +116,40 @@ def camera_control(preset: str) -> dict[str, Any]:
 
 def mode_resolution(mode: str) -> str:
     """The 2026 routes' resolution for a legacy mode name (std -> 720p)."""
-    return _data.MODE_RESOLUTION[catalog.normalize_mode(mode)]
+    return catalog.MODE_RESOLUTION[catalog.normalize_mode(mode)]
 
 
 def image_models() -> list[str]:
-    return [m.name for m in _data.IMAGE_MODELS]
+    return [m.name for m in catalog.IMAGE_MODELS]
 
 
 def image_aspect_ratios() -> list[str]:
-    return list(_data.IMAGE_ASPECT_RATIOS)
+    return list(catalog.IMAGE_ASPECT_RATIOS)
 
 
 def image_resolutions() -> list[str]:
-    return list(_data.IMAGE_RESOLUTIONS)
+    return list(catalog.IMAGE_RESOLUTIONS)
 
 
 def image_references() -> list[str]:
-    return list(_data.IMAGE_REFERENCES)
+    return list(catalog.IMAGE_REFERENCES)
 
 
 def image_count() -> tuple[int, int]:
-    return _data.N_MIN, _data.N_MAX
+    return catalog.N_MIN, catalog.N_MAX
 
 
 def cfg_range() -> tuple[float, float]:
-    return _data.CFG_MIN, _data.CFG_MAX
+    return catalog.CFG_MIN, catalog.CFG_MAX
 
 
 def prompt_max() -> int:
-    return _data.PROMPT_MAX
+    return catalog.PROMPT_MAX
 
 
 def text_to_audio() -> tuple[int, tuple[float, float]]:
     """(prompt length limit, (shortest, longest) seconds) of text-to-audio."""
-    return _data.TEXT_TO_AUDIO_PROMPT_MAX, _data.TEXT_TO_AUDIO_DURATION
+    return catalog.TEXT_TO_AUDIO_PROMPT_MAX, catalog.TEXT_TO_AUDIO_DURATION
 
 
 def video_to_audio_prompt_max() -> int:
@@ -158,35 +157,35 @@ def video_to_audio_prompt_max() -> int:
 
 
 def tts_text_max() -> int:
-    return _data.TTS_TEXT_MAX
+    return catalog.TTS_TEXT_MAX
 
 
 def lipsync_text_max() -> int:
-    return _data.LIPSYNC_TEXT_MAX
+    return catalog.LIPSYNC_TEXT_MAX
 
 
 def voices() -> list[str]:
-    return [v for ids in _data.VOICES.values() for v in ids]
+    return [v for ids in catalog.VOICES.values() for v in ids]
 
 
 def voice_languages() -> list[str]:
-    return list(_data.VOICE_LANGUAGES)
+    return list(catalog.VOICE_LANGUAGES)
 
 
 def voice_speed() -> tuple[float, float]:
-    return _data.VOICE_SPEED
+    return catalog.VOICE_SPEED
 
 
 def effect_scenes() -> list[str]:
-    return [*_data.SINGLE_IMAGE_EFFECTS, *_data.DUAL_IMAGE_EFFECTS]
+    return [*catalog.SINGLE_IMAGE_EFFECTS, *catalog.DUAL_IMAGE_EFFECTS]
 
 
 def tryon_models() -> list[str]:
-    return list(_data.TRYON_MODELS)
+    return list(catalog.TRYON_MODELS)
 
 
 def usd_per_unit() -> dict[str, float]:
-    return dict(_data.USD_PER_UNIT)
+    return dict(catalog.USD_PER_UNIT)
 
 
 def models_overview() -> dict[str, Any]:
@@ -202,7 +201,7 @@ def models_overview() -> dict[str, Any]:
             "multi_shot": m.multi_shot,
             "units_per_second": m.price,
         }
-        for m in _data.VIDEO_MODELS
+        for m in catalog.VIDEO_MODELS
     ]
     video += [
         {
@@ -215,7 +214,7 @@ def models_overview() -> dict[str, Any]:
             "audio": list(n.audio),
             "priced_like": n.price_row,
         }
-        for n in _data.NEW_VIDEO_MODELS
+        for n in catalog.NEW_VIDEO_MODELS
     ]
     video += [
         {
@@ -234,7 +233,7 @@ def models_overview() -> dict[str, Any]:
             "resolutions": list(m.resolutions),
             "units_per_image": {"text": m.price_t2i, "image": m.price_i2i},
         }
-        for m in _data.IMAGE_MODELS
+        for m in catalog.IMAGE_MODELS
     ]
     return {
         "video_models": video,
@@ -242,6 +241,6 @@ def models_overview() -> dict[str, Any]:
         "tryon_models": tryon_models(),
         "effect_scenes": effect_scenes(),
         "camera_presets": camera_presets(),
-        "voices": {lang: list(ids) for lang, ids in _data.VOICES.items()},
+        "voices": {lang: list(ids) for lang, ids in catalog.VOICES.items()},
         "usd_per_unit": usd_per_unit(),
     }

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from klingkit.catalog import _data as facts
+from klingkit import catalog as facts
 
 from . import _validation
 from ._errors import invalid

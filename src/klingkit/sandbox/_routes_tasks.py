@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from klingkit import catalog
-from klingkit.catalog import _data as facts
+from klingkit import catalog as facts
 
 from . import _validation
 from ._errors import invalid, not_found

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from klingkit.catalog import _data as facts
+from klingkit import catalog as facts
 
 from . import _validation
 from ._callbacks import CallbackSender

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from klingkit import catalog
-from klingkit.catalog import _data as facts
+from klingkit import catalog as facts
 from klingkit.catalog import kling4
 
 from ._errors import KlingFailure, invalid, not_found
