@@ -476,7 +476,7 @@ def save_outputs(
     ``-o NAME.ext`` is honoured: the output of that format gets the name, others keep the stem with their
     own extension, and images are converted when asked for another image format (see ``_outputs``).
     """
-    from klingkit._download import OutputExistsError
+    from klingkit.errors import OutputExistsError
 
     from ._outputs import convert_image, plan
 
