@@ -148,6 +148,21 @@ def models(session: Session, kind: str) -> None:
             lines.append(
                 f"  {o.name:<18} omni-video modes {'/'.join(o.modes):<10} {durs:>5} s  [{price}]{also}"
             )
+        for k in catalog.kling4.MODELS.values():
+            video.append(
+                {
+                    "name": k.name,
+                    "route": "2026",
+                    "resolutions": list(k.resolutions),
+                    "durations": list(range(k.durations[0], k.durations[1] + 1)),
+                    "usd_per_second": k.usd_per_second,
+                }
+            )
+            usd = ", ".join(f"{r} ${p:g}" for r, p in k.usd_per_second.items())
+            lines.append(
+                f"  {k.name:<18} 2026 route, {'/'.join(k.resolutions)}, "
+                f"{k.durations[0]}-{k.durations[1]} s  [{usd} per second]"
+            )
     image: list[dict[str, Any]] = []
     if kind in ("image", "all"):
         lines.append(f"Image models (units per image; 1 image unit = ${catalog.USD_PER_UNIT['image']:.4f}):")
