@@ -15,8 +15,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ._exceptions import ValidationError
 from . import catalog
+from ._exceptions import ValidationError
 
 __all__ = ["MAX_DEPTH", "MAX_ITEMS", "MAX_TEXT", "check_body", "check_params"]
 

@@ -262,6 +262,7 @@ __all__ = [
     "NewVideoModel",
     "Policy",
     "VideoModel",
+    "audio_for_sound",
     "endpoint",
     "flat_price",
     "image_model",
@@ -276,6 +277,8 @@ __all__ = [
     "normalize_mode",
     "omni_image_model",
     "omni_video_model",
+    "resolution_for_mode",
+    "rules",
     "takes_external_id",
     "task_seconds",
     "typical_seconds",
@@ -451,3 +454,21 @@ def model_names() -> list[str]:
         *TRYON_MODELS,
     ]
     return list(dict.fromkeys(names))
+
+
+def resolution_for_mode(mode: str) -> str:
+    """The 2026 routes' ``settings.resolution`` for a legacy ``mode``: ``std`` 720p, ``pro`` 1080p, ``4k`` 4k
+    (``standard``/``professional`` too); KeyError for anything else."""
+    return MODE_RESOLUTION[normalize_mode(mode)]
+
+
+def audio_for_sound(sound: bool | str | None) -> str | None:
+    """The 2026 routes' ``settings.audio`` for a legacy ``sound``: True/``on`` -> ``native``, False/``off`` ->
+    ``off``, None -> None (not sent)."""
+    if sound is None:
+        return None
+    on = sound if isinstance(sound, bool) else sound == "on"
+    return "native" if on else "off"
+
+
+from . import rules as rules  # noqa: E402  (the rules read the names above)

@@ -256,8 +256,8 @@ def video(
     }
     if new_model is not None:  # 2026 model-in-path routes speak resolution/audio, not mode/sound
         feature = "image-to-video" if image_to_video else "text-to-video"
-        params["resolution"] = catalog.MODE_RESOLUTION[norm_mode] if norm_mode else None
-        params["audio"] = None if sound is None else ("native" if sound else "off")
+        params["resolution"] = catalog.resolution_for_mode(norm_mode) if norm_mode else None
+        params["audio"] = catalog.audio_for_sound(sound)
     else:
         feature = "image2video" if image_to_video else "text2video"
         params["mode"] = norm_mode

@@ -99,7 +99,7 @@ def _video(a: Mapping[str, Any], _: ResolveVideo) -> tuple[str, dict[str, Any]]:
     if catalog.new_video_model(model) is not None:  # 2026 routes speak resolution/audio, not mode/sound
         feature = "image-to-video" if i2v else "text-to-video"
         params["resolution"] = S.mode_resolution(mode) if mode else None
-        params["audio"] = None if sound is None else ("native" if sound else "off")
+        params["audio"] = catalog.audio_for_sound(sound)
     else:
         feature = "image2video" if i2v else "text2video"
         params["mode"] = catalog.normalize_mode(mode) if mode else None

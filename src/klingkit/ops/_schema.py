@@ -116,7 +116,7 @@ def camera_control(preset: str) -> dict[str, Any]:
 
 def mode_resolution(mode: str) -> str:
     """The 2026 routes' resolution for a legacy mode name (std -> 720p)."""
-    return catalog.MODE_RESOLUTION[catalog.normalize_mode(mode)]
+    return catalog.resolution_for_mode(mode)
 
 
 def image_models() -> list[str]:

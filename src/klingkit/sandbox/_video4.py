@@ -16,7 +16,7 @@ from typing import Any
 from klingkit.catalog import kling4
 
 from ._errors import invalid, not_found
-from ._validation import Body, Context, Plan, _fit, _image_value, _video_output, _video_work
+from ._plan import Body, Context, Plan, _fit, _image_value, _video_output, _video_work
 
 
 def _video_facts(ctx: Context, value: Any) -> kling4.VideoFacts | None:

@@ -1,0 +1,175 @@
+"""Planning lip-sync, face identification and the sound routes (text-to-audio, video-to-audio, TTS)."""
+
+from __future__ import annotations
+
+import math
+
+from klingkit import catalog
+from klingkit import catalog as facts
+from klingkit.catalog import rules
+
+from ._errors import invalid
+from ._plan import (
+    Body,
+    Context,
+    OutputPlan,
+    Plan,
+    _lip_synced,
+    _media_value,
+    _options,
+    _ruled,
+    _source_video,
+    _video_output,
+)
+
+
+def lip_sync(ctx: Context, body: Body) -> Plan:
+    inp = body.obj("input", required=True)
+    parent, seconds, _ = _source_video(ctx, inp, url_allowed=True)
+    mode = inp.choice("mode", ("text2video", "audio2video"))
+    if mode == "text2video":
+        inp.text("text", facts.LIPSYNC_TEXT_MAX, required=True)
+        language = inp.choice("voice_language", facts.VOICE_LANGUAGES, "zh")
+        inp.choice("voice_id", facts.VOICES[language])
+        inp.number("voice_speed", *facts.VOICE_SPEED, 1.0)
+    else:
+        audio_type = inp.choice("audio_type", ("file", "url"))
+        key = "audio_file" if audio_type == "file" else "audio_url"
+        if not inp.has(key):
+            raise invalid(f"{inp.name(key)} is required when audio_type is {audio_type}")
+        _media_value(inp.name(key), inp.data[key], facts.AUDIO_FORMATS)
+    plan = Plan(
+        "lip-sync",
+        "legacy",
+        "video",
+        None,
+        units=facts.FLAT_PRICES["lip_sync_per_5s"] * math.ceil(seconds / 5),
+        weight=1,
+        work_seconds=60 + 10 * seconds,
+        outputs=[_lip_synced(parent, seconds)],
+        parent_video=parent,
+        billing={"duration": seconds},
+    )
+    _options(plan, body)
+    return plan
+
+
+def identify_face(ctx: Context, body: Body) -> Plan:
+    parent, seconds, _ = _source_video(ctx, body, url_allowed=True)
+    plan = Plan(
+        "identify-face",
+        "legacy",
+        "video",
+        None,
+        units=catalog.flat_price("identify_face"),
+        weight=0,
+        work_seconds=0,
+        outputs=[OutputPlan("image", None, {"width": 256, "height": 256, "prompt": "face 0", "index": 0})],
+        parent_video=parent,
+    )
+    plan.extra = {
+        "face_data": [{"face_id": "0", "start_time": 0, "end_time": int(seconds * 1000)}],
+        "video_seconds": seconds,
+    }
+    return plan
+
+
+def advanced_lip_sync(ctx: Context, body: Body) -> Plan:
+    session_id = body.text("session_id", 64, required=True)
+    session = ctx.find_session(session_id)
+    if session is None:
+        raise invalid(f"session_id {session_id} does not exist or has expired (sessions last 24 h)")
+    # The catalog's rules (one face, audio_id XOR sound_file, times, >= 2 s of audio, volumes); what follows
+    # reads the session, which only the server has (policy server-state).
+    _ruled(lambda c: rules.advanced_lip_sync(body.data, c))
+    choice = Body(body.data["face_choose"][0], "face_choose[0].")
+    face_id = str(choice.data["face_id"])
+    known = {f["face_id"]: f for f in session["face_data"]}
+    if face_id not in known:
+        raise invalid(f"face_choose[0].face_id {face_id!r} is not a face of this session: {', '.join(known)}")
+    if choice.has("sound_file"):
+        _media_value(choice.name("sound_file"), choice.data["sound_file"], facts.AUDIO_FORMATS)
+    start, end = int(choice.data["sound_start_time"]), int(choice.data["sound_end_time"])
+    insert = int(choice.data["sound_insert_time"])
+    seconds = float(session["video_seconds"])
+    if insert + (end - start) > seconds * 1000 + 1:
+        raise invalid(f"the audio inserted at {insert} ms runs past the end of the {seconds:g} s video")
+    parent = session.get("parent_video")
+    plan = Plan(
+        "advanced-lip-sync",
+        "legacy",
+        "video",
+        None,
+        units=facts.FLAT_PRICES["lip_sync_per_5s"] * math.ceil(seconds / 5),
+        weight=1,
+        work_seconds=60 + 10 * seconds,
+        outputs=[_lip_synced(parent, seconds)],
+        parent_video=parent,
+        billing={"duration": seconds},
+    )
+    _options(plan, body)
+    return plan
+
+
+def text_to_audio(ctx: Context, body: Body) -> Plan:
+    _ruled(lambda c: rules.text_to_audio(body.data, c))  # prompt <= 200; 3.0-10.0 s, one decimal
+    prompt = str(body.data["prompt"])
+    duration = float(body.data["duration"])
+    plan = Plan(
+        "text-to-audio",
+        "legacy",
+        "audio",
+        None,
+        units=catalog.flat_price("text_to_audio"),
+        weight=1,
+        work_seconds=20 + 2 * duration,
+        outputs=[OutputPlan("audio", duration, {"duration": duration, "prompt": prompt})],
+    )
+    _options(plan, body)
+    return plan
+
+
+def video_to_audio(ctx: Context, body: Body) -> Plan:
+    parent, seconds, _ = _source_video(ctx, body, url_allowed=True)
+    if parent and not facts.VIDEO_TO_AUDIO_DURATION[0] <= seconds <= facts.VIDEO_TO_AUDIO_DURATION[1]:
+        raise invalid(f"video {parent['id']} is {seconds:g} s; video-to-audio takes 3 to 20 s")
+    prompt = body.text("sound_effect_prompt", facts.VIDEO_TO_AUDIO_PROMPT_MAX)
+    body.text("bgm_prompt", facts.VIDEO_TO_AUDIO_PROMPT_MAX)
+    body.flag("asmr_mode")
+    video = (
+        OutputPlan("video", seconds, {"op": "add_audio", "source": parent["id"], "prompt": prompt})
+        if parent
+        else _video_output(1280, 720, 24, seconds, audio=True, prompt=prompt)
+    )
+    plan = Plan(
+        "video-to-audio",
+        "legacy",
+        "audio",
+        None,
+        units=catalog.flat_price("video_to_audio"),
+        weight=1,
+        work_seconds=30 + 2 * seconds,
+        outputs=[video, OutputPlan("audio", seconds, {"duration": seconds, "prompt": prompt})],
+        parent_video=parent,
+    )
+    _options(plan, body)
+    return plan
+
+
+def tts(ctx: Context, body: Body) -> Plan:
+    text = body.text("text", facts.TTS_TEXT_MAX, required=True)
+    language = body.choice("voice_language", facts.VOICE_LANGUAGES, "zh")
+    body.choice("voice_id", facts.VOICES[language])
+    speed = body.number("voice_speed", *facts.VOICE_SPEED, 1.0)
+    # About 15 characters a second at speed 1, never under a second.
+    seconds = round(max(1.0, len(text) / 15 / speed), 1)
+    return Plan(
+        "tts",
+        "legacy",
+        "audio",
+        None,
+        units=catalog.flat_price("tts"),
+        weight=0,
+        work_seconds=0,
+        outputs=[OutputPlan("audio", seconds, {"duration": seconds, "prompt": text, "voice": True})],
+    )

@@ -1,0 +1,188 @@
+"""Planning the image routes: generations, multi-image, expand, omni-image, try-on."""
+
+from __future__ import annotations
+
+from klingkit import catalog
+from klingkit import catalog as facts
+from klingkit.catalog import rules
+
+from ._errors import invalid, not_found
+from ._plan import (
+    SERIES_AUTO_COUNT,
+    Body,
+    Context,
+    OutputPlan,
+    Plan,
+    _file,
+    _image,
+    _image_outputs,
+    _image_work,
+    _legacy_model,
+    _options,
+    _ruled,
+)
+
+
+def image_generations(ctx: Context, body: Body) -> Plan:
+    model: catalog.ImageModel = _legacy_model(body, "kling-v1", catalog.image_model, "images/generations")
+    p = body.data
+    # The catalog's rules (prompt, image/text support, negative prompt, reference, fidelity, elements,
+    # resolution, aspect ratio, n), the same the client runs before sending.
+    n = _ruled(lambda c: rules.image_generation(p, c, model=model.name))
+    prompt = str(p["prompt"])
+    source = _image(ctx, body, "image")
+    resolution = str(p.get("resolution") or "1k")
+    aspect = str(p.get("aspect_ratio") or "16:9")
+    price = model.price_i2i if source else model.price_t2i
+    plan = Plan(
+        "images/generations",
+        "legacy",
+        "image",
+        model.name,
+        units=price * n,
+        weight=n,
+        work_seconds=_image_work(n),
+        outputs=_image_outputs(n, resolution, aspect, prompt, source=_file(source)),
+        billing={"model_name": model.name, "resolution": resolution, "n": n},
+    )
+    _options(plan, body)
+    return plan
+
+
+def multi_image_to_image(ctx: Context, body: Body) -> Plan:
+    name = body.data.get("model_name") or "kling-v2-1"
+    if name not in facts.MULTI_IMAGE_TO_IMAGE_MODELS:
+        raise not_found(f"model_name {name!r} does not exist for multi-image2image")
+    model = catalog.image_model(name)
+    assert model is not None
+    prompt = body.text("prompt", facts.PROMPT_MAX)
+    subjects = body.items("subject_image_list", facts.SUBJECT_IMAGES_MIN, facts.SUBJECT_IMAGES_MAX, True)
+    for i, raw in enumerate(subjects):
+        _image(ctx, Body(raw, f"subject_image_list[{i}]."), "subject_image", required=True)
+    _image(ctx, body, "scene_image")
+    _image(ctx, body, "style_image")
+    n = body.integer("n", facts.N_MIN, facts.N_MAX, 1)
+    aspect = body.choice("aspect_ratio", facts.IMAGE_ASPECT_RATIOS, "16:9")
+    plan = Plan(
+        "multi-image2image",
+        "legacy",
+        "image",
+        name,
+        units=model.price_multi * n,
+        weight=n,
+        work_seconds=_image_work(n),
+        outputs=_image_outputs(n, "1k", aspect, prompt),
+        billing={"model_name": name, "n": n},
+    )
+    _options(plan, body)
+    return plan
+
+
+def expand(ctx: Context, body: Body) -> Plan:
+    source = _image(ctx, body, "image", required=True)
+    assert source is not None
+    ratios = {
+        side: body.number(f"{side}_expansion_ratio", facts.EXPAND_RATIO_MIN, facts.EXPAND_RATIO_MAX)
+        for side in ("up", "down", "left", "right")
+    }
+    area = (1 + ratios["left"] + ratios["right"]) * (1 + ratios["up"] + ratios["down"])
+    if area > facts.EXPAND_AREA_MAX + 1e-9:
+        raise invalid(
+            f"the expanded image would be {area:.2f}x the original area; at most "
+            f"{facts.EXPAND_AREA_MAX:g}x is allowed"
+        )
+    prompt = body.text("prompt", facts.PROMPT_MAX)
+    n = body.integer("n", facts.N_MIN, facts.N_MAX, 1)
+    width, height = source.get("width", 1024), source.get("height", 1024)
+    out_w = round(width * (1 + ratios["left"] + ratios["right"]))
+    out_h = round(height * (1 + ratios["up"] + ratios["down"]))
+    outputs = [
+        OutputPlan(
+            "image",
+            None,
+            {
+                "op": "expand",
+                "source": _file(source),
+                "width": out_w,
+                "height": out_h,
+                "prompt": prompt,
+                "index": i,
+                **ratios,
+            },
+        )
+        for i in range(n)
+    ]
+    plan = Plan(
+        "editing/expand",
+        "legacy",
+        "image",
+        None,
+        units=catalog.flat_price("expand_per_image") * n,
+        weight=n,
+        work_seconds=_image_work(n),
+        outputs=outputs,
+        billing={"n": n},
+    )
+    _options(plan, body)
+    return plan
+
+
+def omni_image(ctx: Context, body: Body) -> Plan:
+    model: catalog.ImageModel = _legacy_model(body, "kling-image-o1", catalog.omni_image_model, "omni-image")
+    p = body.data
+    # The catalog's rules (prompt, result type, series amount, n, resolution and aspect ratio per model).
+    count = _ruled(lambda c: rules.omni_image(p, c, model=model.name))
+    if count is None:  # a series of series_amount "auto": Kling decides how many (2 to 9)
+        count = SERIES_AUTO_COUNT
+    prompt = str(p["prompt"])
+    images = body.items("image_list", 0, 10)
+    for i, raw in enumerate(images):
+        _image(ctx, Body(raw, f"image_list[{i}]."), "image", required=True)
+    body.items("element_list", 0, 10)
+    resolution = str(p.get("resolution") or "1k")
+    aspect = str(p.get("aspect_ratio") or "auto")
+    price = (
+        model.price_4k
+        if resolution == "4k" and model.price_4k
+        else (model.price_i2i if images else model.price_t2i)
+    )
+    plan = Plan(
+        "omni-image",
+        "legacy",
+        "image",
+        model.name,
+        units=price * count,
+        weight=count,
+        work_seconds=_image_work(count),
+        outputs=_image_outputs(count, resolution, aspect, prompt),
+        billing={"model_name": model.name, "resolution": resolution, "n": count},
+    )
+    _options(plan, body)
+    return plan
+
+
+def try_on(ctx: Context, body: Body) -> Plan:
+    name = body.data.get("model_name") or facts.TRYON_MODELS[0]
+    if name not in facts.TRYON_MODELS:
+        raise not_found(f"model_name {name!r} does not exist for kolors-virtual-try-on")
+    human = _image(ctx, body, "human_image", required=True, check_aspect=False)
+    _image(ctx, body, "cloth_image", required=True, check_aspect=False)
+    plan = Plan(
+        "kolors-virtual-try-on",
+        "legacy",
+        "tryon",
+        name,
+        units=catalog.flat_price("tryon_per_image"),
+        weight=1,
+        work_seconds=30,
+        outputs=[
+            OutputPlan(
+                "image",
+                None,
+                {"width": 768, "height": 1024, "prompt": "try-on", "source": _file(human), "index": 0},
+            )
+        ],
+        billing={"model_name": name},
+    )
+    _options(plan, body)
+    return plan
