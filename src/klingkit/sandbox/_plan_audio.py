@@ -25,19 +25,16 @@ from ._plan import (
 
 def lip_sync(ctx: Context, body: Body) -> Plan:
     inp = body.obj("input", required=True)
-    parent, seconds, _ = _source_video(ctx, inp, url_allowed=True)
-    mode = inp.choice("mode", ("text2video", "audio2video"))
-    if mode == "text2video":
-        inp.text("text", facts.LIPSYNC_TEXT_MAX, required=True)
+    # The catalog's rules (video_id XOR video_url, mode, text and voice, or audio_type and its audio).
+    audio_type = _ruled(lambda c: rules.lip_sync(inp.data, c))
+    if inp.data["mode"] == "text2video":
+        # Policy unknown-name: a server refuses a voice it does not have (the client only warns).
         language = inp.choice("voice_language", facts.VOICE_LANGUAGES, "zh")
         inp.choice("voice_id", facts.VOICES[language])
-        inp.number("voice_speed", *facts.VOICE_SPEED, 1.0)
     else:
-        audio_type = inp.choice("audio_type", ("file", "url"))
         key = "audio_file" if audio_type == "file" else "audio_url"
-        if not inp.has(key):
-            raise invalid(f"{inp.name(key)} is required when audio_type is {audio_type}")
         _media_value(inp.name(key), inp.data[key], facts.AUDIO_FORMATS)
+    parent, seconds, _ = _source_video(ctx, inp, url_allowed=True)
     plan = Plan(
         "lip-sync",
         "legacy",
@@ -130,12 +127,11 @@ def text_to_audio(ctx: Context, body: Body) -> Plan:
 
 
 def video_to_audio(ctx: Context, body: Body) -> Plan:
+    _ruled(lambda c: rules.video_to_audio(body.data, c))  # video_id XOR video_url, prompts <= 200, asmr_mode
     parent, seconds, _ = _source_video(ctx, body, url_allowed=True)
     if parent and not facts.VIDEO_TO_AUDIO_DURATION[0] <= seconds <= facts.VIDEO_TO_AUDIO_DURATION[1]:
         raise invalid(f"video {parent['id']} is {seconds:g} s; video-to-audio takes 3 to 20 s")
-    prompt = body.text("sound_effect_prompt", facts.VIDEO_TO_AUDIO_PROMPT_MAX)
-    body.text("bgm_prompt", facts.VIDEO_TO_AUDIO_PROMPT_MAX)
-    body.flag("asmr_mode")
+    prompt = str(body.data.get("sound_effect_prompt") or "")
     video = (
         OutputPlan("video", seconds, {"op": "add_audio", "source": parent["id"], "prompt": prompt})
         if parent
@@ -157,10 +153,12 @@ def video_to_audio(ctx: Context, body: Body) -> Plan:
 
 
 def tts(ctx: Context, body: Body) -> Plan:
-    text = body.text("text", facts.TTS_TEXT_MAX, required=True)
+    _ruled(lambda c: rules.tts(body.data, c))  # text <= 1000, language, voice, speed 0.8-2.0
+    text = str(body.data["text"])
+    # Policy unknown-name: a server refuses a voice it does not have (the client only warns).
     language = body.choice("voice_language", facts.VOICE_LANGUAGES, "zh")
     body.choice("voice_id", facts.VOICES[language])
-    speed = body.number("voice_speed", *facts.VOICE_SPEED, 1.0)
+    speed = float(body.data.get("voice_speed") or 1.0)
     # About 15 characters a second at speed 1, never under a second.
     seconds = round(max(1.0, len(text) / 15 / speed), 1)
     return Plan(

@@ -6,7 +6,7 @@ from klingkit import catalog
 from klingkit import catalog as facts
 from klingkit.catalog import rules
 
-from ._errors import invalid, not_found
+from ._errors import not_found
 from ._plan import (
     SERIES_AUTO_COUNT,
     Body,
@@ -55,13 +55,13 @@ def multi_image_to_image(ctx: Context, body: Body) -> Plan:
         raise not_found(f"model_name {name!r} does not exist for multi-image2image")
     model = catalog.image_model(name)
     assert model is not None
-    prompt = body.text("prompt", facts.PROMPT_MAX)
-    subjects = body.items("subject_image_list", facts.SUBJECT_IMAGES_MIN, facts.SUBJECT_IMAGES_MAX, True)
-    for i, raw in enumerate(subjects):
+    # The catalog's rules (n, prompts, 1-4 subjects, aspect ratio); the images are decoded below.
+    n = _ruled(lambda c: rules.multi_image_to_image(body.data, c, model=name))
+    prompt = str(body.data.get("prompt") or "")
+    for i, raw in enumerate(body.data["subject_image_list"]):
         _image(ctx, Body(raw, f"subject_image_list[{i}]."), "subject_image", required=True)
     _image(ctx, body, "scene_image")
     _image(ctx, body, "style_image")
-    n = body.integer("n", facts.N_MIN, facts.N_MAX, 1)
     aspect = body.choice("aspect_ratio", facts.IMAGE_ASPECT_RATIOS, "16:9")
     plan = Plan(
         "multi-image2image",
@@ -81,18 +81,10 @@ def multi_image_to_image(ctx: Context, body: Body) -> Plan:
 def expand(ctx: Context, body: Body) -> Plan:
     source = _image(ctx, body, "image", required=True)
     assert source is not None
-    ratios = {
-        side: body.number(f"{side}_expansion_ratio", facts.EXPAND_RATIO_MIN, facts.EXPAND_RATIO_MAX)
-        for side in ("up", "down", "left", "right")
-    }
-    area = (1 + ratios["left"] + ratios["right"]) * (1 + ratios["up"] + ratios["down"])
-    if area > facts.EXPAND_AREA_MAX + 1e-9:
-        raise invalid(
-            f"the expanded image would be {area:.2f}x the original area; at most "
-            f"{facts.EXPAND_AREA_MAX:g}x is allowed"
-        )
-    prompt = body.text("prompt", facts.PROMPT_MAX)
-    n = body.integer("n", facts.N_MIN, facts.N_MAX, 1)
+    # The catalog's rules: the four ratios (0-2), the new area at most 3x, prompt, n.
+    n = _ruled(lambda c: rules.expand(body.data, c))
+    ratios = {side: float(body.data[f"{side}_expansion_ratio"]) for side in ("up", "down", "left", "right")}
+    prompt = str(body.data.get("prompt") or "")
     width, height = source.get("width", 1024), source.get("height", 1024)
     out_w = round(width * (1 + ratios["left"] + ratios["right"]))
     out_h = round(height * (1 + ratios["up"] + ratios["down"]))

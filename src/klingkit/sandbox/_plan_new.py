@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from klingkit import catalog
 from klingkit import catalog as facts
+from klingkit.catalog import rules
 
 from ._errors import invalid, not_found
 from ._plan import (
@@ -18,6 +21,7 @@ from ._plan import (
     _media_value,
     _new_options,
     _options,
+    _ruled,
     _video_output,
     _video_work,
 )
@@ -29,49 +33,49 @@ def new_video(ctx: Context, body: Body, model_name: str, image_to_video: bool) -
     if model is None or not (model.image_to_video if image_to_video else model.text_to_video):
         raise not_found(f"model {model_name} does not exist for /{feature}")
     settings = body.obj("settings")
-    first = None
+    s = settings.data
+    # The caller's parameters as the catalog's rules name them (the client's prepare maps them the other way).
+    p: dict[str, Any] = {k: s[k] for k in ("resolution", "audio", "duration", "multi_shot") if k in s}
+    first = last = None
     if image_to_video:
         contents = body.items("contents", 1, 8, required=True)
-        prompt, last, elements = "", None, 0
+        prompt, elements = "", []
         for i, raw in enumerate(contents):
             item = Body(raw, f"contents[{i}].")
             kind = item.choice("type", ("prompt", "first_frame", "last_frame", "element"))
             if kind == "prompt":
                 prompt = item.text("text", model.prompt_max, required=True)
             elif kind == "element":
-                elements += 1
+                elements.append(item.data)
             else:
                 ref = _image(ctx, item, "url", required=True, max_bytes=facts.IMAGE_MAX_BYTES_NEW)
                 first, last = (ref, last) if kind == "first_frame" else (first, ref)
-        if elements > facts.ELEMENT_LIST_MAX:
-            raise invalid(f"contents has {elements} elements; at most {facts.ELEMENT_LIST_MAX} are allowed")
-        if first is None:
-            raise invalid("contents needs a first_frame (a last_frame alone is not allowed)")
-        if last is not None and not model.last_frame:
-            raise invalid(f"last_frame is not supported by {model.name}")
-        aspect = "16:9"
+        p.update(prompt=prompt, image=first, image_tail=last, element_list=elements)
+        aspect = "16:9"  # the clip follows the first frame; settings.aspect_ratio is not read here
     else:
-        prompt = body.text("prompt", model.prompt_max, required=True)
-        aspect = settings.choice("aspect_ratio", facts.VIDEO_ASPECT_RATIOS, "16:9")
-    audio = settings.choice("audio", model.audio, "off" if "off" in model.audio else model.audio[0])
-    resolution = settings.choice("resolution", model.resolutions, "720p")
-    if (
-        audio == "native"
-        and model.native_audio_resolutions
-        and resolution not in model.native_audio_resolutions
-    ):
-        raise invalid(
-            f"settings.audio native needs resolution {', '.join(model.native_audio_resolutions)} "
-            f"on {model.name}"
+        prompt = str(body.data.get("prompt") or "")
+        p.update(prompt=body.data.get("prompt"), aspect_ratio=s.get("aspect_ratio"))
+        aspect = str(s.get("aspect_ratio") or "16:9")
+    resolution = s.get("resolution") or model.resolutions[0]
+    duration = (
+        int(_ruled(lambda c: rules.as_duration("duration", s["duration"])))
+        if rules.given(s, "duration")
+        else 5
+    )
+    # The catalog's rules: prompt length per model, resolution, audio (and native audio's resolutions),
+    # duration, aspect ratio, multi-shot, first/last frame and elements.
+    _ruled(
+        lambda c: rules.new_video(
+            p,
+            c,
+            i2v=image_to_video,
+            model=model,
+            resolution=resolution,
+            audio=s.get("audio"),
+            duration=duration,
         )
-    duration = settings.integer("duration", 1, 60, 5)
-    if duration not in model.durations:
-        raise invalid(
-            f"settings.duration {duration} is not supported by {model.name}; allowed: "
-            f"{', '.join(map(str, model.durations))}"
-        )
-    if settings.flag("multi_shot") and not model.multi_shot:
-        raise invalid(f"settings.multi_shot is not supported by {model.name}")
+    )
+    audio = s.get("audio") or ("off" if "off" in model.audio else model.audio[0])
     size_hint = (first["width"], first["height"]) if first and "width" in first else None
     width, height = _fit(resolution, aspect, size_hint)
     plan = Plan(

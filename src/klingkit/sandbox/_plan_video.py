@@ -140,14 +140,19 @@ def multi_image_to_video(ctx: Context, body: Body) -> Plan:
         raise not_found(f"model_name {name!r} does not exist for multi-image2video")
     model = catalog.video_model(name)
     assert model is not None
-    images = body.items("image_list", 1, facts.MULTI_IMAGE_VIDEO_MAX, required=True)
-    for i, raw in enumerate(images):
+    p = body.data
+    mode = p.get("mode") or "std"
+    duration = (
+        int(_ruled(lambda c: rules.as_duration("duration", p["duration"])))
+        if rules.given(p, "duration")
+        else 5
+    )
+    # The catalog's rules (1-4 images, prompt, mode and duration on this model, aspect ratio).
+    _ruled(lambda c: rules.multi_image_to_video(p, c, model=name, mode=mode, duration=duration))
+    for i, raw in enumerate(p["image_list"]):
         _image(ctx, Body(raw, f"image_list[{i}]."), "image", required=True)
-    prompt = body.text("prompt", facts.PROMPT_MAX, required=True)
-    body.text("negative_prompt", facts.NEGATIVE_PROMPT_MAX)
-    mode = body.choice("mode", ("std", "pro"), "std")
-    duration = _duration(body, "duration", (5, 10), 5, name)
-    aspect = body.choice("aspect_ratio", facts.VIDEO_ASPECT_RATIOS, "16:9")
+    prompt = str(p["prompt"])
+    aspect = str(p.get("aspect_ratio") or "16:9")
     resolution = catalog.mode_resolution(model, mode)
     width, height = catalog.video_size(resolution, aspect)
     plan = Plan(
@@ -166,11 +171,10 @@ def multi_image_to_video(ctx: Context, body: Body) -> Plan:
 
 
 def video_extend(ctx: Context, body: Body) -> Plan:
+    _ruled(lambda c: rules.video_extend(body.data, c))  # video_id, prompts <= 2500, cfg_scale 0-1
     parent, parent_seconds, source = _source_video(ctx, body, url_allowed=False)
     assert parent is not None
-    prompt = body.text("prompt", facts.PROMPT_MAX)
-    body.text("negative_prompt", facts.NEGATIVE_PROMPT_MAX)
-    body.number("cfg_scale", facts.CFG_MIN, facts.CFG_MAX, 0.5)
+    prompt = str(body.data.get("prompt") or "")
     added = 4.5  # each extension adds 4-5 s (§2.4)
     total = parent_seconds + added
     if total > 180:
@@ -202,11 +206,10 @@ def video_extend(ctx: Context, body: Body) -> Plan:
 
 
 def effects(ctx: Context, body: Body) -> Plan:
-    scene = body.text("effect_scene", 128, required=True)
-    if scene in facts.LEGACY_DUAL_EFFECTS:
-        raise invalid(f"effect_scene {scene} was retired on 2026-01-30; use {scene}_pro")
     inp = body.obj("input", required=True)
-    dual = scene in facts.DUAL_IMAGE_EFFECTS
+    # The catalog's rules (scene, retired scenes, one image or exactly two, mode) on the flat parameters.
+    dual = _ruled(lambda c: rules.effects({**inp.data, "effect_scene": body.data.get("effect_scene")}, c))
+    scene = str(body.data["effect_scene"])
     if dual:
         images = inp.items("images", 2, 2, required=True)
         for i, raw in enumerate(images):
@@ -231,33 +234,30 @@ def effects(ctx: Context, body: Body) -> Plan:
 
 def omni_video(ctx: Context, body: Body) -> Plan:
     model: catalog.VideoModel = _legacy_model(body, "kling-video-o1", catalog.omni_video_model, "omni-video")
+    p = body.data
     prompt = body.text("prompt", facts.PROMPT_MAX, required=True)
-    mode = body.choice("mode", model.modes, "pro")
-    duration = _duration(body, "duration", model.durations, 5, model.name)
-    aspect = body.choice("aspect_ratio", facts.VIDEO_ASPECT_RATIOS, "16:9")
-    sound = body.choice("sound", ("on", "off"), "off") == "on"
-    if sound and mode not in model.sound_modes:
-        raise invalid(f"sound on is not supported by {model.name} in mode {mode}")
+    mode = p.get("mode") or catalog.DEFAULT_MODES["omni-video"]
+    duration = (
+        int(_ruled(lambda c: rules.as_duration("duration", p["duration"])))
+        if rules.given(p, "duration")
+        else 5
+    )
+    sound = p.get("sound") == "on"
+    # The catalog's rules: mode and duration per model (kling-video-o1: 5 or 10 s for text or a first frame
+    # only), sound, aspect ratio, image types, one reference video and its options.
+    _ruled(lambda c: rules.omni_video(p, c, model=model.name, mode=mode, duration=duration, sound=sound))
+    aspect = str(p.get("aspect_ratio") or "16:9")
     first = None
     for i, raw in enumerate(body.items("image_list", 0, 7)):
         item = Body(raw, f"image_list[{i}].")
         ref = _image(ctx, item, "image_url", required=True)
         if item.data.get("type") == "first_frame":
             first = ref
-    videos = body.items("video_list", 0, 1)
+    videos = body.items("video_list", 0, facts.OMNI_VIDEO_LIST_MAX)
     for i, raw in enumerate(videos):
         item = Body(raw, f"video_list[{i}].")
-        _media_value(item.name("video_url"), item.data.get("video_url"), ("mp4", "mov"))
-        item.choice("refer_type", ("base", "feature"), "base")
+        _media_value(item.name("video_url"), item.data.get("video_url"), facts.VIDEO_FORMATS)
     body.items("element_list", 0, facts.ELEMENT_LIST_MAX)
-    images = body.data.get("image_list") or []
-    first_only = len(images) == 1 and not videos
-    if (
-        model.name in facts.OMNI_SHORT_DURATION_MODELS
-        and (not images or first_only)
-        and duration not in facts.OMNI_SHORT_DURATIONS
-    ):
-        raise invalid("Duration only supports 5 or 10 seconds when no refer_image is provided")
     variant = "video_input" if videos else "audio" if sound else "silent"
     resolution = catalog.mode_resolution(model, mode)
     width, height = catalog.video_size(resolution, aspect)
