@@ -153,7 +153,7 @@ def text_to_audio() -> tuple[int, tuple[float, float]]:
 
 
 def video_to_audio_prompt_max() -> int:
-    return _data.VIDEO_TO_AUDIO_PROMPT_MAX
+    return catalog.VIDEO_TO_AUDIO_PROMPT_MAX
 
 
 def tts_text_max() -> int:
