@@ -137,6 +137,7 @@ def models(session: Session, kind: str) -> None:
                     "name": o.name,
                     "route": "omni-video",
                     "new_name": o.new_name,
+                    "typical_seconds": list(catalog.typical_seconds("omni-video", model=o.name)),
                     "modes": list(o.modes),
                     "durations": list(o.durations),
                     "sound_modes": list(o.sound_modes),
@@ -156,6 +157,7 @@ def models(session: Session, kind: str) -> None:
                     "resolutions": list(k.resolutions),
                     "durations": list(range(k.durations[0], k.durations[1] + 1)),
                     "usd_per_second": k.usd_per_second,
+                    "typical_seconds": list(catalog.typical_seconds("text-to-video", model=k.name)),
                 }
             )
             usd = ", ".join(f"{r} ${p:g}" for r, p in k.usd_per_second.items())
@@ -181,7 +183,10 @@ def models(session: Session, kind: str) -> None:
                 f"  {im.name:<18} {'/'.join(im.resolutions):<9} text {im.price_t2i:g}, with image {im.price_i2i:g}"
             )
         for t in catalog.TRYON_MODELS:
-            image.append({"name": t, "route": "kolors-virtual-try-on", "price_image": 1})
+            typical = list(catalog.typical_seconds("kolors-virtual-try-on", model=t))
+            image.append(
+                {"name": t, "route": "kolors-virtual-try-on", "price_image": 1, "typical_seconds": typical}
+            )
             lines.append(f"  {t:<18} try-on    1 try-on unit per image")
     del catalog
     session.ui.result({"video": video, "image": image}, lines)
