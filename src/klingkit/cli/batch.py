@@ -127,7 +127,7 @@ _ROW_NAMES = ("prompt", "kind", "output", "id", "mode", "duration", "image", "n"
 
 def row_error_words(err: Any) -> str:
     """A row's refusal with row column names (``ratio``), not API names (``aspect_ratio``)."""
-    from klingkit.jobs._batch_rows import ALIASES
+    from klingkit.jobs.batch import COLUMN_ALIASES as ALIASES
 
     text = str(err)
     message = getattr(err, "message", text)

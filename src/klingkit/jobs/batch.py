@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BatchBusyError, KlingError
+from ._batch_rows import ALIASES as COLUMN_ALIASES
 from ._batch_rows import (
     BatchInputError,
     BatchPlan,
@@ -59,6 +60,7 @@ from ._batch_rows import (
 from .ledger import TaskRecord
 
 __all__ = [
+    "COLUMN_ALIASES",
     "BatchBusyError",
     "BatchInputError",
     "BatchPlan",
