@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# A test run started in the background by a non-interactive shell inherits SIGINT *ignored*, and so would
+# every klingkit the e2e tests start: their Ctrl-C tests would wait forever. A user's terminal delivers
+# SIGINT, so the suite restores the default here (a caught handler is reset to the default on exec).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 _CREDENTIAL_VARS = (
     "KLING_API_KEY",
