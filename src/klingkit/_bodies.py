@@ -5,9 +5,8 @@ Body conventions are in :mod:`klingkit._prepare`. Each ``_b_*`` builder runs the
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import _media as media
@@ -98,6 +97,11 @@ def _mode(p: Mapping[str, Any], feature: str) -> str:
     return V.as_mode(p["mode"]) if given(p, "mode") else C.DEFAULT_MODES.get(feature, "std")
 
 
+def _wire_mode(p: Mapping[str, Any]) -> dict[str, Any]:
+    """The caller's parameters with ``mode`` in the wire's spelling (``standard`` -> ``std``)."""
+    return {**p, "mode": V.as_mode(p["mode"])} if given(p, "mode") else dict(p)
+
+
 def _duration(p: Mapping[str, Any]) -> float:
     if not given(p, "duration"):
         return float(C.DEFAULT_VIDEO_DURATION)
@@ -109,7 +113,8 @@ def _sound(p: Mapping[str, Any]) -> bool:
 
 
 def _b_lip_sync(p: dict[str, Any], c: Checks) -> _Built:
-    audio_type = V.lip_sync(p, c)
+    ok = catalog.check("lip-sync", p, checks=c)
+    audio_type = ok.values["audio_type"]
     inp: dict[str, Any] = {}
     if given(p, "video_id"):
         inp["video_id"] = p["video_id"]
@@ -125,11 +130,7 @@ def _b_lip_sync(p: dict[str, Any], c: Checks) -> _Built:
             inp["audio_url"] = p["audio_url"]
     body: dict[str, Any] = {"input": inp}
     _common_legacy(body, p)
-    units = catalog.flat_price("lip_sync_per_5s") * 2
-    est = Estimate.of(
-        units, "video", "lip-sync: 0.5 units per 5 s of video; video length unknown, 10 s assumed", False
-    )
-    return _Built(body, est, mode=str(p["mode"]))
+    return _Built(body, ok.estimate, mode=ok.mode)
 
 
 def _audio_b64(value: Any, field: str) -> str:
@@ -138,18 +139,17 @@ def _audio_b64(value: Any, field: str) -> str:
 
 
 def _b_identify_face(p: dict[str, Any], c: Checks) -> _Built:
-    V.identify_face(p, c)
+    ok = catalog.check("identify-face", p, checks=c)
     body: dict[str, Any] = {}
     if given(p, "video_id"):
         body["video_id"] = p["video_id"]
     else:
         body["video_url"] = _video_media(p["video_url"], "video_url", c)
-    est = Estimate.of(catalog.flat_price("identify_face"), "video", "face identification: flat per call")
-    return _Built(body, est)
+    return _Built(body, ok.estimate)
 
 
 def _b_advanced_lip_sync(p: dict[str, Any], c: Checks) -> _Built:
-    seconds = V.advanced_lip_sync(p, c)
+    ok = catalog.check("advanced-lip-sync", p, checks=c)
     faces = []
     for i, face in enumerate(p["face_choose"]):
         out = {k: v for k, v in face.items() if v is not None and v != ""}
@@ -158,18 +158,12 @@ def _b_advanced_lip_sync(p: dict[str, Any], c: Checks) -> _Built:
         faces.append(out)
     body: dict[str, Any] = {"session_id": p["session_id"], "face_choose": faces}
     _common_legacy(body, p)
-    blocks = max(1, math.ceil(seconds / 5 - 1e-9))
-    est = Estimate.of(
-        blocks * catalog.flat_price("lip_sync_per_5s"),
-        "video",
-        f"lip-sync: 0.5 units per 5 s; {seconds:g} s of audio inserted",
-        False,
-    )
-    return _Built(body, est, duration=seconds)
+    return _Built(body, ok.estimate, duration=ok.duration)
 
 
 def _b_effects(p: dict[str, Any], c: Checks) -> _Built:
-    dual = V.effects(p, c)
+    ok = catalog.check("effects", p, checks=c)
+    dual = bool(ok.values["dual"])
     inp: dict[str, Any] = {}
     if dual:
         inp["images"] = [_image(v, f"images[{i}]", c) for i, v in enumerate(p["images"])]
@@ -179,40 +173,19 @@ def _b_effects(p: dict[str, Any], c: Checks) -> _Built:
         inp["model_name"] = p["model_name"]
     if given(p, "mode"):
         inp["mode"] = V.as_mode(p["mode"])
-    duration: float | None = None
-    if given(p, "duration"):
-        duration = V.as_duration("duration", p["duration"])
-        inp["duration"] = _dur_text(duration)
+    if ok.duration is not None:
+        inp["duration"] = _dur_text(ok.duration)
     body: dict[str, Any] = {"effect_scene": p["effect_scene"], "input": inp}
     _common_legacy(body, p)
-    key = "effect_dual" if dual else "effect_single"
-    est = Estimate.of(
-        catalog.flat_price(key), "video", f"effects: {key.replace('_', ' ')} price, varies by scene", False
-    )
-    return _Built(body, est, model=p.get("model_name"), duration=duration)
+    return _Built(body, ok.estimate, model=ok.model, duration=ok.duration)
 
 
 # --- images ---------------------------------------------------------------------------------------------
 
 
-def _image_estimate(
-    model: str, n: int, *, kind: str, resolution: str | None = None, omni: bool = False
-) -> Estimate:
-    m = (catalog.omni_image_model if omni else catalog.image_model)(model)
-    if m is None:
-        return Estimate.of(8.0 * n, "image", f"unknown model {model}: 8 units/image assumed", False)
-    price = {"t2i": m.price_t2i, "i2i": m.price_i2i, "multi": m.price_multi}[kind]
-    if resolution == "4k" and m.price_4k:
-        price = m.price_4k
-    exact = bool(price)
-    if not price:
-        price = max(m.price_t2i, m.price_i2i, m.price_multi)
-    return Estimate.of(price * n, "image", f"{model} {kind}: {price:g} units/image x {n}", exact)
-
-
 def _b_images_generations(p: dict[str, Any], c: Checks) -> _Built:
     model = _model(p, "images/generations")
-    n = V.image_generation(p, c, model=model)
+    ok = catalog.check("images/generations", p, checks=c)
     body: dict[str, Any] = {"model_name": model}
     _put(body, p, "prompt", "negative_prompt", "image_reference", "image_fidelity", "human_fidelity")
     if given(p, "image"):
@@ -221,13 +194,12 @@ def _b_images_generations(p: dict[str, Any], c: Checks) -> _Built:
         body["element_list"] = _element_list(p["element_list"])
     _put(body, p, "resolution", "n", "aspect_ratio")
     _common_legacy(body, p)
-    est = _image_estimate(model, n, kind="i2i" if given(p, "image") else "t2i")
-    return _Built(body, est, model=model)
+    return _Built(body, ok.estimate, model=model)
 
 
 def _b_multi_image2image(p: dict[str, Any], c: Checks) -> _Built:
     model = _model(p, "multi-image2image")
-    n = V.multi_image_to_image(p, c, model=model)
+    ok = catalog.check("multi-image2image", p, checks=c)
     body: dict[str, Any] = {"model_name": model}
     _put(body, p, "prompt", "negative_prompt")
     subjects = []
@@ -240,11 +212,11 @@ def _b_multi_image2image(p: dict[str, Any], c: Checks) -> _Built:
             body[key] = _image(p[key], key, c)
     _put(body, p, "n", "aspect_ratio")
     _common_legacy(body, p)
-    return _Built(body, _image_estimate(model, n, kind="multi"), model=model)
+    return _Built(body, ok.estimate, model=model)
 
 
 def _b_expand(p: dict[str, Any], c: Checks) -> _Built:
-    n = V.expand(p, c)
+    ok = catalog.check("editing/expand", p, checks=c)
     body: dict[str, Any] = {}
     _put(
         body, p, "up_expansion_ratio", "down_expansion_ratio", "left_expansion_ratio", "right_expansion_ratio"
@@ -253,15 +225,13 @@ def _b_expand(p: dict[str, Any], c: Checks) -> _Built:
     body["image"] = _image(p["image"], "image", c)
     _put(body, p, "n")
     _common_legacy(body, p)
-    price = catalog.flat_price("expand_per_image")
-    est = Estimate.of(price * n, "image", f"expansion: {price:g} units/image x {n}")
-    return _Built(body, est)
+    return _Built(body, ok.estimate)
 
 
 def _b_try_on(p: dict[str, Any], c: Checks) -> _Built:
     solution = bool(p.get("solution")) or given(p, "person_image") or given(p, "product_image")
-    V.try_on(p, c, solution=solution)
-    est = Estimate.of(catalog.flat_price("tryon_per_image"), "tryon", "virtual try-on: 1 unit/image")
+    ok = catalog.check("virtual_try_on" if solution else "kolors-virtual-try-on", p, checks=c)
+    est = ok.estimate
     if solution:
         kw: dict[str, Any] = {
             "formats": C.TRYON_SOLUTION_FORMATS,
@@ -293,7 +263,7 @@ def _b_try_on(p: dict[str, Any], c: Checks) -> _Built:
 
 def _b_omni_image(p: dict[str, Any], c: Checks) -> _Built:
     model = _model(p, "omni-image")
-    count = V.omni_image(p, c, model=model)
+    ok = catalog.check("omni-image", p, checks=c)
     body: dict[str, Any] = {"model_name": model}
     _put(body, p, "prompt")
     if p.get("image_list"):
@@ -306,33 +276,21 @@ def _b_omni_image(p: dict[str, Any], c: Checks) -> _Built:
         body["element_list"] = _element_list(p["element_list"])
     _put(body, p, "resolution", "result_type", "series_amount", "n", "aspect_ratio")
     _common_legacy(body, p)
-    auto = count is None
-    est = _image_estimate(
-        model,
-        C.OMNI_SERIES_AMOUNT[1] if count is None else count,
-        kind="i2i" if p.get("image_list") else "t2i",
-        resolution=p.get("resolution"),
-        omni=True,
-    )
-    if auto:
-        # The service decides how many images a series gets (2-9) and bills each: quote the most.
-        est = replace(est, exact=False, basis=est.basis + "; series_amount=auto: at most 9 images")
-    return _Built(body, est, model=model)
+    return _Built(body, ok.estimate, model=model)
 
 
 # --- audio ----------------------------------------------------------------------------------------------
 
 
 def _b_text_to_audio(p: dict[str, Any], c: Checks) -> _Built:
-    V.text_to_audio(p, c)
+    ok = catalog.check("text-to-audio", p, checks=c)
     body: dict[str, Any] = {"prompt": p["prompt"], "duration": p["duration"]}
     _common_legacy(body, p)
-    est = Estimate.of(catalog.flat_price("text_to_audio"), "audio", "text-to-audio: flat per call")
-    return _Built(body, est, duration=float(p["duration"]))
+    return _Built(body, ok.estimate, duration=ok.duration)
 
 
 def _b_video_to_audio(p: dict[str, Any], c: Checks) -> _Built:
-    V.video_to_audio(p, c)
+    ok = catalog.check("video-to-audio", p, checks=c)
     body: dict[str, Any] = {}
     if given(p, "video_id"):
         body["video_id"] = p["video_id"]
@@ -342,14 +300,13 @@ def _b_video_to_audio(p: dict[str, Any], c: Checks) -> _Built:
     if given(p, "asmr_mode"):
         body["asmr_mode"] = V.as_bool("asmr_mode", p["asmr_mode"])
     _common_legacy(body, p)
-    est = Estimate.of(catalog.flat_price("video_to_audio"), "audio", "video-to-audio: flat per call")
-    return _Built(body, est)
+    return _Built(body, ok.estimate)
 
 
 def _b_tts(p: dict[str, Any], c: Checks) -> _Built:
-    lang = V.tts(p, c)
+    ok = catalog.check("tts", p, checks=c)
+    lang = ok.values["voice_language"]
     body: dict[str, Any] = {"text": p["text"], "voice_id": p["voice_id"], "voice_language": lang}
     _put(body, p, "voice_speed")
     _common_legacy(body, p)
-    est = Estimate.of(catalog.flat_price("tts"), "audio", "text-to-speech: flat per call")
-    return _Built(body, est)
+    return _Built(body, ok.estimate)

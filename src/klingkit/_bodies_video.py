@@ -13,20 +13,17 @@ from ._bodies import (
     _Built,
     _common_legacy,
     _dur_text,
-    _duration,
     _element_list,
     _image,
     _listed,
-    _mode,
     _model,
     _options,
     _put,
-    _sound,
     _video_media,
     _voice_list,
+    _wire_mode,
 )
 from ._validation import Checks, given
-from .catalog import Estimate
 
 # --- video ----------------------------------------------------------------------------------------------
 
@@ -57,15 +54,10 @@ def _video(p: dict[str, Any], c: Checks, *, i2v: bool, feature: str) -> _Built:
 
 def _legacy_video(p: dict[str, Any], c: Checks, *, i2v: bool, model: str) -> _Built:
     feature = "image2video" if i2v else "text2video"
-    mode = _mode(p, feature)
-    duration = _duration(p)
-    sound = _sound(p)
-    multi = V.as_bool("multi_shot", p["multi_shot"]) if given(p, "multi_shot") else False
-    camera = V.camera_control(p["camera_control"], c) if given(p, "camera_control") else None
-    V.legacy_video(
-        p, c, i2v=i2v, model=model, mode=mode, duration=duration, sound=sound, multi=multi, camera_wire=camera
-    )
-    multi_prompt = V.multi_shot(p, duration, c) if multi else None
+    ok = catalog.check(feature, _wire_mode(p), checks=c)
+    mode, duration = str(ok.mode), float(ok.duration or 0)
+    multi, camera = bool(ok.values["multi_shot"]), ok.values["camera_control"]
+    multi_prompt = ok.values["multi_prompt"]
     if not multi and (given(p, "shot_type") or p.get("multi_prompt")):
         c.warn("shot_type/multi_prompt are ignored without multi_shot=true; not sent")
 
@@ -103,10 +95,7 @@ def _legacy_video(p: dict[str, Any], c: Checks, *, i2v: bool, model: str) -> _Bu
                 for i, dm in enumerate(p["dynamic_masks"])
             ]
     _common_legacy(body, p)
-
-    variant = "voice" if p.get("voice_list") else "audio" if sound else "silent"
-    est = catalog.video_price(model, mode, duration, variant=variant)
-    return _Built(body, est, model=model, mode=mode, duration=duration, feature=feature)
+    return _Built(body, ok.estimate, model=model, mode=mode, duration=duration, feature=feature)
 
 
 def _new_resolution(p: Mapping[str, Any], c: Checks, *, default: str) -> str:
@@ -139,16 +128,22 @@ def _new_audio(p: Mapping[str, Any], c: Checks) -> str | None:
     return None
 
 
+def _as_settings(p: Mapping[str, Any], resolution: str, audio: str | None) -> dict[str, Any]:
+    """The caller's parameters with the 2026 ``settings`` words: ``resolution`` and ``audio`` (mapped from
+    ``mode`` and ``sound`` by the client), as the catalog's contract reads them."""
+    q = {k: v for k, v in p.items() if k not in ("mode", "sound")}
+    q["resolution"] = resolution
+    if audio is not None:
+        q["audio"] = audio
+    return q
+
+
 def _new_video(p: dict[str, Any], c: Checks, *, i2v: bool, model: catalog.NewVideoModel) -> _Built:
     feature = "image-to-video" if i2v else "text-to-video"
     resolution = _new_resolution(p, c, default=model.resolutions[0])
     audio = _new_audio(p, c)
-    duration = (
-        float(C.DEFAULT_VIDEO_DURATION)
-        if not given(p, "duration")
-        else V.as_duration("duration", p["duration"])
-    )
-    V.new_video(p, c, i2v=i2v, model=model, resolution=resolution, audio=audio, duration=duration)
+    ok = catalog.check(feature, _as_settings(p, resolution, audio), checks=c)
+    duration = float(ok.duration or 0)
 
     settings: dict[str, Any] = {}
     if audio is not None:
@@ -181,11 +176,14 @@ def _new_video(p: dict[str, Any], c: Checks, *, i2v: bool, model: catalog.NewVid
     options = _options(p)
     if options:
         body["options"] = options
-    native = audio == "native" or (audio is None and model.audio == ("native",))
-    est = catalog.new_video_price(model.name, resolution, duration, audio=native)
-    mode_name = {v: k for k, v in C.MODE_RESOLUTION.items()}.get(resolution)
     return _Built(
-        body, est, model=model.name, mode=mode_name, duration=duration, feature=feature, path_model=model.name
+        body,
+        ok.estimate,
+        model=model.name,
+        mode=ok.mode,
+        duration=duration,
+        feature=feature,
+        path_model=model.name,
     )
 
 
@@ -207,9 +205,8 @@ def _b_image_to_video_new(p: dict[str, Any], c: Checks) -> _Built:
 
 def _b_multi_image2video(p: dict[str, Any], c: Checks) -> _Built:
     model = _model(p, "multi-image2video")
-    mode = _mode(p, "multi-image2video")
-    duration = _duration(p)
-    V.multi_image_to_video(p, c, model=model, mode=mode, duration=duration)
+    ok = catalog.check("multi-image2video", _wire_mode(p), checks=c)
+    mode, duration = str(ok.mode), float(ok.duration or 0)
     images = []
     for i, item in enumerate(p["image_list"]):
         value = item["image"] if isinstance(item, Mapping) else item
@@ -221,20 +218,15 @@ def _b_multi_image2video(p: dict[str, Any], c: Checks) -> _Built:
     if given(p, "duration"):
         body["duration"] = _dur_text(duration)
     _common_legacy(body, p)
-    est = catalog.video_price(model, mode, duration)
-    return _Built(body, est, model=model, mode=mode, duration=duration)
+    return _Built(body, ok.estimate, model=model, mode=mode, duration=duration)
 
 
 def _b_video_extend(p: dict[str, Any], c: Checks) -> _Built:
-    V.video_extend(p, c)
+    ok = catalog.check("video-extend", p, checks=c)
     body: dict[str, Any] = {}
     _put(body, p, "video_id", "prompt", "negative_prompt", "cfg_scale")
     _common_legacy(body, p)
-    units = max(catalog.flat_price("extend_std"), catalog.flat_price("extend_pro"))
-    est = Estimate.of(
-        units, "video", "extension: mode is inherited from the source video; the pro price is assumed", False
-    )
-    return _Built(body, est)
+    return _Built(body, ok.estimate)
 
 
 def _b_omni_video(p: dict[str, Any], c: Checks) -> _Built:
@@ -242,10 +234,8 @@ def _b_omni_video(p: dict[str, Any], c: Checks) -> _Built:
     new_model = V.omni_new_model(model)
     if new_model is not None:
         return _new_omni_video(p, c, new_model)
-    mode = _mode(p, "omni-video")
-    duration = _duration(p)
-    sound = _sound(p)
-    V.omni_video(p, c, model=model, mode=mode, duration=duration, sound=sound)
+    ok = catalog.check("omni-video", _wire_mode(p), checks=c)
+    mode, duration = str(ok.mode), float(ok.duration or 0)
     body: dict[str, Any] = {"model_name": model}
     _put(body, p, "prompt", "negative_prompt", "aspect_ratio", "sound")
     if given(p, "mode"):
@@ -264,9 +254,7 @@ def _b_omni_video(p: dict[str, Any], c: Checks) -> _Built:
     if p.get("video_list"):
         body["video_list"] = [dict(v) for v in p["video_list"]]
     _common_legacy(body, p)
-    variant = "video_input" if p.get("video_list") else "audio" if sound else "silent"
-    est = catalog.video_price(model, mode, duration, variant=variant, omni=True)
-    return _Built(body, est, model=model, mode=mode, duration=duration)
+    return _Built(body, ok.estimate, model=model, mode=mode, duration=duration)
 
 
 def _b_omni_video_new(p: dict[str, Any], c: Checks) -> _Built:
@@ -298,10 +286,12 @@ def _new_omni_video(p: dict[str, Any], c: Checks, model: catalog.VideoModel) -> 
     name = model.new_name or model.name
     resolution = _new_resolution(p, c, default=C.OMNI_NEW_DEFAULT_RESOLUTION)
     audio = _new_audio(p, c)
-    duration = _duration(p)
+    q = _as_settings(p, resolution, audio)
+    q["model_name"] = name
+    ok = catalog.check("omni-video-new", q, checks=c)
+    duration = float(ok.duration or 0)
     images = _listed("image_list", p.get("image_list") or [])
-    frames = [str(item.get("type") or "") if isinstance(item, Mapping) else "" for item in images]
-    V.new_omni_video(p, c, model=model, resolution=resolution, audio=audio, duration=duration, frames=frames)
+    frames: list[str] = ok.values["frames"]
     limit = C.IMAGE_MAX_BYTES_NEW
     contents: list[dict[str, Any]] = [{"type": "prompt", "text": p["prompt"]}]
     for i in sorted(range(len(images)), key=lambda j: C.OMNI_IMAGE_LIST_TYPES.index(frames[j])):
@@ -335,9 +325,12 @@ def _new_omni_video(p: dict[str, Any], c: Checks, model: catalog.VideoModel) -> 
     options = _options(p)
     if options:
         body["options"] = options
-    mode = {catalog.mode_resolution(model, m): m for m in model.modes}[resolution]
-    variant = "video_input" if videos else "audio" if audio == "native" else "silent"
-    est = catalog.video_price(model.name, mode, duration, variant=variant, omni=True)
     return _Built(
-        body, est, model=name, mode=mode, duration=duration, feature="omni-video-new", path_model=name
+        body,
+        ok.estimate,
+        model=name,
+        mode=ok.mode,
+        duration=duration,
+        feature="omni-video-new",
+        path_model=name,
     )

@@ -167,6 +167,7 @@ __all__ = [
     "CAMERA_TYPES",
     "CFG_MAX",
     "CFG_MIN",
+    "CONTRACT_ROUTES",
     "DECISIONS",
     "DEFAULT_MODELS",
     "DEFAULT_MODES",
@@ -269,17 +270,21 @@ __all__ = [
     "VOICE_LANGUAGES",
     "VOICE_LIST_MAX",
     "VOICE_SPEED",
+    "Checked",
     "Decision",
     "Endpoint",
     "Estimate",
     "ImageModel",
+    "Known",
     "NewVideoModel",
     "Policy",
     "VideoModel",
     "audio_for_sound",
+    "check",
     "endpoint",
     "flat_price",
     "image_model",
+    "image_price",
     "image_seconds",
     "image_size",
     "kling4",
@@ -291,6 +296,7 @@ __all__ = [
     "normalize_mode",
     "omni_image_model",
     "omni_video_model",
+    "price",
     "resolution_for_mode",
     "rules",
     "takes_external_id",
@@ -304,3 +310,5 @@ __all__ = [
 ]
 
 from . import rules as rules
+from ._contract import ROUTES as CONTRACT_ROUTES  # after the rules, which it reads
+from ._contract import Checked, Known, check, image_price, price

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import io
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,7 +73,8 @@ class Fetched:
                 out.render["duration"] = seconds
                 out.duration = seconds
         if plan.feature in ("lip-sync", "advanced-lip-sync"):
-            plan.units = catalog.flat_price("lip_sync_per_5s") * math.ceil(seconds / 5)
+            params = self.body.get("input") if plan.feature == "lip-sync" else self.body  # the checked fields
+            plan.units = catalog.price(plan.feature, params, known=catalog.Known(seconds)).units
             plan.billing["duration"] = seconds
         if plan.feature == "identify-face":
             plan.extra["video_seconds"] = seconds

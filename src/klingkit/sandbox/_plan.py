@@ -295,6 +295,40 @@ def _ruled(rule: Callable[[rules.Checks], T]) -> T:
         raise invalid(str(refusal)) from None
 
 
+# The 2026 routes' wire names of the contract's flat fields, so a refusal names what the caller sent.
+NEW_ROUTE_NAMES = {
+    "duration": "settings.duration",
+    "resolution": "settings.resolution",
+    "audio": "settings.audio",
+    "aspect_ratio": "settings.aspect_ratio",
+    "multi_shot": "settings.multi_shot",
+    "image_list": "contents (frames)",
+    "video_list": "contents (videos)",
+    "element_list": "contents (elements)",
+}
+
+
+def _checked(
+    feature: str,
+    params: Any,
+    known: catalog.Known | None = None,
+    names: dict[str, str] | None = None,
+) -> catalog.Checked:
+    """The catalog's contract on a request as a server reads it: a refusal is 400/1201 in the rule's own
+    words, its field renamed by ``names`` where the wire nests it; ``known`` carries what only the server
+    knows (a source video, a session), so the price is the charge (policy server-state)."""
+    try:
+        return catalog.check(feature, params, known=known)
+    except rules.Refusal as refusal:
+        field = refusal.field
+        for flat, wire in (names or {}).items():
+            if field == flat or field.startswith((flat + "[", flat + ".")):
+                field = wire + field[len(flat) :]
+                break
+        shown = rules.Refusal(field, refusal.value, refusal.allowed, refusal.suggestion or None)
+        raise invalid(str(shown)) from None
+
+
 def _file(ref: ImageRef | None) -> str | None:
     return ref.get("file") if ref else None
 

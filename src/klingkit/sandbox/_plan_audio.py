@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 from klingkit import catalog
 from klingkit import catalog as facts
-from klingkit.catalog import rules
 
 from ._errors import invalid
 from ._plan import (
@@ -14,10 +11,10 @@ from ._plan import (
     Context,
     OutputPlan,
     Plan,
+    _checked,
     _lip_synced,
     _media_value,
     _options,
-    _ruled,
     _source_video,
     _video_output,
 )
@@ -26,7 +23,7 @@ from ._plan import (
 def lip_sync(ctx: Context, body: Body) -> Plan:
     inp = body.obj("input", required=True)
     # The catalog's rules (video_id XOR video_url, mode, text and voice, or audio_type and its audio).
-    audio_type = _ruled(lambda c: rules.lip_sync(inp.data, c))
+    audio_type = _checked("lip-sync", inp.data).values["audio_type"]
     if inp.data["mode"] == "text2video":
         # Policy unknown-name: a server refuses a voice it does not have (the client only warns).
         language = inp.choice("voice_language", facts.VOICE_LANGUAGES, "zh")
@@ -40,7 +37,7 @@ def lip_sync(ctx: Context, body: Body) -> Plan:
         "legacy",
         "video",
         None,
-        units=facts.FLAT_PRICES["lip_sync_per_5s"] * math.ceil(seconds / 5),
+        units=catalog.price("lip-sync", inp.data, known=catalog.Known(seconds)).units,
         weight=1,
         work_seconds=60 + 10 * seconds,
         outputs=[_lip_synced(parent, seconds)],
@@ -52,13 +49,14 @@ def lip_sync(ctx: Context, body: Body) -> Plan:
 
 
 def identify_face(ctx: Context, body: Body) -> Plan:
+    ok = _checked("identify-face", body.data)  # video_id XOR video_url; a flat price
     parent, seconds, _ = _source_video(ctx, body, url_allowed=True)
     plan = Plan(
         "identify-face",
         "legacy",
         "video",
         None,
-        units=catalog.flat_price("identify_face"),
+        units=ok.estimate.units,
         weight=0,
         work_seconds=0,
         outputs=[OutputPlan("image", None, {"width": 256, "height": 256, "prompt": "face 0", "index": 0})],
@@ -78,7 +76,7 @@ def advanced_lip_sync(ctx: Context, body: Body) -> Plan:
         raise invalid(f"session_id {session_id} does not exist or has expired (sessions last 24 h)")
     # The catalog's rules (one face, audio_id XOR sound_file, times, >= 2 s of audio, volumes); what follows
     # reads the session, which only the server has (policy server-state).
-    _ruled(lambda c: rules.advanced_lip_sync(body.data, c))
+    _checked("advanced-lip-sync", body.data)
     choice = Body(body.data["face_choose"][0], "face_choose[0].")
     face_id = str(choice.data["face_id"])
     known = {f["face_id"]: f for f in session["face_data"]}
@@ -97,7 +95,7 @@ def advanced_lip_sync(ctx: Context, body: Body) -> Plan:
         "legacy",
         "video",
         None,
-        units=facts.FLAT_PRICES["lip_sync_per_5s"] * math.ceil(seconds / 5),
+        units=catalog.price("advanced-lip-sync", body.data, known=catalog.Known(seconds)).units,
         weight=1,
         work_seconds=60 + 10 * seconds,
         outputs=[_lip_synced(parent, seconds)],
@@ -109,15 +107,15 @@ def advanced_lip_sync(ctx: Context, body: Body) -> Plan:
 
 
 def text_to_audio(ctx: Context, body: Body) -> Plan:
-    _ruled(lambda c: rules.text_to_audio(body.data, c))  # prompt <= 200; 3.0-10.0 s, one decimal
+    ok = _checked("text-to-audio", body.data)  # prompt <= 200; 3.0-10.0 s, one decimal
     prompt = str(body.data["prompt"])
-    duration = float(body.data["duration"])
+    duration = float(ok.duration or 0)
     plan = Plan(
         "text-to-audio",
         "legacy",
         "audio",
         None,
-        units=catalog.flat_price("text_to_audio"),
+        units=ok.estimate.units,
         weight=1,
         work_seconds=20 + 2 * duration,
         outputs=[OutputPlan("audio", duration, {"duration": duration, "prompt": prompt})],
@@ -127,10 +125,10 @@ def text_to_audio(ctx: Context, body: Body) -> Plan:
 
 
 def video_to_audio(ctx: Context, body: Body) -> Plan:
-    _ruled(lambda c: rules.video_to_audio(body.data, c))  # video_id XOR video_url, prompts <= 200, asmr_mode
+    _checked("video-to-audio", body.data)  # video_id XOR video_url, prompts <= 200, asmr_mode
     parent, seconds, _ = _source_video(ctx, body, url_allowed=True)
-    if parent and not facts.VIDEO_TO_AUDIO_DURATION[0] <= seconds <= facts.VIDEO_TO_AUDIO_DURATION[1]:
-        raise invalid(f"video {parent['id']} is {seconds:g} s; video-to-audio takes 3 to 20 s")
+    # A video of ours has a known length: the contract checks it (3 to 20 s) and prices the request.
+    ok = _checked("video-to-audio", body.data, catalog.Known(seconds) if parent else None)
     prompt = str(body.data.get("sound_effect_prompt") or "")
     video = (
         OutputPlan("video", seconds, {"op": "add_audio", "source": parent["id"], "prompt": prompt})
@@ -142,7 +140,7 @@ def video_to_audio(ctx: Context, body: Body) -> Plan:
         "legacy",
         "audio",
         None,
-        units=catalog.flat_price("video_to_audio"),
+        units=ok.estimate.units,
         weight=1,
         work_seconds=30 + 2 * seconds,
         outputs=[video, OutputPlan("audio", seconds, {"duration": seconds, "prompt": prompt})],
@@ -153,7 +151,7 @@ def video_to_audio(ctx: Context, body: Body) -> Plan:
 
 
 def tts(ctx: Context, body: Body) -> Plan:
-    _ruled(lambda c: rules.tts(body.data, c))  # text <= 1000, language, voice, speed 0.8-2.0
+    ok = _checked("tts", body.data)  # text <= 1000, language, voice, speed 0.8-2.0
     text = str(body.data["text"])
     # Policy unknown-name: a server refuses a voice it does not have (the client only warns).
     language = body.choice("voice_language", facts.VOICE_LANGUAGES, "zh")
@@ -166,7 +164,7 @@ def tts(ctx: Context, body: Body) -> Plan:
         "legacy",
         "audio",
         None,
-        units=catalog.flat_price("tts"),
+        units=ok.estimate.units,
         weight=0,
         work_seconds=0,
         outputs=[OutputPlan("audio", seconds, {"duration": seconds, "prompt": text, "voice": True})],

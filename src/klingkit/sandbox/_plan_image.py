@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from klingkit import catalog
 from klingkit import catalog as facts
-from klingkit.catalog import rules
 
 from ._errors import not_found
 from ._plan import (
@@ -13,13 +12,13 @@ from ._plan import (
     Context,
     OutputPlan,
     Plan,
+    _checked,
     _file,
     _image,
     _image_outputs,
     _image_work,
     _legacy_model,
     _options,
-    _ruled,
 )
 
 
@@ -28,18 +27,18 @@ def image_generations(ctx: Context, body: Body) -> Plan:
     p = body.data
     # The catalog's rules (prompt, image/text support, negative prompt, reference, fidelity, elements,
     # resolution, aspect ratio, n), the same the client runs before sending.
-    n = _ruled(lambda c: rules.image_generation(p, c, model=model.name))
+    ok = _checked("images/generations", {**p, "model_name": model.name})
+    n = int(ok.count or 0)
     prompt = str(p["prompt"])
     source = _image(ctx, body, "image")
     resolution = str(p.get("resolution") or "1k")
     aspect = str(p.get("aspect_ratio") or "16:9")
-    price = model.price_i2i if source else model.price_t2i
     plan = Plan(
         "images/generations",
         "legacy",
         "image",
         model.name,
-        units=price * n,
+        units=ok.estimate.units,
         weight=n,
         work_seconds=_image_work(n),
         outputs=_image_outputs(n, resolution, aspect, prompt, source=_file(source)),
@@ -56,7 +55,8 @@ def multi_image_to_image(ctx: Context, body: Body) -> Plan:
     model = catalog.image_model(name)
     assert model is not None
     # The catalog's rules (n, prompts, 1-4 subjects, aspect ratio); the images are decoded below.
-    n = _ruled(lambda c: rules.multi_image_to_image(body.data, c, model=name))
+    ok = _checked("multi-image2image", {**body.data, "model_name": name})
+    n = int(ok.count or 0)
     prompt = str(body.data.get("prompt") or "")
     for i, raw in enumerate(body.data["subject_image_list"]):
         _image(ctx, Body(raw, f"subject_image_list[{i}]."), "subject_image", required=True)
@@ -68,7 +68,7 @@ def multi_image_to_image(ctx: Context, body: Body) -> Plan:
         "legacy",
         "image",
         name,
-        units=model.price_multi * n,
+        units=ok.estimate.units,
         weight=n,
         work_seconds=_image_work(n),
         outputs=_image_outputs(n, "1k", aspect, prompt),
@@ -82,7 +82,8 @@ def expand(ctx: Context, body: Body) -> Plan:
     source = _image(ctx, body, "image", required=True)
     assert source is not None
     # The catalog's rules: the four ratios (0-2), the new area at most 3x, prompt, n.
-    n = _ruled(lambda c: rules.expand(body.data, c))
+    ok = _checked("editing/expand", body.data)
+    n = int(ok.count or 0)
     ratios = {side: float(body.data[f"{side}_expansion_ratio"]) for side in ("up", "down", "left", "right")}
     prompt = str(body.data.get("prompt") or "")
     width, height = source.get("width", 1024), source.get("height", 1024)
@@ -109,7 +110,7 @@ def expand(ctx: Context, body: Body) -> Plan:
         "legacy",
         "image",
         None,
-        units=catalog.flat_price("expand_per_image") * n,
+        units=ok.estimate.units,
         weight=n,
         work_seconds=_image_work(n),
         outputs=outputs,
@@ -123,9 +124,11 @@ def omni_image(ctx: Context, body: Body) -> Plan:
     model: catalog.ImageModel = _legacy_model(body, "kling-image-o1", catalog.omni_image_model, "omni-image")
     p = body.data
     # The catalog's rules (prompt, result type, series amount, n, resolution and aspect ratio per model).
-    count = _ruled(lambda c: rules.omni_image(p, c, model=model.name))
-    if count is None:  # a series of series_amount "auto": Kling decides how many (2 to 9)
-        count = SERIES_AUTO_COUNT
+    # A series of series_amount "auto": Kling decides how many (2 to 9); here, SERIES_AUTO_COUNT.
+    ok = _checked(
+        "omni-image", {**p, "model_name": model.name}, catalog.Known(series_count=SERIES_AUTO_COUNT)
+    )
+    count = int(ok.count or 0)
     prompt = str(p["prompt"])
     images = body.items("image_list", 0, 10)
     for i, raw in enumerate(images):
@@ -133,17 +136,12 @@ def omni_image(ctx: Context, body: Body) -> Plan:
     body.items("element_list", 0, 10)
     resolution = str(p.get("resolution") or "1k")
     aspect = str(p.get("aspect_ratio") or "auto")
-    price = (
-        model.price_4k
-        if resolution == "4k" and model.price_4k
-        else (model.price_i2i if images else model.price_t2i)
-    )
     plan = Plan(
         "omni-image",
         "legacy",
         "image",
         model.name,
-        units=price * count,
+        units=ok.estimate.units,
         weight=count,
         work_seconds=_image_work(count),
         outputs=_image_outputs(count, resolution, aspect, prompt),
@@ -157,6 +155,8 @@ def try_on(ctx: Context, body: Body) -> Plan:
     name = body.data.get("model_name") or facts.TRYON_MODELS[0]
     if name not in facts.TRYON_MODELS:
         raise not_found(f"model_name {name!r} does not exist for kolors-virtual-try-on")
+    fields = {k: body.data.get(k) for k in ("model_name", "human_image", "cloth_image")}
+    ok = _checked("kolors-virtual-try-on", {**fields, "model_name": name})  # both images; a flat price
     human = _image(ctx, body, "human_image", required=True, check_aspect=False)
     _image(ctx, body, "cloth_image", required=True, check_aspect=False)
     plan = Plan(
@@ -164,7 +164,7 @@ def try_on(ctx: Context, body: Body) -> Plan:
         "legacy",
         "tryon",
         name,
-        units=catalog.flat_price("tryon_per_image"),
+        units=ok.estimate.units,
         weight=1,
         work_seconds=30,
         outputs=[

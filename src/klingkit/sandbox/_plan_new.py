@@ -6,22 +6,22 @@ from typing import Any
 
 from klingkit import catalog
 from klingkit import catalog as facts
-from klingkit.catalog import rules
 
 from ._errors import invalid, not_found
 from ._plan import (
+    NEW_ROUTE_NAMES,
     Body,
     Context,
     ImageRef,
     OutputPlan,
     Plan,
+    _checked,
     _file,
     _fit,
     _image,
     _media_value,
     _new_options,
     _options,
-    _ruled,
     _video_output,
     _video_work,
 )
@@ -56,26 +56,10 @@ def new_video(ctx: Context, body: Body, model_name: str, image_to_video: bool) -
         prompt = str(body.data.get("prompt") or "")
         p.update(prompt=body.data.get("prompt"), aspect_ratio=s.get("aspect_ratio"))
         aspect = str(s.get("aspect_ratio") or "16:9")
-    resolution = s.get("resolution") or model.resolutions[0]
-    duration = (
-        int(_ruled(lambda c: rules.as_duration("duration", s["duration"])))
-        if rules.given(s, "duration")
-        else 5
-    )
-    # The catalog's rules: prompt length per model, resolution, audio (and native audio's resolutions),
-    # duration, aspect ratio, multi-shot, first/last frame and elements.
-    _ruled(
-        lambda c: rules.new_video(
-            p,
-            c,
-            i2v=image_to_video,
-            model=model,
-            resolution=resolution,
-            audio=s.get("audio"),
-            duration=duration,
-        )
-    )
-    audio = s.get("audio") or ("off" if "off" in model.audio else model.audio[0])
+    # The catalog's contract: prompt length per model, resolution, audio (and native audio's resolutions),
+    # duration, aspect ratio, multi-shot, first/last frame and elements; the price.
+    ok = _checked(feature, {**p, "model_name": model.name}, names=NEW_ROUTE_NAMES)
+    resolution, duration, audio = str(ok.resolution), int(ok.duration or 0), str(ok.audio)
     size_hint = (first["width"], first["height"]) if first and "width" in first else None
     width, height = _fit(resolution, aspect, size_hint)
     plan = Plan(
@@ -83,7 +67,7 @@ def new_video(ctx: Context, body: Body, model_name: str, image_to_video: bool) -
         "new",
         "video",
         model.name,
-        units=catalog.new_video_price(model.name, resolution, duration, audio=audio == "native").units,
+        units=ok.estimate.units,
         weight=1,
         work_seconds=_video_work(duration, resolution),
         outputs=[
@@ -107,8 +91,9 @@ def new_omni_video(ctx: Context, body: Body, model_name: str) -> Plan:
 
     The route's own page is not in the reference (conf M); the body follows the 2026 convention (§2.15):
     ``contents[]`` typed items (prompt, first_frame, last_frame, element, video), ``settings{resolution,
-    duration, aspect_ratio, audio}``, ``options{}``; the rules are the legacy omni ones (§2.14, §6.1, §7.4)
-    and the price is the model's legacy omni row (§7.2).
+    duration, aspect_ratio, audio}``, ``options{}``. This reads the wire shape and decodes the images; the
+    rules (§2.14, §6.1, §7.4) and the price (the model's legacy omni row, §7.2) are the catalog's contract,
+    on the same flat fields the client checks (``image_list`` types ``first_frame``/``end_frame``).
     """
     model = next((m for m in facts.OMNI_VIDEO_MODELS if m.new_name == model_name), None)
     if model is None:
@@ -118,27 +103,27 @@ def new_omni_video(ctx: Context, body: Body, model_name: str) -> Plan:
         raise invalid("prompt goes in contents as {type: prompt, text} on /omni-video")
     settings = body.obj("settings")
     contents = body.items("contents", 1, 10, required=True)
-    prompt, first, last, elements, videos = "", None, None, 0, 0
+    prompts: list[str] = []
+    first: ImageRef | None = None
+    images: list[dict[str, Any]] = []
+    videos: list[dict[str, Any]] = []
+    elements: list[dict[str, Any]] = []
     for i, raw in enumerate(contents):
         item = Body(raw, f"contents[{i}].")
         kind = item.choice("type", facts.OMNI_NEW_CONTENT_TYPES)
         if kind == "prompt":
-            if prompt:
-                raise invalid(f"contents[{i}] is a second prompt; one prompt is allowed")
-            prompt = item.text("text", facts.OMNI_NEW_PROMPT_MAX, required=True)
+            prompts.append(item.text("text", facts.OMNI_NEW_PROMPT_MAX, required=True))
         elif kind == "element":
             element_id = item.data.get("element_id")
             if isinstance(element_id, bool) or not isinstance(element_id, (str, int)) or element_id == "":
                 raise invalid(f"{item.name('element_id')} is required")
-            elements += 1
+            elements.append({"element_id": element_id})
         elif kind == "video":
-            videos += 1
             _media_value(item.name("url"), item.data.get("url"), facts.VIDEO_FORMATS)
-            item.choice("refer_type", facts.OMNI_VIDEO_REFER_TYPES, "base")
-            item.choice("keep_original_sound", facts.OMNI_KEEP_SOUND, "no")
+            videos.append(
+                {"video_url": item.data["url"], **_given(item.data, "refer_type", "keep_original_sound")}
+            )
         else:
-            if (first if kind == "first_frame" else last) is not None:
-                raise invalid(f"contents has more than one {kind}; at most one is allowed")
             ref = _image(
                 ctx,
                 item,
@@ -147,47 +132,30 @@ def new_omni_video(ctx: Context, body: Body, model_name: str) -> Plan:
                 max_bytes=facts.IMAGE_MAX_BYTES_NEW,
                 check_aspect=kind == "first_frame",
             )
-            first, last = (ref, last) if kind == "first_frame" else (first, ref)
-    if not prompt:
-        raise invalid("contents needs a prompt item ({type: prompt, text})")
-    if videos > facts.OMNI_VIDEO_LIST_MAX:
-        raise invalid(f"contents has {videos} videos; at most {facts.OMNI_VIDEO_LIST_MAX} is allowed")
-    if elements > facts.ELEMENT_LIST_MAX:
-        raise invalid(f"contents has {elements} elements; at most {facts.ELEMENT_LIST_MAX} are allowed")
-    if last is not None and first is None:
-        raise invalid("contents needs a first_frame (a last_frame alone is not allowed)")
-    by_resolution = {catalog.mode_resolution(model, m): m for m in model.modes}
-    resolution = settings.choice("resolution", tuple(by_resolution), facts.OMNI_NEW_DEFAULT_RESOLUTION)
-    duration = settings.integer("duration", 1, 60, 5)
-    if duration not in model.durations:
-        raise invalid(
-            f"settings.duration {duration} is not supported by {name}; allowed: "
-            f"{', '.join(map(str, model.durations))}"
-        )
-    if (
-        model.name in facts.OMNI_SHORT_DURATION_MODELS
-        and not videos
-        and last is None
-        and duration not in facts.OMNI_SHORT_DURATIONS
-    ):
-        raise invalid(
-            f"settings.duration {duration} is not supported by {name} for text or first-frame-only input; "
-            f"allowed: {', '.join(map(str, facts.OMNI_SHORT_DURATIONS))}"
-        )
-    audio = settings.choice("audio", facts.NEW_AUDIO_VALUES if model.sound else ("off",), "off")
-    if first is not None and settings.has("aspect_ratio"):
-        raise invalid("settings.aspect_ratio is not allowed with a first_frame (the video follows the image)")
-    aspect = settings.choice("aspect_ratio", facts.VIDEO_ASPECT_RATIOS, "16:9")
-    mode = by_resolution[resolution]
+            first = ref if kind == "first_frame" and first is None else first
+            images.append({"type": "first_frame" if kind == "first_frame" else "end_frame", "image_url": ref})
+    if len(prompts) > 1:
+        raise invalid(f"contents has {len(prompts)} prompts; one prompt is allowed")
+    params = {
+        "model_name": name,
+        "prompt": prompts[0] if prompts else None,
+        "image_list": images,
+        "video_list": videos,
+        "element_list": elements,
+        **_given(settings.data, "resolution", "duration", "aspect_ratio", "audio"),
+    }
+    ok = _checked("omni-video-new", params, names=NEW_ROUTE_NAMES)
+    resolution, duration, audio = str(ok.resolution), int(ok.duration or 0), str(ok.audio)
+    aspect = str(settings.data.get("aspect_ratio") or "16:9")
     size_hint = (first["width"], first["height"]) if first and "width" in first else None
     width, height = _fit(resolution, aspect, size_hint)
-    variant = "video_input" if videos else "audio" if audio == "native" else "silent"
+    prompt = prompts[0]
     plan = Plan(
         "omni-video-new",
         "new",
         "video",
         name,
-        units=catalog.video_price(model.name, mode, duration, variant=variant, omni=True).units,
+        units=ok.estimate.units,
         weight=1,
         work_seconds=_video_work(duration, resolution),
         outputs=[
@@ -199,7 +167,7 @@ def new_omni_video(ctx: Context, body: Body, model_name: str) -> Plan:
             "model_name": name,
             "resolution": resolution,
             "duration": duration,
-            "mode": mode,
+            "mode": ok.mode,
             "video_sound": audio,
             "refer_video_input": bool(videos),
         },
@@ -208,8 +176,14 @@ def new_omni_video(ctx: Context, body: Body, model_name: str) -> Plan:
     return plan
 
 
+def _given(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """The fields of ``data`` among ``keys`` that are given (not absent, None or empty)."""
+    return {k: data[k] for k in keys if data.get(k) is not None and data.get(k) != ""}
+
+
 def solutions_try_on(ctx: Context, body: Body) -> Plan:
     contents = body.items("contents", 2, 2, required=True)
+    settings = body.obj("settings")
     kinds: dict[str, ImageRef] = {}
     for i, raw in enumerate(contents):
         item = Body(raw, f"contents[{i}].")
@@ -225,15 +199,14 @@ def solutions_try_on(ctx: Context, body: Body) -> Plan:
         kinds[kind] = ref
     if len(kinds) != 2:
         raise invalid("contents needs exactly one product_image and one person_image")
-    settings = body.obj("settings")
-    for key in ("keep_face", "keep_pose", "keep_background"):
-        settings.flag(key, True)
+    # The catalog's contract on the flat fields (both images, the keep_* switches) and the price.
+    ok = _checked("virtual_try_on", {**kinds, **_given(settings.data, *facts.TRYON_SOLUTION_SETTINGS)})
     plan = Plan(
         "virtual_try_on",
         "solutions",
         "tryon",
         None,
-        units=catalog.flat_price("tryon_per_image"),
+        units=ok.estimate.units,
         weight=1,
         work_seconds=30,
         outputs=[

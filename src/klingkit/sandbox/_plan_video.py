@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from klingkit import catalog
 from klingkit import catalog as facts
-from klingkit.catalog import rules
 
 from ._errors import invalid, not_found
 from ._plan import (
@@ -12,6 +11,7 @@ from ._plan import (
     Context,
     OutputPlan,
     Plan,
+    _checked,
     _duration,
     _file,
     _fit,
@@ -20,7 +20,6 @@ from ._plan import (
     _legacy_model,
     _media_value,
     _options,
-    _ruled,
     _source_video,
     _video_output,
     _video_work,
@@ -39,40 +38,16 @@ def _legacy_video(ctx: Context, body: Body, image_to_video: bool) -> Plan:
         )
     ignored = (*_NOT_ON_LEGACY_VIDEO, "aspect_ratio") if image_to_video else _NOT_ON_LEGACY_VIDEO
     p = {k: v for k, v in body.data.items() if k not in ignored}
-    # The wire's own spellings: "standard" is refused here (§2.1), the client normalises it before sending.
-    mode = p.get("mode") or "std"
-    duration = (
-        int(_ruled(lambda c: rules.as_duration("duration", p["duration"])))
-        if rules.given(p, "duration")
-        else 5
-    )
-    multi = (
-        _ruled(lambda c: rules.as_bool("multi_shot", p["multi_shot"]))
-        if rules.given(p, "multi_shot")
-        else False
-    )
-    sound = p.get("sound") == "on"
     raw_camera = p.get("camera_control")
     if raw_camera is not None and not isinstance(raw_camera, dict):
-        raise invalid("camera_control must be an object {type, config}")
-    camera = _ruled(lambda c: rules.camera_control(raw_camera, c)) if raw_camera is not None else None
+        raise invalid("camera_control must be an object {type, config}")  # presets are the client's words
     # Every capability rule (mode, duration, sound, cfg_scale, camera, end frame, motion brush, elements,
-    # voices, multi-shot) is the catalog's, the same the client runs before sending.
-    _ruled(
-        lambda c: rules.legacy_video(
-            p,
-            c,
-            i2v=image_to_video,
-            model=model.name,
-            mode=mode,
-            duration=duration,
-            sound=sound,
-            multi=multi,
-            camera_wire=camera,
-        )
-    )
-    if multi:
-        _ruled(lambda c: rules.multi_shot(p, duration, c))
+    # voices, multi-shot) and the price are the catalog's contract, the same the client runs before sending.
+    # The wire's own spellings: "standard" is refused here (§2.1), the client normalises it before sending.
+    ok = _checked(feature, {**p, "model_name": model.name})
+    mode, duration = str(ok.mode), int(ok.duration or 0)
+    multi, camera = bool(ok.values["multi_shot"]), ok.values["camera_control"]
+    sound = p.get("sound") == "on"
     prompt = str(p.get("prompt") or "")
     variant = "voice" if p.get("voice_list") else "audio" if sound else "silent"
     size_hint: tuple[int, int] | None = None
@@ -96,7 +71,7 @@ def _legacy_video(ctx: Context, body: Body, image_to_video: bool) -> Plan:
         "legacy",
         "video",
         model.name,
-        units=catalog.video_price(model.name, mode, duration, variant=variant).units,
+        units=ok.estimate.units,
         weight=1,
         work_seconds=_video_work(duration, resolution),
         outputs=[
@@ -141,14 +116,9 @@ def multi_image_to_video(ctx: Context, body: Body) -> Plan:
     model = catalog.video_model(name)
     assert model is not None
     p = body.data
-    mode = p.get("mode") or "std"
-    duration = (
-        int(_ruled(lambda c: rules.as_duration("duration", p["duration"])))
-        if rules.given(p, "duration")
-        else 5
-    )
-    # The catalog's rules (1-4 images, prompt, mode and duration on this model, aspect ratio).
-    _ruled(lambda c: rules.multi_image_to_video(p, c, model=name, mode=mode, duration=duration))
+    # The catalog's contract (1-4 images, prompt, mode and duration on this model, aspect ratio; price).
+    ok = _checked("multi-image2video", {**p, "model_name": name})
+    mode, duration = str(ok.mode), int(ok.duration or 0)
     for i, raw in enumerate(p["image_list"]):
         _image(ctx, Body(raw, f"image_list[{i}]."), "image", required=True)
     prompt = str(p["prompt"])
@@ -160,7 +130,7 @@ def multi_image_to_video(ctx: Context, body: Body) -> Plan:
         "legacy",
         "video",
         name,
-        units=catalog.video_price(name, mode, duration).units,
+        units=ok.estimate.units,
         weight=1,
         work_seconds=_video_work(duration, resolution),
         outputs=[_video_output(width, height, model.fps(True), duration, audio=False, prompt=prompt)],
@@ -171,26 +141,21 @@ def multi_image_to_video(ctx: Context, body: Body) -> Plan:
 
 
 def video_extend(ctx: Context, body: Body) -> Plan:
-    _ruled(lambda c: rules.video_extend(body.data, c))  # video_id, prompts <= 2500, cfg_scale 0-1
+    _checked("video-extend", body.data)  # video_id, prompts <= 2500, cfg_scale 0-1
     parent, parent_seconds, source = _source_video(ctx, body, url_allowed=False)
     assert parent is not None
     prompt = str(body.data.get("prompt") or "")
-    added = 4.5  # each extension adds 4-5 s (§2.4)
+    # What only the server knows (the source's length, model and mode) decides the rest and the price.
+    known = catalog.Known(parent_seconds, source.get("model"), source.get("mode", "std"))
+    ok = _checked("video-extend", body.data, known)
+    mode, added = str(ok.mode), float(ok.duration or 0)
     total = parent_seconds + added
-    if total > 180:
-        raise invalid(f"the extended video would be {total:g} s; at most 180 s in total are allowed")
-    mode = source.get("mode", "std")
-    if source.get("model") not in catalog.EXTENDABLE_MODELS:
-        raise invalid(
-            f"video {parent['id']} was made by {source.get('model')}; only videos of "
-            f"{', '.join(catalog.EXTENDABLE_MODELS)} can be extended"
-        )
     plan = Plan(
         "video-extend",
         "legacy",
         "video",
         source.get("model"),
-        units=catalog.flat_price("extend_pro" if mode in ("pro", "4k") else "extend_std"),
+        units=ok.estimate.units,
         weight=1,
         work_seconds=_video_work(added, "720p"),
         outputs=[
@@ -208,7 +173,8 @@ def video_extend(ctx: Context, body: Body) -> Plan:
 def effects(ctx: Context, body: Body) -> Plan:
     inp = body.obj("input", required=True)
     # The catalog's rules (scene, retired scenes, one image or exactly two, mode) on the flat parameters.
-    dual = _ruled(lambda c: rules.effects({**inp.data, "effect_scene": body.data.get("effect_scene")}, c))
+    ok = _checked("effects", {**inp.data, "effect_scene": body.data.get("effect_scene")})
+    dual = bool(ok.values["dual"])
     scene = str(body.data["effect_scene"])
     if dual:
         images = inp.items("images", 2, 2, required=True)
@@ -222,7 +188,7 @@ def effects(ctx: Context, body: Body) -> Plan:
         "legacy",
         "video",
         None,
-        units=catalog.flat_price("effect_dual" if dual else "effect_single"),
+        units=ok.estimate.units,
         weight=1,
         work_seconds=_video_work(duration, "720p"),
         outputs=[_video_output(1280, 720, 24, duration, audio=False, prompt=scene)],
@@ -236,16 +202,11 @@ def omni_video(ctx: Context, body: Body) -> Plan:
     model: catalog.VideoModel = _legacy_model(body, "kling-video-o1", catalog.omni_video_model, "omni-video")
     p = body.data
     prompt = body.text("prompt", facts.PROMPT_MAX, required=True)
-    mode = p.get("mode") or catalog.DEFAULT_MODES["omni-video"]
-    duration = (
-        int(_ruled(lambda c: rules.as_duration("duration", p["duration"])))
-        if rules.given(p, "duration")
-        else 5
-    )
+    # The catalog's contract: mode and duration per model (kling-video-o1: 5 or 10 s for text or a first
+    # frame only), sound, aspect ratio, image types, one reference video and its options; the price.
+    ok = _checked("omni-video", {**p, "model_name": model.name})
+    mode, duration = str(ok.mode), int(ok.duration or 0)
     sound = p.get("sound") == "on"
-    # The catalog's rules: mode and duration per model (kling-video-o1: 5 or 10 s for text or a first frame
-    # only), sound, aspect ratio, image types, one reference video and its options.
-    _ruled(lambda c: rules.omni_video(p, c, model=model.name, mode=mode, duration=duration, sound=sound))
     aspect = str(p.get("aspect_ratio") or "16:9")
     first = None
     for i, raw in enumerate(body.items("image_list", 0, 7)):
@@ -258,7 +219,6 @@ def omni_video(ctx: Context, body: Body) -> Plan:
         item = Body(raw, f"video_list[{i}].")
         _media_value(item.name("video_url"), item.data.get("video_url"), facts.VIDEO_FORMATS)
     body.items("element_list", 0, facts.ELEMENT_LIST_MAX)
-    variant = "video_input" if videos else "audio" if sound else "silent"
     resolution = catalog.mode_resolution(model, mode)
     width, height = catalog.video_size(resolution, aspect)
     plan = Plan(
@@ -266,7 +226,7 @@ def omni_video(ctx: Context, body: Body) -> Plan:
         "legacy",
         "video",
         model.name,
-        units=catalog.video_price(model.name, mode, duration, variant=variant, omni=True).units,
+        units=ok.estimate.units,
         weight=1,
         work_seconds=_video_work(duration, resolution),
         outputs=[
