@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
+import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from .conftest import CLI, Result
 
@@ -75,6 +79,50 @@ def test_batch_out_that_cannot_be_written_is_refused_before_any_create(cli: CLI,
         ro.chmod(0o555)
         res = cli.run("batch", str(rows), "--out", str(ro), "-y", "--json")
         assert res.code == 2 and cli.creates() == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 24 MiB file system of its own (tmpfs; needs root, as in CI's container)."""
+    mnt = tmp_path / "small-disk"
+    mnt.mkdir()
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mnt)], capture_output=True
+        ).returncode
+    ):
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_batch_out_on_a_disk_too_small_for_its_outputs_is_refused_before_any_create(
+    cli: CLI, tmp_path: Path, small_disk: Path
+) -> None:
+    """The room needed is estimated from the rows (duration, resolution, count), not a fixed amount:
+    one image fits on 24 MiB; ten 10 s 1080p videos do not, and nothing is paid for them."""
+    videos = tmp_path / "videos.jsonl"
+    videos.write_text(
+        "".join(
+            json.dumps({"kind": "video", "prompt": f"shot {i}", "mode": "pro", "duration": 10}) + "\n"
+            for i in range(10)
+        )
+    )
+    res = cli.run("batch", str(videos), "--out", str(small_disk / "v"), "-y", "--json")
+    assert res.code == 2, (res.stdout, res.stderr)
+    err = _json(res)["error"]
+    assert "--out" in err["message"] and "MiB free" in err["message"] and "nothing was sent" in err["message"]
+    assert cli.creates() == 0
+    image = tmp_path / "image.jsonl"
+    image.write_text(json.dumps({"kind": "image", "prompt": "a kite", "output": "kite"}) + "\n")
+    ok = cli.run("batch", str(image), "--out", str(small_disk / "i"), "-y", "--json")
+    assert ok.code == 0, ok.stderr
+    assert cli.creates() == 1
+    with Image.open(small_disk / "i" / "kite.png") as img:
+        img.verify()
 
 
 # --- ambiguity is never resolved as "rejected" --------------------------------------------------------
@@ -151,3 +199,50 @@ def test_sandbox_batch_rerun_creates_nothing(cli: CLI, tmp_path: Path) -> None:
     assert second.code == 0, second.stderr
     assert tasks() == 2
     assert _json(first)["batch_id"] == _json(second)["batch_id"]
+
+
+# --- the ledger is a cache: a lost one is rebuilt from Kling, even on a busy account ----------------------
+
+
+def _list_requests(cli: CLI) -> int:
+    counts = cli.sandbox.counters()["requests"]
+    return int(counts.get("GET /v1/images/generations", 0))
+
+
+def test_a_lost_ledger_on_a_busy_legacy_account_finds_older_tasks_and_pays_nothing(
+    cli: CLI, tmp_path: Path
+) -> None:
+    """More than a list page (500) of newer tasks on the row's legacy route: discovery reads further back
+    through the batch's window, adopts the row's task and sends no create (not even a refused one)."""
+    from klingkit import Kling
+
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("".join(json.dumps({"kind": "image", "prompt": f"old row {i}"}) + "\n" for i in range(2)))
+    out = tmp_path / "out"
+    cmd = ("batch", str(rows), "--out", str(out), "-y", "--json")
+    cli.clock.advance(-3 * 3600)  # the batch ran three hours ago, then the account got busy
+    assert cli.run(*cmd).code == 0
+    with Kling(api_key=cli.sandbox.api_key, base_url=cli.sandbox.base_url) as client:
+        for i in range(520):
+            client.images.generate(prompt=f"someone else's {i}")
+    cli.clock.advance(3 * 3600)
+    assert cli.creates() == 522
+    for f in cli.home.glob("ledger.sqlite3*"):
+        f.unlink()
+    shutil.rmtree(out)
+
+    again = cli.run(*cmd, timeout=120)
+    assert again.code == 0, again.stderr
+    assert cli.creates() == 522 and cli.sandbox.counters()["duplicate_external_ids"] == 0
+    assert sorted(p.suffix for p in out.iterdir() if p.suffix == ".png") == [".png", ".png"]
+    for png in out.glob("*.png"):
+        with Image.open(png) as img:
+            img.verify()
+
+    # The ledger now knows the batch: a new row needs no look further back than the batch's own start.
+    rows.write_text(rows.read_text() + json.dumps({"kind": "image", "prompt": "a new row"}) + "\n")
+    before = _list_requests(cli)
+    third = cli.run(*cmd, timeout=120)
+    assert third.code == 0, third.stderr
+    assert cli.creates() == 523 and cli.sandbox.counters()["duplicate_external_ids"] == 0
+    assert _list_requests(cli) - before == 1

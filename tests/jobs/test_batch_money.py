@@ -163,3 +163,27 @@ def test_omni_and_solutions_rows_are_followed_on_their_routes(sb: Any, tmp_path:
     with Ledger(tmp_path / "ledger.sqlite3") as ledger:
         routes = sorted((r.family, r.route) for r in ledger.find(limit=None))
     assert routes == [("new", "/omni-video/kling-3.0-omni"), ("solutions", "/solutions/virtual_try_on")]
+
+
+def test_the_room_a_batch_needs_follows_its_rows_and_only_what_is_not_saved_yet(tmp_path: Path) -> None:
+    from klingkit.jobs.batch import pending_output_bytes
+
+    def need(rows: list[dict[str, Any]], out: Path) -> int:
+        plan = load_plan(
+            _write(tmp_path / "rows.jsonl", rows), base_url="http://127.0.0.1:1", prepare=prepare
+        )
+        assert not plan.errors, plan.errors
+        return pending_output_bytes(plan.rows, out)
+
+    out = tmp_path / "out"
+    short = need([{"kind": "video", "prompt": "a", "output": "a"}], out)
+    longer = need([{"kind": "video", "prompt": "a", "duration": 10, "output": "a"}], out)
+    sharper = need([{"kind": "video", "prompt": "a", "duration": 10, "mode": "pro", "output": "a"}], out)
+    assert 0 < short < longer < sharper
+    one, four = (need([{"kind": "image", "prompt": "b", "n": n, "output": "b"}], out) for n in (1, 4))
+    assert one < four
+    both = [{"kind": "video", "prompt": "a", "output": "a"}, {"kind": "image", "prompt": "b", "output": "b"}]
+    out.mkdir()
+    (out / "a.mp4").write_bytes(b"saved")  # a resumed batch needs room only for what is still to save
+    (out / "b.png.part").write_bytes(b"not yet")
+    assert need(both, out) == one

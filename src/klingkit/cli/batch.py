@@ -161,11 +161,11 @@ ROW_DEFAULT_MODELS = {
     "image2video": DEFAULT_VIDEO_MODEL,
     "images/generations": DEFAULT_IMAGE_MODEL,
 }
-MIN_FREE_BYTES = 64 * 1024 * 1024  # room for a first video file before anything is paid for
 
 
-def check_out_dir(out_dir: Path) -> None:
-    """Refuse, before the first create, an ``--out`` that cannot take files (read-only, full)."""
+def check_out_dir(out_dir: Path, need: int) -> None:
+    """Refuse, before the first create, an ``--out`` that cannot take files (read-only), or whose disk
+    has less room than ``need`` bytes (the batch's outputs still to save, estimated from its rows)."""
     import shutil
     import tempfile
 
@@ -181,12 +181,14 @@ def check_out_dir(out_dir: Path) -> None:
             type="ValidationError",
             hint="choose a writable --out directory",
         ) from None
-    if free < MIN_FREE_BYTES:
+    if free < need:
+        mib = 1024 * 1024
         raise CLIError(
-            f"invalid --out {str(out_dir)!r}: only {free // 1024} KiB free; nothing was sent",
+            f"invalid --out {str(out_dir)!r}: {free / mib:.1f} MiB free, but the batch's outputs need "
+            f"about {need / mib:.0f} MiB; nothing was sent",
             exit_code=ExitCode.USAGE,
             type="ValidationError",
-            hint=f"free at least {MIN_FREE_BYTES // (1024 * 1024)} MiB or choose another --out directory",
+            hint="free some space, choose another --out directory, or split the file into smaller batches",
         )
 
 
@@ -256,7 +258,13 @@ def batch(
     changed rows are created, nothing is paid twice.
     """
     from klingkit import prepare
-    from klingkit.jobs.batch import BatchInputError, BatchRunner, load_plan, write_reports
+    from klingkit.jobs.batch import (
+        BatchInputError,
+        BatchRunner,
+        load_plan,
+        pending_output_bytes,
+        write_reports,
+    )
 
     client = _async_client(session, session.max_retries)
     base_url = str(getattr(client, "base_url", "") or session.base_url or "")
@@ -319,7 +327,7 @@ def batch(
         f"batch {plan.batch_id[:16]}: {len(plan.rows)} rows, about ${total.usd:.2f}; "
         f"results in {out_dir} (rerun the same command to resume)"
     )
-    check_out_dir(out_dir)
+    check_out_dir(out_dir, pending_output_bytes(plan.rows, out_dir))
     progress = _ProgressLine(session.ui.quiet or session.ui.json_mode)
     runner = BatchRunner(
         client,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from ..catalog import PAGE_NUM, PAGE_SIZE
 from ..errors import (
     APIConnectionError,
     APIError,
@@ -160,7 +161,8 @@ class _Creating(_RunnerBase):
     async def _discover(self) -> None:
         """Rows the ledger does not know may still have tasks (a deleted or new ``KLINGKIT_HOME``): find
         them by their deterministic external ids with as few requests as possible (``/tasks`` 20 ids
-        per call; one recent list page per legacy feature) and adopt them instead of creating again."""
+        per call; legacy list pages, newest first, back through the batch's time window) and adopt them
+        instead of creating again."""
         rows = [r for r in self._rows if r.discover]
         found: dict[str, Any] = {}
         new = [r.external_id for r in rows if r.family == "new"]
@@ -169,12 +171,10 @@ class _Creating(_RunnerBase):
                 self.status_requests += 1
                 for task in await self.client.tasks.query(external_ids=new[i : i + 20]):
                     found[str(getattr(task, "external_id", ""))] = task
-            features = {r.plan.feature for r in rows if r.family == "legacy"}
-            for feature in sorted(features):
-                self.status_requests += 1
-                page = await self.client.tasks.list(feature, page=1, page_size=500)
-                for task in _items(page):
-                    found[str(getattr(task, "external_id", ""))] = task
+        for feature in sorted({r.plan.feature for r in rows if r.family == "legacy"}):
+            wanted = {r.external_id for r in rows if r.family == "legacy" and r.plan.feature == feature}
+            with contextlib.suppress(KlingError, OSError):
+                await self._page_back(feature, wanted, found)
         for row in rows:
             row.discover = False
             task = found.get(row.external_id)
@@ -184,6 +184,24 @@ class _Creating(_RunnerBase):
             self._record(row, row.plan.spec)
             self.window.accepted()
             self._now_running(row, task)
+
+    async def _page_back(self, feature: str, wanted: set[str], found: dict[str, Any]) -> None:
+        """Read ``feature``'s task list (legacy routes cannot be asked by external id in bulk) from the
+        newest page back until every wanted id is seen, the list ends, or its tasks are older than
+        :attr:`discover_since` (the batch's window); at most the API's last page."""
+        size = PAGE_SIZE[1]
+        for page_no in range(PAGE_NUM[0], PAGE_NUM[1] + 1):
+            self.status_requests += 1
+            items = list(_items(await self.client.tasks.list(feature, page=page_no, page_size=size)))
+            for task in items:
+                ext = str(getattr(task, "external_id", "") or "")
+                found[ext] = task
+                wanted.discard(ext)
+            if not wanted or len(items) < size:
+                return
+            stamps = [t.created_at for t in items if getattr(t, "created_at", None) is not None]
+            if stamps and min(stamps) < self.discover_since:
+                return
 
     def _now_running(self, row: _Row, task: Any) -> None:
         row.task = task

@@ -16,9 +16,11 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from ..catalog import RETENTION_DAYS
 from ..errors import (
     APIError,
     BatchBusyError,
@@ -178,6 +180,8 @@ class _RunnerBase:
         self._polling = False
         self._stopped: str | None = None
         self._started = 0.0
+        # Tasks older than this cannot be this batch's (see ``_load``): lost-ledger discovery stops there.
+        self.discover_since = datetime.now(timezone.utc) - timedelta(days=RETENTION_DAYS)
         self._aux: set[asyncio.Task[None]] = set()
 
     # --- lease -------------------------------------------------------------------------------------

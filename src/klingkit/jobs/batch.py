@@ -42,6 +42,7 @@ import asyncio
 import contextlib
 import os
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +71,13 @@ __all__ = [
     "RowError",
     "RowResult",
     "load_plan",
+    "pending_output_bytes",
     "write_reports",
 ]
 from ._batch_create import _Creating
 from ._batch_follow import _Following
 from ._batch_report import BatchResult, Progress, RowResult, write_reports
+from ._batch_space import pending_output_bytes
 from ._batch_state import LEASE_RENEW, _is_policy, _Row, _RunnerBase
 
 # --- planning ------------------------------------------------------------------------------------
@@ -139,8 +142,15 @@ class BatchRunner(_Creating, _Following, _RunnerBase):
             "estimate_units": self.plan.units,
             "estimate_usd": self.plan.usd,
         }
+        known = self.ledger.get_batch(bid)
         if not self.ledger.create_batch(bid, source=self.plan.source, options=options):
             self.ledger.update_batch(bid, options=options)
+        if known is not None:
+            # Every task this batch sent since the ledger first saw it is recorded here: discovery of a
+            # row missing from the ledger (a new row, another machine's run) need not look further back
+            # than that, less an hour for the clocks of Kling and this machine to disagree.
+            since = datetime.fromisoformat(known.created_at) - timedelta(hours=1)
+            self.discover_since = max(self.discover_since, since)
         self._take_lease()
         self.ledger.update_batch(bid, status="running")
         # A row is identified by its external id (what it asks for), not its position: match the
