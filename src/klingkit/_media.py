@@ -20,13 +20,14 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import catalog as C
+from ._constants import SIDECAR_BLOB_MIN as BLOB_MIN
 from ._exceptions import ValidationError
 
 __all__ = ["Media", "audio", "elide", "image", "is_url", "video"]
@@ -34,6 +35,8 @@ __all__ = ["Media", "audio", "elide", "image", "is_url", "video"]
 _MB = 1024 * 1024
 _B64_RE = re.compile(r"^[A-Za-z0-9+/\s]+={0,2}\s*$")
 _DATA_RE = re.compile(r"^data:[^,]*?;base64,", re.IGNORECASE)
+_B64_TEXT = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")  # standard or URL-safe alphabet, whitespace removed
+_SECRET_KEY = re.compile(r"(?i)(api_?key|secret|token|authorization|password|access_key)")
 # A string shorter than this that is neither a URL nor base64 is taken to be a (missing) file path.
 _PATH_MAX = 4096
 
@@ -311,27 +314,39 @@ def audio(value: object, field: str, *, max_bytes: int = C.AUDIO_MAX_BYTES) -> M
     )
 
 
+def _blob_size(text: str) -> int | None:
+    """The decoded size of a base64 blob (a ``data:`` URL, or long base64 text with no spaces: a prompt
+    has spaces, base64 at most line breaks); None for any other string."""
+    match = _DATA_RE.match(text)
+    if not match and (len(text) < BLOB_MIN or " " in text or is_url(text)):
+        return None
+    compact = "".join(text[match.end() if match else 0 :].split())
+    if not match and not (_B64_TEXT.match(compact[:4096]) and _B64_TEXT.match(compact[-4096:])):
+        return None
+    return len(compact) * 3 // 4 - (len(compact) - len(compact.rstrip("=")))
+
+
 def elide(value: Any) -> Any:
-    """``value`` with blobs replaced, for sidecars and the ledger.
+    """A JSON-safe copy of ``value`` fit to be written down (sidecars, the ledger): the one rule for both.
 
     Bytes and base64 text become ``<base64 N bytes>``, PIL images ``<PIL image WxH>``, paths their string;
-    URLs and ordinary strings are kept. Dicts, lists and tuples are walked.
+    keys that look like credentials are dropped; anything else not JSON becomes its short ``repr``. URLs and
+    ordinary strings are kept. Mappings, lists and tuples are walked.
     """
-    if isinstance(value, dict):
-        return {k: elide(v) for k, v in value.items()}
+    if isinstance(value, Mapping):
+        return {str(k): elide(v) for k, v in value.items() if not _SECRET_KEY.search(str(k))}
     if isinstance(value, (list, tuple)):
         return [elide(v) for v in value]
     if isinstance(value, (bytes, bytearray, memoryview)):
         return f"<base64 {len(bytes(value))} bytes>"
+    if isinstance(value, str):
+        size = _blob_size(value)
+        return value if size is None else f"<base64 {size} bytes>"
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
     if isinstance(value, os.PathLike):
         return os.fspath(value)
     if _is_pil(value):
         w, h = value.size
         return f"<PIL image {w}x{h}>"
-    if isinstance(value, str) and not is_url(value):
-        match = _DATA_RE.match(value)
-        text = value[match.end() :] if match else value
-        if match or (len(text) > 256 and _looks_base64(text)):
-            compact = len("".join(text.split()))
-            return f"<base64 {compact * 3 // 4 - text.rstrip().count('=')} bytes>"
-    return value
+    return repr(value)[:200]

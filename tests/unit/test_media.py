@@ -154,6 +154,24 @@ def test_lip_sync_local_audio_and_video(tmp_path: Path) -> None:
     assert spec.params["audio_file"] == str(mp3)
 
 
+def test_sidecar_elides_blobs_and_credentials() -> None:
+    blob = "iVBORw0KGgo" + "A" * 4000
+    out = media.elide({"image": blob, "api_key": "nope", "nested": [{"image_tail": "data:image/png;base64,QUJD"}],
+                       "raw": b"\x00" * 9, "prompt": "short text stays"})  # fmt: skip
+    assert out == {"image": f"<base64 {len(blob) * 3 // 4} bytes>", "nested": [{"image_tail": "<base64 3 bytes>"}],
+                   "raw": "<base64 9 bytes>", "prompt": "short text stays"}  # fmt: skip
+
+
+def test_elide_keeps_long_prompts_and_is_the_rule_of_sidecars_too() -> None:
+    prompt = "a slow pan across a quiet harbour at dawn " * 10  # long, base64 letters, but spaced
+    assert media.elide({"prompt": prompt}) == {"prompt": prompt}
+    wrapped = "\n".join(base64.b64encode(b"y" * 900).decode()[i : i + 76] for i in range(0, 1200, 76))
+    assert media.elide(wrapped) == "<base64 900 bytes>"  # MIME line breaks are still base64
+    from klingkit import _sidecar
+
+    assert _sidecar.elide is media.elide
+
+
 def test_elide() -> None:
     b64 = base64.b64encode(b"x" * 600).decode()
     out = media.elide({"a": b"abc", "b": [f"data:image/png;base64,{b64}"], "c": "https://e.com/x", "d": b64})
