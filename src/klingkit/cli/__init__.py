@@ -63,12 +63,16 @@ register(
     "skill", "klingkit.cli.skill_cmd", "skill", "Install or show the agent skill (SKILL.md) for klingkit."
 )
 register("sandbox", "klingkit.cli.sandbox_cmd", "sandbox", "Run the local Kling-compatible sandbox server.")
-# The batch runner and the webhook receiver live in klingkit.cli.batch (issue 5).
+# The batch runner (klingkit.cli.batch) and the webhook receiver (klingkit.cli.webhook_cmd), issue 5.
 register(
     "batch", "klingkit.cli.batch", "batch", "Run many generations from a file, exactly once.", optional=True
 )
 register(
-    "webhook", "klingkit.cli.batch", "webhook", "Receive Kling callbacks (webhook serve).", optional=True
+    "webhook",
+    "klingkit.cli.webhook_cmd",
+    "webhook",
+    "Receive Kling callbacks (webhook serve).",
+    optional=True,
 )
 
 

@@ -20,9 +20,10 @@ from ._camera import camera_help, parse_camera
 from ._exit import CLIError
 from ._fit import FIT_CHOICES
 from ._globals import global_option
+from ._guard import DEFAULT_CONFIRM_ABOVE_USD, Guard
 from ._help import examples
 from ._options import Seconds, prompt_options
-from ._run import DEFAULT_CONFIRM_ABOVE_USD, Guard, Job, run_job
+from ._run import Job, run_job
 from ._session import Session, session_options
 
 F = TypeVar("F", bound=Callable[..., Any])

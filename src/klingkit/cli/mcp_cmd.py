@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ._exit import CLIError, ExitCode
-from ._run import CONFIRM_ABOVE_ENV, DEFAULT_CONFIRM_ABOVE_USD
+from ._guard import CONFIRM_ABOVE_ENV, DEFAULT_CONFIRM_ABOVE_USD
 from ._session import REGION_CHOICES, Session
 
 TOKEN_ENV = "KLINGKIT_MCP_TOKEN"

@@ -17,9 +17,10 @@ from klingkit import catalog
 from klingkit.catalog import lists
 
 from ._exit import CLIError
+from ._guard import Guard
 from ._help import examples
 from ._options import Seconds
-from ._run import Guard, Job, run_job
+from ._run import Job, run_job
 from ._session import Session, session_options
 from .generate import _drop_none, _is_url, _media, generate_options
 

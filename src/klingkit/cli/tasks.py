@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ._deliver import report_success, save_outputs
 from ._exit import CLIError, ExitCode
+from ._guard import Guard
 from ._help import examples
-from ._run import Guard, finish, report_success, save_outputs
+from ._run import finish
 from ._session import Session, session_options
 
 if TYPE_CHECKING:
