@@ -212,37 +212,54 @@ def _list_requests(cli: CLI) -> int:
 def test_a_lost_ledger_on_a_busy_legacy_account_finds_older_tasks_and_pays_nothing(
     cli: CLI, tmp_path: Path
 ) -> None:
-    """More than a list page (500) of newer tasks on the row's legacy route: discovery reads further back
-    through the batch's window, adopts the row's task and sends no create (not even a refused one)."""
+    """More than a list page (500) of newer tasks on the row's legacy route: with a new KLINGKIT_HOME,
+    discovery reads back through the batch's time window (kept in --out), adopts the rows' tasks and sends
+    no create, not even one Kling refuses. The window bounds the reading: older tasks are not paged."""
     from klingkit import Kling
 
+    def make(n: int, what: str) -> None:
+        with Kling(api_key=cli.sandbox.api_key, base_url=cli.sandbox.base_url) as client:
+            for i in range(n):
+                client.images.generate(prompt=f"{what} {i}")
+
+    def forget_ledger() -> None:
+        for f in cli.home.glob("ledger.sqlite3*"):
+            f.unlink()
+
+    cli.clock.advance(-3 * 3600)
+    make(480, "from before the batch")  # older than the batch's window
+    cli.clock.advance(3 * 3600)
     rows = tmp_path / "rows.jsonl"
     rows.write_text("".join(json.dumps({"kind": "image", "prompt": f"old row {i}"}) + "\n" for i in range(2)))
     out = tmp_path / "out"
     cmd = ("batch", str(rows), "--out", str(out), "-y", "--json")
-    cli.clock.advance(-3 * 3600)  # the batch ran three hours ago, then the account got busy
     assert cli.run(*cmd).code == 0
-    with Kling(api_key=cli.sandbox.api_key, base_url=cli.sandbox.base_url) as client:
-        for i in range(520):
-            client.images.generate(prompt=f"someone else's {i}")
-    cli.clock.advance(3 * 3600)
-    assert cli.creates() == 522
-    for f in cli.home.glob("ledger.sqlite3*"):
-        f.unlink()
-    shutil.rmtree(out)
+    make(520, "someone else's")  # the account got busy: the batch's tasks are on page 2
+    assert cli.creates() == 1002
+    saved = {p: p.read_bytes() for p in out.glob("*.png")}
+    assert len(saved) == 2
 
+    forget_ledger()
     again = cli.run(*cmd, timeout=120)
     assert again.code == 0, again.stderr
-    assert cli.creates() == 522 and cli.sandbox.counters()["duplicate_external_ids"] == 0
-    assert sorted(p.suffix for p in out.iterdir() if p.suffix == ".png") == [".png", ".png"]
-    for png in out.glob("*.png"):
-        with Image.open(png) as img:
-            img.verify()
+    assert cli.creates() == 1002 and cli.sandbox.counters()["duplicate_external_ids"] == 0
+    assert {p: p.read_bytes() for p in out.glob("*.png")} == saved  # their own files, kept
 
-    # The ledger now knows the batch: a new row needs no look further back than the batch's own start.
+    # A row added later: the list is read back to the batch's start (page 2 holds older tasks), no further.
     rows.write_text(rows.read_text() + json.dumps({"kind": "image", "prompt": "a new row"}) + "\n")
     before = _list_requests(cli)
     third = cli.run(*cmd, timeout=120)
     assert third.code == 0, third.stderr
-    assert cli.creates() == 523 and cli.sandbox.counters()["duplicate_external_ids"] == 0
-    assert _list_requests(cli) - before == 1
+    assert cli.creates() == 1003 and cli.sandbox.counters()["duplicate_external_ids"] == 0
+    assert _list_requests(cli) - before == 2
+    for png in out.glob("*.png"):
+        with Image.open(png) as img:
+            img.verify()
+
+    # Ledger and --out both gone: nothing says when the batch ran; Kling's "already exists" answer is
+    # adopted instead, so still nothing is paid twice.
+    forget_ledger()
+    shutil.rmtree(out)
+    fourth = cli.run(*cmd, timeout=120)
+    assert fourth.code == 0, fourth.stderr
+    assert cli.creates() == 1003

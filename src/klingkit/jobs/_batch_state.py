@@ -180,7 +180,7 @@ class _RunnerBase:
         self._polling = False
         self._stopped: str | None = None
         self._started = 0.0
-        # Tasks older than this cannot be this batch's (see ``_load``): lost-ledger discovery stops there.
+        # Tasks older than this cannot be this batch's (set by ``_load``): lost-ledger discovery stops there.
         self.discover_since = datetime.now(timezone.utc) - timedelta(days=RETENTION_DAYS)
         self._aux: set[asyncio.Task[None]] = set()
 

@@ -42,10 +42,11 @@ import asyncio
 import contextlib
 import os
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from ..catalog import RETENTION_DAYS
 from ..errors import BatchBusyError, KlingError
 from ._batch_rows import ALIASES as COLUMN_ALIASES
 from ._batch_rows import (
@@ -76,6 +77,7 @@ __all__ = [
 ]
 from ._batch_create import _Creating
 from ._batch_follow import _Following
+from ._batch_marks import batch_started, mark_batch
 from ._batch_report import BatchResult, Progress, RowResult, write_reports
 from ._batch_space import pending_output_bytes
 from ._batch_state import LEASE_RENEW, _is_policy, _Row, _RunnerBase
@@ -145,12 +147,15 @@ class BatchRunner(_Creating, _Following, _RunnerBase):
         known = self.ledger.get_batch(bid)
         if not self.ledger.create_batch(bid, source=self.plan.source, options=options):
             self.ledger.update_batch(bid, options=options)
-        if known is not None:
-            # Every task this batch sent since the ledger first saw it is recorded here: discovery of a
-            # row missing from the ledger (a new row, another machine's run) need not look further back
-            # than that, less an hour for the clocks of Kling and this machine to disagree.
-            since = datetime.fromisoformat(known.created_at) - timedelta(hours=1)
-            self.discover_since = max(self.discover_since, since)
+        # When the batch first ran (the ledger's record, else the mark in --out; neither: it is new as
+        # far as anything here knows). A row's task cannot be older, so lost-ledger discovery reads the
+        # task list back only that far, less an hour for Kling's clock and ours to disagree.
+        now = datetime.now(timezone.utc)
+        started = datetime.fromisoformat(known.created_at) if known else batch_started(self.out_dir, bid)
+        started = started or now
+        mark_batch(self.out_dir, bid, started)
+        oldest = now - timedelta(days=RETENTION_DAYS)  # Kling keeps tasks no longer than this
+        self.discover_since = max(oldest, started - timedelta(hours=1))
         self._take_lease()
         self.ledger.update_batch(bid, status="running")
         # A row is identified by its external id (what it asks for), not its position: match the
