@@ -19,6 +19,9 @@ from ._guard import Guard, _estimate_json, check_cost, units_text
 from ._outputs import check_output_kind
 from ._session import Session
 
+# A generate command builds a Job, takes its money options as a Guard, and calls run_job.
+__all__ = ["Guard", "Job", "detach", "finish", "resume_line", "run_job"]
+
 if TYPE_CHECKING:
     from klingkit import Task
     from klingkit.jobs.ledger import TaskRecord
