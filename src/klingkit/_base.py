@@ -100,6 +100,7 @@ class _BaseKling:
         )
         self._hub = StatusHub(clock or time.time)  # the clock is Unix seconds, like created_at
         self._claimed: set[str] = set()  # task ids this client created or adopted (for _reconcile)
+        self._inflight = 0  # creates without external id sent and not yet answered (for _reconcile)
         self._wall: Callable[[], float] = clock or time.time  # Unix seconds: when a create was sent
         self._headers = {"User-Agent": C.USER_AGENT, "Content-Type": "application/json"}
 

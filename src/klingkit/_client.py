@@ -81,6 +81,13 @@ class Kling(_BaseKling):
         self.videos = Videos(self)
         self.images = Images(self)
         self.audio = Audio(self)
+        from ._edit import Edits
+        from ._library import Elements, Voices
+
+        self.edits = Edits(self)
+
+        self.elements = Elements(self)
+        self.voices = Voices(self)
 
     def submit(self, spec: Any) -> Task:
         """Create a task from a prepared request (``klingkit.prepare(...)``) and return it (finished for
@@ -160,6 +167,13 @@ class AsyncKling(_BaseKling):
         self.videos = AsyncVideos(self)
         self.images = AsyncImages(self)
         self.audio = AsyncAudio(self)
+        from ._edit import AsyncEdits
+        from ._library import AsyncElements, AsyncVoices
+
+        self.edits = AsyncEdits(self)
+
+        self.elements = AsyncElements(self)
+        self.voices = AsyncVoices(self)
 
     async def submit(self, spec: Any) -> Task:
         """Create a task from a prepared request (``klingkit.prepare(...)``) and return it (finished for

@@ -184,7 +184,11 @@ def submit_sync(client: Kling, spec: Any) -> Task:
     while True:
         sent_ms = int(client._wall() * 1000)
         try:
-            task = create.created(client._transport.request(spec.method, spec.path, **create.options))
+            client._inflight += create.by_listing  # creates without external id still awaiting an answer
+            try:
+                task = create.created(client._transport.request(spec.method, spec.path, **create.options))
+            finally:
+                client._inflight -= create.by_listing
             client._claimed.add(task.id)
             return task
         except AmbiguousSend as amb:
@@ -225,7 +229,13 @@ async def submit_async(client: AsyncKling, spec: Any) -> Task:
     while True:
         sent_ms = int(client._wall() * 1000)
         try:
-            task = create.created(await client._transport.request(spec.method, spec.path, **create.options))
+            client._inflight += create.by_listing  # creates without external id still awaiting an answer
+            try:
+                task = create.created(
+                    await client._transport.request(spec.method, spec.path, **create.options)
+                )
+            finally:
+                client._inflight -= create.by_listing
             client._claimed.add(task.id)
             return task
         except AmbiguousSend as amb:

@@ -27,8 +27,8 @@ from typing import Any
 
 from . import _media as media
 from . import _params as P
+from . import _requests_more, _video4, catalog
 from . import _validation as V
-from . import _video4, catalog
 from ._bodies import (
     _b_advanced_lip_sync,
     _b_effects,
@@ -202,6 +202,24 @@ def _allowed_keys(td: type) -> frozenset[str]:
     return keys
 
 
+def _prepare_2026h2(feature: str, params: dict[str, Any]) -> RequestSpec | None:
+    """The spec when ``feature``/``params`` ask for one of the 2026-H2 builders, else None. A value of a
+    type those builders cannot use (a list where a name goes, ...) is a ValidationError, never a crash."""
+    try:
+        if _video4.is_kling4(params) and FEATURE_ALIASES.get(feature, feature) in _KLING4_FEATURES:
+            spec: RequestSpec = _video4.prepare4(feature, params)
+            return spec
+        more: RequestSpec | None = _requests_more.prepare_more(feature, params)
+        return more
+    except ValidationError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError, OverflowError) as exc:
+        shown = {k: type(v).__name__ for k, v in params.items()}
+        raise ValidationError(
+            "params", shown, "the documented types (text, numbers, lists of media)", f"unusable value: {exc}"
+        ) from None
+
+
 def prepare(feature: str, /, *, strict: bool = False, **params: Any) -> RequestSpec:
     """Validate, price and build the create request for ``feature``.
 
@@ -218,12 +236,12 @@ def prepare(feature: str, /, *, strict: bool = False, **params: Any) -> RequestS
         params["model_name"] = params.pop("model")
     if isinstance(params.get("sound"), bool):
         params["sound"] = "on" if params["sound"] else "off"
-    if _video4.is_kling4(params) and FEATURE_ALIASES.get(feature, feature) in _KLING4_FEATURES:
-        spec: RequestSpec = _video4.prepare4(feature, params)
-        check_body(spec.body)
-        for message in spec.warnings:
+    h2 = _prepare_2026h2(feature, params)  # Kling 4.0, avatar, motion control, Image 4.0, library, editing
+    if h2 is not None:
+        check_body(h2.body)
+        for message in h2.warnings:
             warnings.warn(message, UserWarning, stacklevel=3)
-        return spec
+        return h2
     key = resolve_feature(feature, params)
     builder, td = _BUILDERS[key]
     allowed = _allowed_keys(td) - {"model"}  # ``model`` was renamed to ``model_name`` above

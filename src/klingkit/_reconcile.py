@@ -53,6 +53,9 @@ LATE_MS = 180_000
 ABSENT_AFTER_S = 10.0
 """An empty listing proves the create never arrived only this long after it was sent."""
 LIST_LIMIT = 500
+INFLIGHT_WAITS, INFLIGHT_STEP_S = 300, 0.2
+"""Before listing, wait (up to a minute) for this client's other unanswered creates: until their answers
+claim their tasks, those tasks would look like candidates."""
 _PRODUCT = {"video": "video", "image": "image", "tryon": "try_on", "audio": "audio"}
 
 
@@ -248,6 +251,10 @@ def reconcile_sync(
 ) -> Task | None:
     """``Tasks.reconcile`` (and ``submit`` after an ambiguous failure of a create without external id)."""
     r = Reconciler(_as_fp(fp), claimed)
+    for _ in range(INFLIGHT_WAITS):  # another create's task is not ours: let its answer claim it first
+        if client._inflight <= 0:
+            break
+        client._sleep(INFLIGHT_STEP_S)
     while True:
         tasks: list[Task] = []
         cursor: str | None = None
@@ -269,6 +276,10 @@ async def reconcile_async(
 ) -> Task | None:
     """The async twin of :func:`reconcile_sync`."""
     r = Reconciler(_as_fp(fp), claimed)
+    for _ in range(INFLIGHT_WAITS):  # another create's task is not ours: let its answer claim it first
+        if client._inflight <= 0:
+            break
+        await client._sleep(INFLIGHT_STEP_S)
     while True:
         tasks: list[Task] = []
         cursor: str | None = None

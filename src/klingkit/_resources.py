@@ -9,7 +9,7 @@ returns the :class:`~klingkit._models.Task`. The async classes are the same meth
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from typing_extensions import Unpack
 
@@ -102,6 +102,18 @@ class Videos(_Resource):
         name, ``kling-3.0-omni``/``kling-o1``, goes to ``/omni-video/{model}``)."""
         return self._client.submit(prepare("omni_video", strict=self._client.strict, **params))
 
+    def avatar(self, **params: Any) -> Task:
+        """A talking portrait: ``image`` plus ``sound_file`` (path, bytes or URL; 2-300 s) or ``audio_id``
+        (from ``audio.tts``), optional ``prompt`` and ``mode`` std|pro (``/v1/videos/avatar/image2video``).
+        The video lasts as long as the audio; 0.4/0.8 units a second."""
+        return self._client.submit(prepare("avatar", strict=self._client.strict, **params))
+
+    def motion_control(self, **params: Any) -> Task:
+        """A character ``image`` driven by a reference ``video`` (``/v1/videos/motion-control``; model
+        ``kling-v2-6`` or ``kling-v3``, or ``kling-3.0`` on ``/motion-control/kling-3.0``). The video has the
+        reference's length. Field names are confidence L (see ``klingkit.catalog.drive``)."""
+        return self._client.submit(prepare("motion_control", strict=self._client.strict, **params))
+
 
 class AsyncVideos(_AsyncResource):
     """Video generation: ``client.videos``. (async)"""
@@ -145,6 +157,18 @@ class AsyncVideos(_AsyncResource):
         name, ``kling-3.0-omni``/``kling-o1``, goes to ``/omni-video/{model}``)."""
         return await self._client.submit(prepare("omni_video", strict=self._client.strict, **params))
 
+    async def avatar(self, **params: Any) -> Task:
+        """A talking portrait: ``image`` plus ``sound_file`` (path, bytes or URL; 2-300 s) or ``audio_id``
+        (from ``audio.tts``), optional ``prompt`` and ``mode`` std|pro (``/v1/videos/avatar/image2video``).
+        The video lasts as long as the audio; 0.4/0.8 units a second."""
+        return await self._client.submit(prepare("avatar", strict=self._client.strict, **params))
+
+    async def motion_control(self, **params: Any) -> Task:
+        """A character ``image`` driven by a reference ``video`` (``/v1/videos/motion-control``; model
+        ``kling-v2-6`` or ``kling-v3``, or ``kling-3.0`` on ``/motion-control/kling-3.0``). The video has the
+        reference's length. Field names are confidence L (see ``klingkit.catalog.drive``)."""
+        return await self._client.submit(prepare("motion_control", strict=self._client.strict, **params))
+
 
 class Images(_Resource):
     """Image generation: ``client.images``."""
@@ -169,6 +193,11 @@ class Images(_Resource):
         """Omni image: references, elements, series (``/v1/images/omni-image``)."""
         return self._client.submit(prepare("omni_image", strict=self._client.strict, **params))
 
+    def recognize(self, **params: Any) -> Task:
+        """Segment ``image`` (``type`` object_seg|head_seg|face_seg|cloth_seg) at once
+        (``/v1/videos/image-recognize``, 0.1 unit): the finished task's image output is the mask."""
+        return self._client.submit(prepare("recognize", strict=self._client.strict, **params))
+
 
 class AsyncImages(_AsyncResource):
     """Image generation: ``client.images``. (async)"""
@@ -192,6 +221,11 @@ class AsyncImages(_AsyncResource):
     async def omni(self, **params: Unpack[OmniImageParams]) -> Task:
         """Omni image: references, elements, series (``/v1/images/omni-image``)."""
         return await self._client.submit(prepare("omni_image", strict=self._client.strict, **params))
+
+    async def recognize(self, **params: Any) -> Task:
+        """Segment ``image`` (``type`` object_seg|head_seg|face_seg|cloth_seg) at once
+        (``/v1/videos/image-recognize``, 0.1 unit): the finished task's image output is the mask."""
+        return await self._client.submit(prepare("recognize", strict=self._client.strict, **params))
 
 
 class Audio(_Resource):

@@ -19,6 +19,7 @@ Confidence: shapes and limits M, prices L (estimates are marked not exact).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -103,6 +104,8 @@ def _refs(p: Mapping[str, Any], key: str, id_key: str) -> list[tuple[str, str]]:
 
 def _probe(value: Any) -> kling4.VideoFacts | None:
     """Length, frame rate and size of a local video, when PyAV is installed (None for URLs or without it)."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
     if (
         media.is_url(value)
         or not isinstance(value, (str, bytes))

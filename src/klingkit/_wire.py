@@ -179,6 +179,8 @@ def _parse_legacy(data: Mapping[str, Any]) -> Task:
         outputs.append(_output("image", item))
     for item in _list(result.get("audios")):
         outputs.extend(_audio_outputs(item, legacy=True))
+    for kind in ("element", "voice"):  # the elements/voices library: an id (and a voice's sample url)
+        outputs.extend(_output(kind, item) for item in _list(result.get(kind + "s")))
     # identify-face (sync) answers {session_id, face_data[]}: faces are outputs of a finished "task"
     for item in _list(data.get("face_data")):
         face = _output("face", item, url_key="face_image")

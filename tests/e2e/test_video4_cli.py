@@ -78,3 +78,26 @@ def test_sigkill_between_send_and_answer_then_resume_adopts_the_task(cli: Any) -
     assert cli.sandbox.counters()["creates"] == 1  # adopted, never sent again
     (row,) = _rows(cli.home)
     assert row["task_id"] == out["task_id"] and row["status"] == "succeeded"
+
+
+def test_video_keyframes_with_frame_and_last(cli: Any, photo: Path) -> None:
+    res = cli.run("video", "the seasons pass", "-i", str(photo), "--frame", str(photo), "--frame", str(photo),
+                  "--last", str(photo), "--model", "kling-4.0", "-d", "3", "-o", "k.mp4", "--json")  # fmt: skip
+    assert res.code == 0, (res.stdout, res.stderr)
+    kinds, seconds = _decoded(Path(json.loads(res.stdout)["files"][0]))
+    assert kinds == {"video", "audio"} and seconds == pytest.approx(3, abs=0.15)
+    assert cli.sandbox.counters()["requests"]["POST /image-to-video/kling-4.0"] == 1
+    refused = cli.run(
+        "video", "x", "-i", str(photo), "--frame", str(photo), "--model", "kling-4.0-flash", "--json"
+    )
+    assert refused.code != 0 and "middle_frame" in json.loads(refused.stdout)["error"]["message"]
+
+
+def test_models_lists_4_0_and_every_route(cli: Any) -> None:
+    res = cli.run("models", "--json", base_url=False)
+    assert res.code == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert {"kling-4.0", "kling-4.0-flash"} <= {m["name"] for m in out["video"]}
+    assert {"kling-image-4.0", "kling-long-image-4.0"} <= {m["name"] for m in out["image"]}
+    paths = {r["path"] for r in out["routes"]}
+    assert {"/v1/videos/avatar/image2video", "/motion-control/{model}", "/v1/videos/multi-elements"} <= paths

@@ -128,10 +128,24 @@ def test_sync_and_async_signatures_are_identical(group: str) -> None:
         assert getattr(sync_cls, name).__doc__ == getattr(async_cls, name).__doc__
 
 
+def test_library_sync_and_async_twins_match() -> None:
+    from klingkit import _edit as ed
+    from klingkit import _library as lib
+
+    pairs = ((lib.Elements, lib.AsyncElements), (lib.Voices, lib.AsyncVoices), (ed.Edits, ed.AsyncEdits))
+    for sync_cls, async_cls in pairs:
+        for name in {n for n in vars(sync_cls) if not n.startswith("_")} | {"create", "list", "delete"} - (
+            {"list"} if sync_cls is ed.Edits else set()
+        ):
+            sync_fn, async_fn = getattr(sync_cls, name), getattr(async_cls, name)
+            assert inspect.signature(sync_fn) == inspect.signature(async_fn), name
+            assert inspect.iscoroutinefunction(async_fn) and sync_fn.__doc__ == async_fn.__doc__
+
+
 def test_the_documented_methods_exist() -> None:
     assert {n for n in vars(r.Videos) if not n.startswith("_")} == {
         "text_to_video", "image_to_video", "multi_image_to_video", "extend", "lip_sync", "identify_face",
-        "advanced_lip_sync", "effects", "omni",
+        "advanced_lip_sync", "effects", "omni", "avatar", "motion_control",
     }  # fmt: skip
     assert {n for n in vars(r.Images) if not n.startswith("_")} == {
         "generate",
@@ -139,5 +153,6 @@ def test_the_documented_methods_exist() -> None:
         "expand",
         "try_on",
         "omni",
+        "recognize",
     }
     assert {n for n in vars(r.Audio) if not n.startswith("_")} == {"text_to_audio", "video_to_audio", "tts"}

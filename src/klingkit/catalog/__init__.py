@@ -8,7 +8,12 @@ Units: durations in seconds, prices in resource-pack units (``units``) and US do
 
 from __future__ import annotations
 
+from . import _drive as drive
+from . import _edit as edit
+from . import _image4 as image4
 from . import _kling4 as kling4
+from . import _library as library
+from . import _recognize as recognize
 from ._data import (
     ACCOUNT_COSTS_PATH,
     ADVANCED_LIPSYNC_FACES,
@@ -281,13 +286,17 @@ __all__ = [
     "VideoModel",
     "audio_for_sound",
     "check",
+    "drive",
+    "edit",
     "endpoint",
     "flat_price",
+    "image4",
     "image_model",
     "image_price",
     "image_seconds",
     "image_size",
     "kling4",
+    "library",
     "mode_resolution",
     "model_names",
     "models_where",
@@ -297,6 +306,7 @@ __all__ = [
     "omni_image_model",
     "omni_video_model",
     "price",
+    "recognize",
     "resolution_for_mode",
     "rules",
     "takes_external_id",
@@ -312,3 +322,8 @@ __all__ = [
 from . import rules as rules
 from ._contract import ROUTES as CONTRACT_ROUTES  # after the rules, which it reads
 from ._contract import Checked, Known, check, image_price, price
+
+# Routes described in their own modules (the 2026-H2 additions), registered in the one route table.
+ENDPOINTS.update(
+    {e.feature: e for group in (drive, edit, image4, library, recognize) for e in group.ENDPOINTS}
+)

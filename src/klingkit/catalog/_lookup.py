@@ -103,7 +103,9 @@ def mode_resolution(model: VideoModel, mode: str) -> str:
 def takes_external_id(model_name: str | None) -> bool:
     """Whether a create for ``model_name`` may carry ``external_task_id``/``callback_url`` (Kling 4.0
     takes neither, conf M: a lost answer is found through the task list instead)."""
-    return kling4.canonical(model_name) is None
+    from . import _image4 as image4  # imported late: the 2026-H2 modules import the lookups
+
+    return kling4.canonical(model_name) is None and image4.canonical(model_name) is None
 
 
 def model_names() -> list[str]:

@@ -52,6 +52,13 @@ register("tryon", "klingkit.cli.remix", "tryon", "Virtual try-on: a person weari
 register("audio", "klingkit.cli.remix", "audio", "Generate audio: text-to-audio, video-to-audio, tts.")
 register("voices", "klingkit.cli.choices", "voices", "List the preset voices for lipsync and tts.")
 register("effects", "klingkit.cli.choices", "effects", "List the effect scenes for `klingkit effect`.")
+register("omni", "klingkit.cli.drive_cmd", "omni", "Kling 4.0 omni video: references, elements, voices.")
+register(
+    "elements", "klingkit.cli.library_cmd", "elements", "Your elements and the presets: list, create, delete."
+)
+register("edit", "klingkit.cli.edit_cmd", "edit", "Add, swap or remove things in a video.")
+register("avatar", "klingkit.cli.drive_cmd", "avatar", "A talking portrait driven by an audio file.")
+register("motion", "klingkit.cli.drive_cmd", "motion", "A character image driven by a motion video.")
 register("tasks", "klingkit.cli.tasks", "tasks", "List, inspect, wait for and download tasks.")
 register("history", "klingkit.cli.tasks", "history", "Search past runs recorded in the local ledger.")
 register("account", "klingkit.cli.account", "account", "Resource packs, balances and remaining units.")

@@ -188,8 +188,21 @@ def models(session: Session, kind: str) -> None:
                 {"name": t, "route": "kolors-virtual-try-on", "price_image": 1, "typical_seconds": typical}
             )
             lines.append(f"  {t:<18} try-on    1 try-on unit per image")
+        for name in catalog.image4.MODELS:  # Image 4.0 / Long Image 4.0 (shapes M, route and price L)
+            image.append({"name": name, "route": "2026", "resolutions": list(catalog.image4.RESOLUTIONS),
+                          "units_per_image": catalog.image4.UNITS_PER_IMAGE, "confidence": "M/L",
+                          "typical_seconds": list(catalog.typical_seconds("omni-image-new", model=name))})  # fmt: skip
+            lines.append(f"  {name:<18} 2026 route, 2k/4k, about 8/16 units an image (approximate)")
+    routes = [
+        {"feature": e.feature, "path": e.path + ("/{model}" if e.model_in_path else ""), "family": e.family,
+         "pack": e.pack, "output": e.output}
+        for e in catalog.ENDPOINTS.values()
+    ]  # fmt: skip
+    if kind == "all":
+        lines.append("Routes (feature  path):")
+        lines.extend(f"  {r['feature']:<22} {r['path']}" for r in routes)
     del catalog
-    session.ui.result({"video": video, "image": image}, lines)
+    session.ui.result({"video": video, "image": image, "routes": routes}, lines)
 
 
 @click.command(

@@ -24,6 +24,8 @@ from ._session import Session, session_options
 @session_options(network=False)
 def voices(session: Session, language: str | None) -> None:
     """The preset voices for `lipsync --text --voice` and `audio tts --voice` (the language follows)."""
+    if click.get_current_context().invoked_subcommand is not None:
+        return  # `voices create|delete|custom` (the library commands) run instead of the list
     from klingkit.catalog import lists
 
     found = [(vid, lang) for vid, lang in lists.voices() if language in (None, lang)]
@@ -55,3 +57,9 @@ def effects(session: Session) -> None:
         {"effects": [{"scene": n, "images": c, "retired": r} for n, c, r in rows]},
         lines,
     )
+
+
+# The voices library (issue 11): `klingkit voices create|delete|custom` join this group.
+from .library_cmd import attach_voice_commands  # noqa: E402
+
+attach_voice_commands(voices)

@@ -160,13 +160,21 @@ _VIDEO_EPILOG = examples(
     'klingkit video "sunset over ocean" -o sunset.mp4',
     'klingkit video "animate scene" -i photo.png -d 10 -r 9:16 -m pro',
     'klingkit video "a slow reveal" -i photo.png --model kling-v1-5 -m pro --camera zoom_in',
+    'klingkit video "walk through the seasons" -i a.png --frame b.png --frame c.png --last d.png --model kling-4.0 -d 20',
 )
 
 
 @click.command(epilog=_VIDEO_EPILOG)
 @prompt_options(required=False)
 @click.option("-i", "--image", metavar="PATH|URL", help="Start frame: makes this image-to-video.")
-@click.option("--tail", metavar="PATH|URL", help="End frame (image-to-video).")
+@click.option("--tail", "--last", "tail", metavar="PATH|URL", help="End frame (image-to-video).")
+@click.option(
+    "--frame",
+    "frames",
+    multiple=True,
+    metavar="PATH|URL",
+    help="A middle keyframe, in order (kling-4.0: up to 8, with -i as the first frame).",
+)
 @click.option(
     "-d", "--duration", type=Seconds(), metavar="SECONDS", help="Seconds, e.g. 5, 10 or 10s. [default: 5]"
 )
@@ -219,6 +227,7 @@ def video(
     prompt: str | None,
     image: str | None,
     tail: str | None,
+    frames: tuple[str, ...],
     duration: int | None,
     ratio: str | None,
     fit: str,
@@ -266,6 +275,8 @@ def video(
     if image_to_video:
         params["image"] = _fitted(session, _media(image), ratio, fit) if image else None
         params["image_tail"] = _media(tail, "--tail")
+        if frames:  # Kling 4.0 keyframes; other models refuse middle_frames by name
+            params["middle_frames"] = [_media(f, "--frame") for f in frames]
         if ratio:
             shown["ratio"] = ratio
     else:

@@ -117,7 +117,7 @@ class _Creating(_RunnerBase):
         """Write the row's ledger record (``pending``) before its create may leave; False if it existed."""
         ok = record_before_send(
             self.ledger, row.external_id, spec, base_url=self.base_url, sandbox=self.sandbox,
-            batch_id=self.plan.batch_id, row_index=row.plan.index,
+            batch_id=self.plan.batch_id, row_index=row.plan.index, fingerprint=_fingerprint(spec),
         )  # fmt: skip
         row.recorded = True
         return ok
@@ -147,6 +147,14 @@ class _Creating(_RunnerBase):
     async def _lookup(self, row: _Row) -> Any | None:
         """The row's task by external id, on the route it was sent to; None when Kling has none."""
         self.status_requests += 1
+        rec = self.ledger.get(row.external_id)
+        if rec is not None and rec.fingerprint:
+            # Sent without an external id (Kling 4.0): found through the task list, never re-sent blindly.
+            claimed = [r.task_id for r in self._rows if r.task_id and r is not row]
+            try:
+                return await self.client.tasks.reconcile(rec.fingerprint, claimed=claimed)
+            except NotFoundError:
+                return None
         if row.family == "new":
             found = await self.client.tasks.query(external_ids=[row.external_id])
             return next(
@@ -216,3 +224,13 @@ class _Creating(_RunnerBase):
         row.state = "running"
         if getattr(task, "done", False):
             self._settle(row, task)
+
+
+def _fingerprint(spec: Any) -> dict[str, Any] | None:
+    """The request's fingerprint when its route takes no external id (Kling 4.0), for the ledger."""
+    from klingkit import catalog, request_fingerprint
+
+    if catalog.takes_external_id(getattr(spec, "model", None)):
+        return None
+    found: dict[str, Any] = request_fingerprint(spec).to_dict()
+    return found

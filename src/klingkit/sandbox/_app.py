@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import _routes_account, _routes_admin, _routes_files, _routes_tasks
+from . import _edit, _library, _routes_account, _routes_admin, _routes_files, _routes_tasks
 from ._config import SandboxConfig
 from ._errors import KlingFailure
 from ._http import error_response, state_of
@@ -32,6 +32,8 @@ ROUTE_GROUPS: tuple[Callable[[], list[Route]], ...] = (
     _routes_account.routes,
     _routes_files.routes,
     _routes_admin.routes,
+    _library.routes,  # elements and voices: presets and deletes (2026-H2)
+    _edit.routes,  # multi-element editing: the selection session steps
 )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from ._tasks import OutputFile
 
-EXTENSIONS = {"video": ("mp4",), "image": ("png",), "audio": ("mp3", "wav")}
+EXTENSIONS = {"video": ("mp4",), "image": ("png",), "audio": ("mp3", "wav"), "voice": ("mp3",), "element": ()}
 WATERMARK_TEXT = "KLING SANDBOX"
 
 
@@ -93,7 +93,7 @@ class MediaFiles:
         seed = seed_for(self._seed(), output.id)
         part = target.with_name(target.name + f".{os.getpid()}.{threading.get_ident()}.part")
         try:
-            if output.kind == "audio":
+            if output.kind in ("audio", "voice"):  # a custom voice's sample is an audio file
                 data = render.render_audio(float(output.duration or 5.0), recipe.get("prompt", ""), ext, seed)
                 _write_atomic(target, data)
                 return

@@ -64,6 +64,8 @@ class Context:
     keep_input: KeepInput
     find_video: FindVideo
     find_session: FindSession
+    find_audio: FindVideo | None = None  # an audio output (TTS) by id -> {"duration"} or None
+    find_edit_session: FindSession | None = None  # a multi-element editing session by id, or None
 
 
 class Body:

@@ -137,6 +137,17 @@ class SandboxState:
             return None
         return {"duration": out.duration, "model": task.model, "mode": task.billing.get("mode", "std")}
 
+    def find_audio(self, audio_id: str) -> dict[str, Any] | None:
+        """A finished audio output (TTS, text-to-audio) by id: ``{"duration"}``, or None."""
+        found = self.store.find_output(audio_id)
+        if found is None:
+            return None
+        task, out = found
+        now = self.now_ms()
+        if out.kind != "audio" or task.status_at(now) != SUCCEEDED or self.expired(task, now):
+            return None
+        return {"duration": out.duration}
+
     def find_session(self, session_id: str) -> dict[str, Any] | None:
         task = self.store.get(session_id)
         if task is None or task.feature != "identify-face":
@@ -149,7 +160,15 @@ class SandboxState:
         return now_ms > task.done_ms + self.config.retention_seconds * 1000
 
     def context(self) -> _validation.Context:
-        return _validation.Context(self.media.keep_input, self.find_video, self.find_session)
+        from . import _edit
+
+        return _validation.Context(
+            self.media.keep_input,
+            self.find_video,
+            self.find_session,
+            self.find_audio,
+            lambda sid: _edit.find_session(self, sid),
+        )
 
     # --- creating tasks -------------------------------------------------------------------------
 

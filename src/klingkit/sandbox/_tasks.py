@@ -101,6 +101,7 @@ def _legacy_outputs(task: TaskRecord, url_for: UrlFor) -> dict[str, Any]:
     videos: list[dict[str, Any]] = []
     images: list[dict[str, Any]] = []
     audios: list[dict[str, Any]] = []
+    library: dict[str, list[dict[str, Any]]] = {}
     for out in task.outputs:
         if out.kind == "video":
             video = {"id": out.id, "url": url_for(out.id, "mp4"), "duration": _seconds(out.duration)}
@@ -112,6 +113,11 @@ def _legacy_outputs(task: TaskRecord, url_for: UrlFor) -> dict[str, Any]:
             if task.watermark:
                 image["watermark_url"] = url_for(out.id + "-wm", "png")
             images.append(image)
+        elif out.kind in ("element", "voice"):  # the library (2026-H2): metadata, a voice has a sample
+            entry = {"id": out.id, **out.render.get("meta", {})}
+            if out.kind == "voice":
+                entry["url"] = url_for(out.id, "mp3")
+            library.setdefault(out.kind + "s", []).append(entry)
         elif task.feature == "tts":
             audios.append({"id": out.id, "url": url_for(out.id, "mp3"), "duration": _seconds(out.duration)})
         else:
@@ -131,6 +137,7 @@ def _legacy_outputs(task: TaskRecord, url_for: UrlFor) -> dict[str, Any]:
         result["images"] = images
     if audios:
         result["audios"] = audios
+    result.update(library)
     return result
 
 

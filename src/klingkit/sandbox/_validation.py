@@ -58,6 +58,17 @@ LEGACY_VALIDATORS: dict[str, Callable[[Context, Body], Plan]] = {
 
 def plan_for(ctx: Context, feature: str, body: Any, model_in_path: str | None = None) -> Plan:
     """Validate a create ``body`` for ``feature`` (a catalog endpoint key) and plan the task."""
+    from . import _drive  # the 2026-H2 endpoints (avatar, motion control, ...): catalog rules
+    from ._edit import PLANS as edit_plans
+    from ._library import PLANS as library_plans
+
+    for plans in (_drive.PLANS, library_plans, edit_plans):
+        if feature in plans:
+            return plans[feature](ctx, body, model_in_path)
+    if feature == "omni-image-new":
+        from ._image4 import plan as plan_image4
+
+        return plan_image4(ctx, feature, body, model_in_path or "")
     if model_in_path and kling4.canonical(model_in_path) is not None:
         from ._video4 import plan as plan_kling4  # Kling 4.0: one model, three routes (catalog rules)
 

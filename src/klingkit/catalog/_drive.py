@@ -1,0 +1,236 @@
+"""Driven video: avatars (a portrait driven by audio) and motion control (a character driven by a video).
+
+Sources: ``kling-api.md`` §2.14 (paths, avatar fields; H for the paths, M for the fields), §7.2 (prices,
+H), ``kling-2026-h2.md`` §3. Motion control's body is not in the reference: the field names below follow
+the platforms that mirror Kling's shape (``image_url``, ``video_url``, ``character_orientation``,
+``keep_original_sound``; confidence L), and so do its limits. The rules are written once, here, over the
+wire body; the client (``klingkit._requests_more``) and the sandbox (``klingkit.sandbox._drive``) both run
+them, so they cannot disagree.
+
+Avatar: ``POST /v1/videos/avatar/image2video`` {``image``, ``audio_id`` XOR ``sound_file`` (2-300 s),
+``prompt``, ``mode`` std|pro}; the video lasts as long as the audio; 0.4 (std) / 0.8 (pro) units a second.
+
+Motion control: ``POST /v1/videos/motion-control`` {``model_name`` kling-v2-6|kling-v3, ``image_url``,
+``video_url``, ``prompt``, ``mode`` std|pro, ``character_orientation`` image|video,
+``keep_original_sound`` yes|no} and the 2026 ``POST /motion-control/kling-3.0`` {``contents[]`` of
+``prompt``/``image``/``video`` items, ``settings{resolution, character_orientation,
+keep_original_sound}``, ``options``}; the video has the reference video's length; not at 4K; priced per
+second from the "motion control" rows (v3 0.9/1.2, v2-6 0.5/0.8 units/s at 720p/1080p).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._kling4 import Refusal
+from ._types import Endpoint
+
+__all__ = [
+    "AVATAR",
+    "MOTION",
+    "MOTION_MODELS",
+    "MOTION_NEW",
+    "avatar_price",
+    "check_avatar",
+    "check_motion",
+    "motion_price",
+]
+
+AVATAR = Endpoint("avatar", "/v1/videos/avatar/image2video", "legacy", "video", "video")
+MOTION = Endpoint("motion-control", "/v1/videos/motion-control", "legacy", "video", "video")
+MOTION_NEW = Endpoint("motion-control-new", "/motion-control", "new", "video", "video", model_in_path=True)
+ENDPOINTS = (AVATAR, MOTION, MOTION_NEW)
+
+AVATAR_MODES = ("std", "pro")
+AVATAR_UNITS_PER_SECOND = {"std": 0.4, "pro": 0.8}  # §7.2, H
+AVATAR_AUDIO_SECONDS = (2.0, 300.0)  # §2.14, M
+AVATAR_PROMPT_MAX = 2500  # the legacy prompt limit (assumed; the avatar page is not in the reference)
+AVATAR_FPS = 24  # L
+
+
+@dataclass(frozen=True)
+class MotionModel:
+    """A model that motion control accepts; ``units_per_second`` by resolution (§7.2)."""
+
+    name: str
+    route: str  # "legacy" (model_name in the body) or "new" (model in the path)
+    units_per_second: dict[str, float]
+
+
+MOTION_MODELS: dict[str, MotionModel] = {
+    m.name: m
+    for m in (
+        MotionModel("kling-v2-6", "legacy", {"720p": 0.5, "1080p": 0.8}),
+        MotionModel("kling-v3", "legacy", {"720p": 0.9, "1080p": 1.2}),
+        MotionModel("kling-3.0", "new", {"720p": 0.9, "1080p": 1.2}),
+    )
+}
+MOTION_DEFAULT_MODEL = "kling-v2-6"
+MOTION_MODES = {"std": "720p", "pro": "1080p"}
+MOTION_ORIENTATIONS = ("image", "video")
+# The reference video's length (L): up to 10 s when the character keeps the image's orientation, 30 s
+# when it follows the video's.
+MOTION_VIDEO_SECONDS = {"image": (3.0, 10.0), "video": (3.0, 30.0)}
+MOTION_PROMPT_MAX = 2500
+KEEP_SOUND = ("yes", "no")
+
+
+def _media(body: Mapping[str, Any], key: str, out: list[Refusal], required: bool = True) -> bool:
+    value = body.get(key)
+    if value is None or value == "":
+        if required:
+            out.append(Refusal(key, value, "a URL or raw base64 data", "required"))
+        return False
+    if not isinstance(value, str):
+        out.append(Refusal(key, value, "a URL or raw base64 data"))
+        return False
+    return True
+
+
+def _prompt(body: Mapping[str, Any], key: str, limit: int, out: list[Refusal]) -> None:
+    value = body.get(key)
+    if value is None or value == "":
+        return
+    if not isinstance(value, str):
+        out.append(Refusal(key, value, "text"))
+    elif len(value) > limit:
+        out.append(Refusal(key, f"{len(value)} characters", f"at most {limit} characters"))
+
+
+def check_avatar(body: Any, audio_seconds: float | None = None) -> list[Refusal]:
+    """Reasons to refuse an avatar body; ``audio_seconds`` is the audio's length when known."""
+    if not isinstance(body, Mapping):
+        return [Refusal("body", type(body).__name__, "a JSON object")]
+    out: list[Refusal] = []
+    _media(body, "image", out)
+    has_id, has_file = bool(body.get("audio_id")), bool(body.get("sound_file"))
+    if has_id == has_file:
+        given = "both" if has_id else "neither"
+        out.append(Refusal("audio_id/sound_file", given, "exactly one of audio_id (from TTS) or sound_file"))
+    elif has_file:
+        _media(body, "sound_file", out)
+    elif not isinstance(body.get("audio_id"), str):
+        out.append(Refusal("audio_id", body.get("audio_id"), "an audio id (a string)"))
+    mode = body.get("mode")
+    if mode is not None and mode not in AVATAR_MODES:
+        out.append(Refusal("mode", mode, ", ".join(AVATAR_MODES)))
+    _prompt(body, "prompt", AVATAR_PROMPT_MAX, out)
+    lo, hi = AVATAR_AUDIO_SECONDS
+    if audio_seconds is not None and not lo <= audio_seconds <= hi:
+        out.append(
+            Refusal(
+                "sound_file" if has_file else "audio_id", f"{audio_seconds:g} s", f"audio of {lo:g}-{hi:g} s"
+            )
+        )
+    return out
+
+
+def avatar_price(mode: str | None, audio_seconds: float | None) -> tuple[float, str, bool]:
+    """(units, basis, exact) for an avatar video; unknown audio length is priced at the 300 s maximum."""
+    mode = mode or "std"
+    rate = AVATAR_UNITS_PER_SECOND.get(mode, AVATAR_UNITS_PER_SECOND["pro"])
+    if audio_seconds is None:
+        top = AVATAR_AUDIO_SECONDS[1]
+        return rate * top, f"avatar {mode}: {rate} units/s; audio length unknown, up to {top:g} s", False
+    return round(rate * audio_seconds, 4), f"avatar {mode}: {rate} units/s x {audio_seconds:g} s", True
+
+
+def _motion_model(name: str | None, new: bool) -> MotionModel | None:
+    model = MOTION_MODELS.get(name or ("kling-3.0" if new else MOTION_DEFAULT_MODEL))
+    if model is None or (model.route == "new") != new:
+        return None
+    return model
+
+
+def motion_resolution(body: Mapping[str, Any], new: bool) -> str:
+    """The output resolution a motion-control body asks for (std/720p by default)."""
+    if new:
+        settings = body.get("settings") or {}
+        return str(settings.get("resolution") or "720p") if isinstance(settings, Mapping) else "720p"
+    return MOTION_MODES.get(str(body.get("mode") or "std"), "720p")
+
+
+def motion_fields(body: Mapping[str, Any], new: bool) -> dict[str, Any]:
+    """The motion-control fields of either shape, flat: image, video, prompt, orientation, keep_sound."""
+    if not new:
+        return {
+            "image": body.get("image_url"),
+            "video": body.get("video_url"),
+            "prompt": body.get("prompt"),
+            "orientation": body.get("character_orientation"),
+            "keep_sound": body.get("keep_original_sound"),
+        }
+    flat: dict[str, Any] = {}
+    contents = body.get("contents")
+    for item in contents if isinstance(contents, list) else []:
+        if isinstance(item, Mapping) and item.get("type") in ("image", "video"):
+            flat[str(item["type"])] = item.get("url")
+        elif isinstance(item, Mapping) and item.get("type") == "prompt":
+            flat["prompt"] = item.get("text")
+    settings = body.get("settings") or {}
+    if isinstance(settings, Mapping):
+        flat["orientation"] = settings.get("character_orientation")
+        flat["keep_sound"] = settings.get("keep_original_sound")
+    return flat
+
+
+def check_motion(
+    body: Any, model_name: str | None, new: bool, video_seconds: float | None = None
+) -> list[Refusal]:
+    """Reasons to refuse a motion-control body (legacy when not ``new``); ``video_seconds`` is the
+    reference video's length when known."""
+    if not isinstance(body, Mapping):
+        return [Refusal("body", type(body).__name__, "a JSON object")]
+    out: list[Refusal] = []
+    model = _motion_model(model_name, new)
+    if model is None:
+        names = [m.name for m in MOTION_MODELS.values() if (m.route == "new") == new]
+        out.append(Refusal("model_name", model_name, ", ".join(names)))
+        return out
+    flat = motion_fields(body, new)
+    prefix = "contents" if new else ""
+    for key, wire in (("image", "image_url"), ("video", "video_url")):
+        if not isinstance(flat.get(key), str) or not flat.get(key):
+            name = f"{prefix}[type={key}].url" if new else wire
+            out.append(Refusal(name, flat.get(key), "a URL or raw base64 data", "required"))
+    _prompt({"prompt": flat.get("prompt")}, "prompt", MOTION_PROMPT_MAX, out)
+    where = "settings." if new else ""
+    orientation = flat.get("orientation") or "image"
+    if orientation not in MOTION_ORIENTATIONS:
+        out.append(Refusal(f"{where}character_orientation", orientation, ", ".join(MOTION_ORIENTATIONS)))
+        orientation = "video"
+    keep = flat.get("keep_sound")
+    if keep is not None and keep not in KEEP_SOUND:
+        out.append(Refusal(f"{where}keep_original_sound", keep, ", ".join(KEEP_SOUND)))
+    if new:
+        resolution = motion_resolution(body, new)
+        if resolution not in model.units_per_second:
+            out.append(
+                Refusal("settings.resolution", resolution, ", ".join(model.units_per_second), "not at 4K")
+            )
+    else:
+        mode = body.get("mode")
+        if mode is not None and mode not in MOTION_MODES:
+            out.append(Refusal("mode", mode, ", ".join(MOTION_MODES), "motion control is not offered at 4K"))
+    lo, hi = MOTION_VIDEO_SECONDS[orientation]
+    if video_seconds is not None and not lo <= video_seconds <= hi:
+        why = f"with character_orientation={orientation}"
+        out.append(Refusal("video_url" if not new else "contents[type=video].url", f"{video_seconds:g} s",
+                           f"a reference video of {lo:g}-{hi:g} s", why))  # fmt: skip
+    return out
+
+
+def motion_price(
+    model_name: str | None, new: bool, resolution: str, video_seconds: float | None, orientation: str | None
+) -> tuple[float, str, bool]:
+    """(units, basis, exact): the output has the reference video's length; unknown -> the longest allowed."""
+    model = _motion_model(model_name, new) or MOTION_MODELS["kling-v3"]
+    rate = model.units_per_second.get(resolution, max(model.units_per_second.values()))
+    if video_seconds is None:
+        top = MOTION_VIDEO_SECONDS[orientation if orientation in MOTION_VIDEO_SECONDS else "video"][1]
+        basis = f"{model.name} motion control {resolution}: {rate} units/s; reference length unknown, up to {top:g} s"
+        return rate * top, basis, False
+    basis = f"{model.name} motion control {resolution}: {rate} units/s x {video_seconds:g} s"
+    return round(rate * video_seconds, 4), basis, True

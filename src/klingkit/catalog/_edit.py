@@ -1,0 +1,113 @@
+"""Multi-element video editing: add, swap or remove things in a video, through a selection session.
+
+Source: ``kling-api.md`` §2.14 (paths, ``edit_mode``, ``session_id``; H for the names), §6.1 (kling-v1-6),
+§7.2 (kling-v1-6 multi-element editing 0.6 / 1.0 units a second, std / pro; H). The step bodies are not in
+the reference; the names below are confidence L: ``init-selection`` {``video_id`` or ``video_url``} ->
+{``session_id``, ``frames``, ``fps``}; ``add-selection`` / ``delete-selection`` {``session_id``,
+``frame_index``, ``points`` [{x, y} in 0-1]}; ``clear-selection`` / ``preview-selection``
+{``session_id``}; then the task ``POST /v1/videos/multi-elements`` {``model_name`` kling-v1-6,
+``session_id``, ``edit_mode`` addition|swap|removal, ``prompt``, ``negative_prompt``, ``image_list``
+[{``image``}], ``mode`` std|pro, ``duration`` 5|10}. The session steps answer at once and cost nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._kling4 import Refusal
+from ._types import Endpoint
+
+EDIT = Endpoint("multi-elements", "/v1/videos/multi-elements", "legacy", "video", "video")
+ENDPOINTS = (EDIT,)
+STEPS = ("init-selection", "add-selection", "delete-selection", "clear-selection", "preview-selection")
+STEP_PATH = "/v1/videos/multi-elements/{step}"
+MODELS = ("kling-v1-6",)
+EDIT_MODES = ("addition", "swap", "removal")
+MODES = ("std", "pro")
+DURATIONS = (5, 10)
+UNITS_PER_SECOND = {"std": 0.6, "pro": 1.0}
+IMAGES_MAX = 4
+POINTS_MAX = 10
+PROMPT_MAX = 2500
+SESSION_HOURS = 24  # like identify-face sessions (L)
+
+
+def check_points(body: Any) -> list[Refusal]:
+    """Reasons to refuse an add/delete-selection body."""
+    if not isinstance(body, Mapping):
+        return [Refusal("body", type(body).__name__, "a JSON object")]
+    out: list[Refusal] = []
+    if not isinstance(body.get("session_id"), str) or not body.get("session_id"):
+        out.append(Refusal("session_id", body.get("session_id"), "the id init-selection answered"))
+    frame = body.get("frame_index")
+    if isinstance(frame, bool) or not isinstance(frame, int) or frame < 0:
+        out.append(Refusal("frame_index", frame, "a frame number, 0 or more"))
+    points = body.get("points")
+    if not isinstance(points, list) or not 1 <= len(points) <= POINTS_MAX:
+        out.append(Refusal("points", points, f"1-{POINTS_MAX} points {{x, y}} between 0 and 1"))
+        return out
+    for i, p in enumerate(points):
+        ok = isinstance(p, Mapping) and all(
+            isinstance(p.get(k), (int, float)) and not isinstance(p.get(k), bool) and 0 <= p[k] <= 1
+            for k in "xy"
+        )
+        if not ok:
+            out.append(Refusal(f"points[{i}]", p, "{x, y} between 0 and 1 (a share of the width and height)"))
+    return out
+
+
+def check_edit(body: Any, selections: int | None = None) -> list[Refusal]:
+    """Reasons to refuse an edit task body; ``selections`` is how many points the session holds (known
+    to the server)."""
+    if not isinstance(body, Mapping):
+        return [Refusal("body", type(body).__name__, "a JSON object")]
+    out: list[Refusal] = []
+    model = body.get("model_name") or MODELS[0]
+    if model not in MODELS:
+        out.append(Refusal("model_name", model, ", ".join(MODELS)))
+    if not isinstance(body.get("session_id"), str) or not body.get("session_id"):
+        out.append(Refusal("session_id", body.get("session_id"), "the id init-selection answered"))
+    mode = body.get("edit_mode")
+    if mode not in EDIT_MODES:
+        out.append(Refusal("edit_mode", mode, ", ".join(EDIT_MODES)))
+    images = body.get("image_list") or []
+    if not isinstance(images, list) or len(images) > IMAGES_MAX:
+        out.append(Refusal("image_list", images, f"at most {IMAGES_MAX} images"))
+        images = []
+    prompt = body.get("prompt")
+    if mode in ("addition", "swap"):
+        if not images:
+            out.append(
+                Refusal(
+                    "image_list", "no image", f"1-{IMAGES_MAX} images", f"{mode} puts an image's subject in"
+                )
+            )
+        if not isinstance(prompt, str) or not prompt:
+            out.append(Refusal("prompt", prompt, "text", f"{mode} needs a prompt"))
+    if isinstance(prompt, str) and len(prompt) > PROMPT_MAX:
+        out.append(Refusal("prompt", f"{len(prompt)} characters", f"at most {PROMPT_MAX} characters"))
+    if mode in ("swap", "removal") and selections == 0:
+        out.append(
+            Refusal(
+                "session_id",
+                "no selection",
+                "a session with a selection",
+                f"{mode} needs add-selection first",
+            )
+        )
+    quality = body.get("mode")
+    if quality is not None and quality not in MODES:
+        out.append(Refusal("mode", quality, ", ".join(MODES)))
+    duration = body.get("duration")
+    if duration is not None and str(duration) not in {str(d) for d in DURATIONS}:
+        out.append(Refusal("duration", duration, "5, 10"))
+    return out
+
+
+def price(body: Mapping[str, Any]) -> tuple[float, str, float]:
+    """(units, basis, seconds) of an edit task: the video-pack rate of its mode times its duration."""
+    mode = str(body.get("mode") or "std")
+    seconds = float(body.get("duration") or 5)
+    rate = UNITS_PER_SECOND.get(mode, UNITS_PER_SECOND["pro"])
+    return round(rate * seconds, 4), f"multi-element editing {mode}: {rate} units/s x {seconds:g} s", seconds

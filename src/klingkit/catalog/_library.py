@@ -1,0 +1,116 @@
+"""The elements and voices library: what ``element_list``, ``voice_list`` and Kling 4.0's ``element`` /
+``voice`` items point at.
+
+Source: ``kling-api.md`` §2.14 (paths: H for the names, M for ``/v1/general/*``), §3.2 (the element and
+voice output objects, H), §7.2 (custom voice 0.05 units a call, H). The create bodies are not in the
+reference; the field names below mirror the output objects (confidence L). Creating is a task (its result
+holds the element or voice); listing and deleting answer at once.
+
+* element: ``POST /v1/general/advanced-custom-elements`` {``name``, ``description``, ``element_type``,
+  ``references`` [{``image_url``}] (1-4), ``tags``} -> ``task_result.elements[]`` {id, name, description,
+  element_type, references, owned_by, status, tags}; presets ``GET /v1/general/advanced-presets-elements``;
+  ``POST /v1/general/delete-elements`` {``element_ids``}.
+* voice: ``POST /v1/general/custom-voices`` {``name``, ``audio_url`` or ``audio_file`` (a 5-30 s sample)}
+  -> ``task_result.voices[]`` {id, name, url, owned_by, status}; presets ``GET /v1/general/presets-voices``;
+  ``POST /v1/general/delete-voices`` {``voice_ids``}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._kling4 import Refusal
+from ._types import Endpoint
+
+ELEMENTS = Endpoint("custom-elements", "/v1/general/advanced-custom-elements", "legacy", "video", "element")
+VOICES = Endpoint("custom-voices", "/v1/general/custom-voices", "legacy", "audio", "voice")
+ENDPOINTS = (ELEMENTS, VOICES)
+PRESET_ELEMENTS_PATH = "/v1/general/advanced-presets-elements"
+DELETE_ELEMENTS_PATH = "/v1/general/delete-elements"
+PRESET_VOICES_PATH = "/v1/general/presets-voices"
+DELETE_VOICES_PATH = "/v1/general/delete-voices"
+CONFIDENCE = "L"  # create bodies; the paths are M
+
+ELEMENT_TYPES = ("character", "object", "scene")
+NAME_MAX = 20
+DESCRIPTION_MAX = 200
+ELEMENT_REFERENCES = (1, 4)
+VOICE_SAMPLE_SECONDS = (5.0, 30.0)
+DELETE_MAX = 50
+ELEMENT_UNITS = 0.0  # L: no price published for creating an element
+VOICE_UNITS = 0.05  # §7.2: custom voice, per call (H)
+
+# A few preset elements, so the sandbox and the docs have something to list (ids and names: L).
+PRESET_ELEMENTS: tuple[dict[str, Any], ...] = (
+    {"id": "preset-element-1001", "name": "Astronaut", "element_type": "character", "owned_by": "kling"},
+    {"id": "preset-element-1002", "name": "Red sports car", "element_type": "object", "owned_by": "kling"},
+    {"id": "preset-element-1003", "name": "Neon alley", "element_type": "scene", "owned_by": "kling"},
+)
+
+
+def _text(body: Mapping[str, Any], key: str, limit: int, out: list[Refusal], required: bool) -> None:
+    value = body.get(key)
+    if value is None or value == "":
+        if required:
+            out.append(Refusal(key, value, f"text of 1-{limit} characters", "required"))
+        return
+    if not isinstance(value, str) or len(value) > limit:
+        shown = f"{len(value)} characters" if isinstance(value, str) else value
+        out.append(Refusal(key, shown, f"text of 1-{limit} characters"))
+
+
+def check_element(body: Any) -> list[Refusal]:
+    """Reasons to refuse an element create body."""
+    if not isinstance(body, Mapping):
+        return [Refusal("body", type(body).__name__, "a JSON object")]
+    out: list[Refusal] = []
+    _text(body, "name", NAME_MAX, out, True)
+    _text(body, "description", DESCRIPTION_MAX, out, False)
+    kind = body.get("element_type")
+    if kind is not None and kind not in ELEMENT_TYPES:
+        out.append(Refusal("element_type", kind, ", ".join(ELEMENT_TYPES)))
+    refs = body.get("references")
+    lo, hi = ELEMENT_REFERENCES
+    if not isinstance(refs, list) or not lo <= len(refs) <= hi:
+        out.append(
+            Refusal("references", f"{len(refs) if isinstance(refs, list) else 0} images", f"{lo}-{hi} images")
+        )
+    else:
+        for i, ref in enumerate(refs):
+            url = ref.get("image_url") if isinstance(ref, Mapping) else None
+            if not isinstance(url, str) or not url:
+                out.append(Refusal(f"references[{i}].image_url", url, "a URL or raw base64 image"))
+    tags = body.get("tags")
+    if tags is not None and (not isinstance(tags, list) or not all(isinstance(t, str) for t in tags)):
+        out.append(Refusal("tags", tags, "a list of strings"))
+    return out
+
+
+def check_voice(body: Any, sample_seconds: float | None = None) -> list[Refusal]:
+    """Reasons to refuse a voice create body; ``sample_seconds`` is the sample's length when known."""
+    if not isinstance(body, Mapping):
+        return [Refusal("body", type(body).__name__, "a JSON object")]
+    out: list[Refusal] = []
+    _text(body, "name", NAME_MAX, out, True)
+    has_url, has_file = bool(body.get("audio_url")), bool(body.get("audio_file"))
+    if has_url == has_file:
+        out.append(
+            Refusal("audio_url/audio_file", "both" if has_url else "neither", "exactly one voice sample")
+        )
+    lo, hi = VOICE_SAMPLE_SECONDS
+    if sample_seconds is not None and not lo <= sample_seconds <= hi:
+        out.append(Refusal("audio_file", f"{sample_seconds:g} s", f"a sample of {lo:g}-{hi:g} s"))
+    return out
+
+
+def check_delete(body: Any, key: str) -> list[Refusal]:
+    """Reasons to refuse a delete body (``element_ids`` or ``voice_ids``)."""
+    ids = body.get(key) if isinstance(body, Mapping) else None
+    if (
+        not isinstance(ids, list)
+        or not 1 <= len(ids) <= DELETE_MAX
+        or not all(isinstance(i, str) and i for i in ids)
+    ):
+        return [Refusal(key, ids, f"a list of 1-{DELETE_MAX} ids (strings)")]
+    return []

@@ -1,0 +1,152 @@
+"""What the sandbox accepts on the avatar and motion-control routes, and the task it plans.
+
+The rules and prices are the catalog's (``klingkit.catalog.drive``), run on the body as received; this
+module decodes the media the client sent so the rules see real lengths: the avatar's audio (a base64 file,
+or an ``audio_id`` of one of the sandbox's own TTS outputs) and the motion reference video. The avatar
+video lasts as long as its audio and carries a sound track; the motion-control video has the reference
+video's length.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from typing import Any
+
+from klingkit.catalog import drive
+
+from ._errors import invalid, not_found
+from ._plan import Body, Context, Plan, _fit, _image_value, _video_output, _video_work
+
+_URL_SECONDS = 5.0
+"""Length assumed for a media URL: the sandbox does not fetch the internet."""
+
+
+def _decoded_seconds(ctx: Context, name: str, value: Any, ext: str) -> float | None:
+    """Length of base64 media (decoded with PyAV); None for a URL."""
+    if not isinstance(value, str) or value.startswith(("http://", "https://")):
+        return None
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise invalid(f"{name}: File is not in a valid base64 format") from None
+    path = ctx.keep_input(raw, ext)
+    try:
+        import av
+
+        with av.open(path) as container:
+            return float(container.duration or 0) / 1_000_000 or None
+    except Exception:
+        raise invalid(f"{name} could not be decoded") from None
+
+
+def _refuse(refusals: list[Any]) -> None:
+    if refusals:
+        raise invalid("; ".join(r.message() for r in refusals[:3]))
+
+
+def avatar(ctx: Context, data: Any, _model: str | None) -> Plan:
+    body = Body(data)
+    seconds = None
+    if body.has("sound_file"):
+        seconds = _decoded_seconds(ctx, "sound_file", body.data["sound_file"], "audio")
+    elif isinstance(body.data.get("audio_id"), str) and body.data["audio_id"]:
+        found = ctx.find_audio(body.data["audio_id"]) if ctx.find_audio else None
+        if found is None:
+            raise not_found(f"audio_id {body.data['audio_id']} does not exist")
+        seconds = float(found["duration"])
+    _refuse(drive.check_avatar(body.data, seconds))
+    portrait = _image_value(ctx, "image", body.data["image"])
+    length = seconds if seconds is not None else _URL_SECONDS
+    mode = str(body.data.get("mode") or "std")
+    units, _, _ = drive.avatar_price(mode, length)
+    resolution = "1080p" if mode == "pro" else "720p"
+    hint = (portrait["width"], portrait["height"]) if "width" in portrait else None
+    width, height = _fit(resolution, "9:16", hint)
+    plan = Plan(
+        "avatar",
+        "legacy",
+        "video",
+        None,
+        units=units,
+        weight=1,
+        work_seconds=_video_work(length, resolution),
+        outputs=[
+            _video_output(
+                width,
+                height,
+                drive.AVATAR_FPS,
+                length,
+                audio=True,
+                prompt=str(body.data.get("prompt") or "avatar"),
+                first_frame=portrait.get("file"),
+            )
+        ],
+        billing={"model_name": "avatar", "mode": mode, "duration": length},
+    )
+    _options(plan, body)
+    return plan
+
+
+def _motion(ctx: Context, data: Any, model: str | None, new: bool) -> Plan:
+    body = Body(data)
+    name = model if new else (body.data.get("model_name") or drive.MOTION_DEFAULT_MODEL)
+    if new and (model not in drive.MOTION_MODELS or drive.MOTION_MODELS[model].route != "new"):
+        raise not_found(f"model {model} does not exist for /motion-control")
+    flat = drive.motion_fields(body.data, new)
+    seconds = None
+    if isinstance(flat.get("video"), str):
+        seconds = _decoded_seconds(ctx, "video", flat["video"], "mp4")
+    _refuse(drive.check_motion(body.data, str(name), new, seconds))
+    character = _image_value(ctx, "image", flat["image"])
+    resolution = drive.motion_resolution(body.data, new)
+    length = seconds if seconds is not None else _URL_SECONDS
+    units, _, _ = drive.motion_price(str(name), new, resolution, length, flat.get("orientation"))
+    hint = (character["width"], character["height"]) if "width" in character else None
+    width, height = _fit(resolution, "16:9", hint)
+    keep = flat.get("keep_sound") == "yes"
+    plan = Plan(
+        "motion-control-new" if new else "motion-control",
+        "new" if new else "legacy",
+        "video",
+        str(name),
+        units=units,
+        weight=1,
+        work_seconds=_video_work(length, resolution),
+        outputs=[
+            _video_output(
+                width,
+                height,
+                24,
+                length,
+                audio=keep,
+                prompt=str(flat.get("prompt") or "motion"),
+                first_frame=character.get("file"),
+            )
+        ],
+        billing={"model_name": name, "resolution": resolution, "duration": length, "motion_control": True},
+    )
+    _options(plan, body.obj("options") if new else body)
+    return plan
+
+
+def _options(plan: Plan, body: Body) -> None:
+    from ._plan import _options as read_options
+
+    read_options(plan, body)
+
+
+def motion_legacy(ctx: Context, data: Any, model: str | None) -> Plan:
+    return _motion(ctx, data, None, new=False)
+
+
+def motion_new(ctx: Context, data: Any, model: str | None) -> Plan:
+    return _motion(ctx, data, model, new=True)
+
+
+PLANS: dict[str, Callable[[Context, Any, str | None], Plan]] = {
+    "avatar": avatar,
+    "motion-control": motion_legacy,
+    "motion-control-new": motion_new,
+}

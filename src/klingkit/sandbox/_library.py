@@ -1,0 +1,186 @@
+"""The elements and voices library in the sandbox: create tasks (planned here, checked by the catalog's
+``klingkit.catalog.library`` rules), preset lists, and deletes (``routes()``, registered in ``_app``).
+
+A created element is a task whose result holds ``elements[]``; a custom voice's result holds ``voices[]``
+with a rendered sample (``url``). Deleting marks the item ``deleted`` in its task (the custom lists still
+show the task, with that status); presets cannot be deleted.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from klingkit import catalog as facts
+from klingkit.catalog import library
+
+from ._errors import invalid, not_found
+from ._http import gate, read_json, state_of
+from ._plan import Body, Context, OutputPlan, Plan, _image_value
+
+
+def _refuse(refusals: list[Any]) -> None:
+    if refusals:
+        raise invalid("; ".join(r.message() for r in refusals[:3]))
+
+
+def element(ctx: Context, data: Any, _model: str | None) -> Plan:
+    body = Body(data)
+    _refuse(library.check_element(body.data))
+    refs = []
+    for i, ref in enumerate(body.data["references"]):
+        url = ref["image_url"]
+        _image_value(ctx, f"references[{i}].image_url", url)
+        refs.append(
+            {"image_url": url if url.startswith(("http://", "https://")) else f"uploaded image {i + 1}"}
+        )
+    meta = {
+        "name": body.data["name"],
+        "description": body.data.get("description") or "",
+        "element_type": body.data.get("element_type") or "character",
+        "references": refs,
+        "owned_by": "user",
+        "status": "available",
+        "tags": list(body.data.get("tags") or []),
+    }
+    plan = Plan("custom-elements", "legacy", "video", None, units=library.ELEMENT_UNITS, weight=0, work_seconds=20,
+                outputs=[OutputPlan("element", None, {"meta": meta})])  # fmt: skip
+    _options(plan, body)
+    return plan
+
+
+def _seconds(ctx: Context, value: Any) -> float | None:
+    if not isinstance(value, str) or value.startswith(("http://", "https://")):
+        return None
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise invalid("audio_file: File is not in a valid base64 format") from None
+    path = ctx.keep_input(raw, "audio")
+    try:
+        import av
+
+        with av.open(path) as container:
+            return float(container.duration or 0) / 1_000_000 or None
+    except Exception:
+        raise invalid("audio_file could not be decoded") from None
+
+
+def voice(ctx: Context, data: Any, _model: str | None) -> Plan:
+    body = Body(data)
+    seconds = _seconds(ctx, body.data.get("audio_file"))
+    _refuse(library.check_voice(body.data, seconds))
+    sample = min(seconds or 6.0, 6.0)
+    meta = {"name": body.data["name"], "owned_by": "user", "status": "available"}
+    plan = Plan("custom-voices", "legacy", "audio", None, units=library.VOICE_UNITS, weight=0, work_seconds=30,
+                outputs=[OutputPlan("voice", sample, {"meta": meta, "prompt": body.data["name"]})])  # fmt: skip
+    _options(plan, body)
+    return plan
+
+
+def _options(plan: Plan, body: Body) -> None:
+    from ._plan import _options as read_options
+
+    read_options(plan, body)
+
+
+PLANS: dict[str, Callable[[Context, Any, str | None], Plan]] = {
+    "custom-elements": element,
+    "custom-voices": voice,
+}
+
+
+def _presets_elements() -> list[dict[str, Any]]:
+    return [{**p, "status": "available", "description": "", "tags": []} for p in library.PRESET_ELEMENTS]
+
+
+def _presets_voices() -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for language, voices in facts.VOICES.items():
+        for voice_id in voices:
+            entry = seen.setdefault(voice_id, {"id": voice_id, "name": voice_id, "owned_by": "kling",
+                                               "status": "available", "languages": []})  # fmt: skip
+            entry["languages"].append(language)
+    return list(seen.values())
+
+
+def _delete(kind: str, key: str, presets: Callable[[], list[dict[str, Any]]]) -> Callable[..., Any]:
+    async def handle(request: Request) -> Any:
+        sb = state_of(request)
+        body = await read_json(request)
+        _refuse(library.check_delete(body, key))
+        preset_ids = {p["id"] for p in presets()}
+        deleted = []
+        for item_id in body[key]:
+            if item_id in preset_ids:
+                raise invalid(f"{key}: {item_id} is a preset {kind}; only your own can be deleted")
+            found = sb.store.find_output(item_id)
+            if found is None or found[1].kind != kind:
+                raise not_found(f"{kind} {item_id} does not exist")
+            task, out = found
+            out.render.setdefault("meta", {})["status"] = "deleted"
+            sb.store.save(task)
+            deleted.append(item_id)
+        return {"deleted": deleted}
+
+    return handle
+
+
+def routes() -> list[Route]:
+    """Preset lists and deletes (the create and custom-list routes come from the catalog endpoints)."""
+
+    def listing(presets: Callable[[], list[dict[str, Any]]], label: str) -> Callable[[Request], Any]:
+        async def route(request: Request) -> Response:
+            async def handle(request: Request) -> Any:
+                return presets()
+
+            return await gate(request, "query", label, False, handle)
+
+        return route
+
+    def deleting(kind: str, key: str, presets: Callable[[], list[dict[str, Any]]], label: str) -> Any:
+        handler = _delete(kind, key, presets)
+
+        async def route(request: Request) -> Response:
+            return await gate(request, "any", label, False, handler)
+
+        return route
+
+    return [
+        Route(library.PRESET_ELEMENTS_PATH, listing(_presets_elements, f"GET {library.PRESET_ELEMENTS_PATH}"),
+              methods=["GET"]),
+        Route(library.PRESET_VOICES_PATH, listing(_presets_voices, f"GET {library.PRESET_VOICES_PATH}"),
+              methods=["GET"]),
+        Route(library.DELETE_ELEMENTS_PATH,
+              deleting("element", "element_ids", _presets_elements, f"POST {library.DELETE_ELEMENTS_PATH}"),
+              methods=["POST"]),
+        Route(library.DELETE_VOICES_PATH,
+              deleting("voice", "voice_ids", _presets_voices, f"POST {library.DELETE_VOICES_PATH}"),
+              methods=["POST"]),
+    ]  # fmt: skip
+
+
+def recognize_image(ctx: Context, data: Any, _model: str | None) -> Plan:
+    """``/v1/videos/image-recognize``: a mask the size of the image, at once (catalog rules)."""
+    from klingkit.catalog import recognize
+
+    body = Body(data)
+    _refuse(recognize.check(body.data))
+    image = _image_value(ctx, "image", body.data["image"])
+    width, height = image.get("width", 1024), image.get("height", 1024)
+    mask = OutputPlan(
+        "image", None, {"width": width, "height": height, "prompt": body.data["type"], "index": 0}
+    )
+    plan = Plan("image-recognize", "legacy", "video", None, units=recognize.UNITS, weight=0, work_seconds=0,
+                outputs=[mask])  # fmt: skip
+    plan.external_id = body.text("external_task_id", 256) or None
+    return plan
+
+
+PLANS["image-recognize"] = recognize_image

@@ -1,0 +1,59 @@
+"""The installed ``klingkit elements create|list|delete``: an element made from an image is listed, its id
+works in ``klingkit omni --element``, and deleting it takes it off the list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def _ok(res: Any) -> dict[str, Any]:
+    assert res.code == 0, (res.stdout, res.stderr)
+    out: dict[str, Any] = json.loads(res.stdout)
+    assert out["ok"] is True
+    return out
+
+
+def test_element_lifecycle(cli: Any, photo: Path) -> None:
+    made = _ok(cli.run("elements", "create", "Hero", "-i", str(photo), "--type", "character", "--json"))
+    [output] = made["outputs"]
+    assert output["kind"] == "element" and made["status"] == "succeeded"
+    element_id = output["id"]
+    listed = _ok(cli.run("elements", "list", "--json"))["elements"]
+    assert {e["source"] for e in listed} == {"preset", "custom"}
+    assert [e["id"] for e in listed if e["source"] == "custom"] == [element_id]
+    video = _ok(cli.run("omni", "@hero waves", "--element", f"hero={element_id}", "-d", "3", "--no-download",
+                        "--json"))  # fmt: skip
+    assert video["status"] == "succeeded"
+    assert _ok(cli.run("elements", "delete", element_id, "--json"))["deleted"] == [element_id]
+    assert _ok(cli.run("elements", "list", "--custom", "--json"))["elements"] == []
+
+
+def test_create_refuses_before_sending(cli: Any) -> None:
+    res = cli.run("elements", "create", "x" * 21, "-i", "https://example.com/a.png", "--json")
+    assert res.code != 0 and "name" in json.loads(res.stdout)["error"]["message"]
+    assert cli.creates() == 0
+
+
+def test_voice_lifecycle_joins_the_voices_group(cli: Any) -> None:
+    import wave
+
+    sample = cli.cwd / "sample.wav"
+    with wave.open(str(sample), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(b"\0\0" * 16000 * 8)
+    made = _ok(cli.run("voices", "create", "Narrator", "--audio", str(sample), "-o", "voice", "--json"))
+    [output] = made["outputs"]
+    assert output["kind"] == "voice" and made["files"]  # the sample is saved like any output
+    custom = _ok(cli.run("voices", "custom", "--json"))["voices"]
+    assert [v["id"] for v in custom] == [output["id"]]
+    assert _ok(cli.run("voices", "delete", output["id"], "--json"))["deleted"] == [output["id"]]
+    presets = _ok(cli.run("voices", "--json", base_url=False))["voices"]
+    assert presets  # the group's own listing still works
