@@ -9,6 +9,7 @@ import re
 import shlex
 import signal
 import time
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,20 @@ from .conftest import CLI
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-SPENDS = {"video", "image", "extend", "lipsync", "effect", "tryon", "audio", "batch"}
+SPENDS = {
+    "video",
+    "image",
+    "extend",
+    "lipsync",
+    "effect",
+    "tryon",
+    "audio",
+    "batch",
+    "omni",
+    "avatar",
+    "motion",
+    "edit",
+}
 SERVES = ("webhook serve", "sandbox serve", "mcp")
 
 
@@ -94,9 +108,15 @@ def _docs_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CLI]:
     (base / "home").mkdir()
     files = base / "files"
     files.mkdir()
-    for name in ("photo.png", "lighthouse.png", "a.png"):
+    for name in ("photo.png", "lighthouse.png", "a.png", "b.png", "c.png", "d.png", "front.png", "side.png"):
         Image.new("RGB", (640, 480), (200, 120, 40)).save(files / name)
-    Image.new("RGB", (768, 1024), (30, 60, 90)).save(files / "person.png")
+    for name in ("person.png", "portrait.png", "hero.png", "cat.png", "hat.png"):
+        Image.new("RGB", (768, 1024), (30, 60, 90)).save(files / name)
+    with wave.open(str(files / "sample.wav"), "wb") as w:  # a 6 s voice sample (5-30 s are allowed)
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(b"\0\0" * 16000 * 6)
     Image.new("RGB", (768, 1024), (90, 30, 60)).save(files / "shirt.png")
     (files / "shots.jsonl").write_text('{"kind": "video", "prompt": "shot one"}\n')
     (files / "prompt.txt").write_text("a fox from a file\n")
@@ -111,6 +131,8 @@ def _docs_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CLI]:
         assert made.code == 0, made.stderr
         for ext in ("", ".json"):
             shutil.copy(files / f"sunset.mp4{ext}", files / f"talk.mp4{ext}")
+        for name in ("dance.mp4", "clip.mp4"):  # motion references and videos to edit
+            shutil.copy(files / "sunset.mp4", files / name)
         cli.task_id = made.json()["task_id"]  # type: ignore[attr-defined]
         speech = cli.run("audio", "text", "a short speech", "-d", "3", "-o", "speech.mp3", "-y")
         assert speech.code == 0, speech.stderr
@@ -130,8 +152,21 @@ def docs_cli(_docs_env: CLI, tmp_path: Path) -> CLI:
     return cli
 
 
+def _made(cli: CLI, kind: str) -> str:
+    """A fresh custom element or voice in the test's sandbox (a line may delete what it names)."""
+    from klingkit import Kling
+
+    with Kling(api_key=cli.sandbox.api_key, base_url=cli.sandbox.base_url) as client:
+        if kind == "element":
+            task = client.elements.create(name="Hero", images=[cli.cwd / "front.png"])
+        else:
+            task = client.voices.create(name="Narrator", audio=cli.cwd / "sample.wav")
+        return str(client.tasks.wait(task, poll_interval=0.05).outputs[0].id)
+
+
 def _args(line: str, cli: CLI) -> list[str]:
     task_id = getattr(cli, "task_id", "")
+    line = re.sub(r"<(element|voice)-id>", lambda m: _made(cli, m.group(1)), line)
     line = re.sub(r"<[a-z-]*id>", task_id, line)
     args = shlex.split(line)[1:]
     if args and args[0] in SPENDS and "--help" not in args:

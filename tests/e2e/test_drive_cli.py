@@ -92,3 +92,20 @@ def test_omni_generates_with_audio(cli: Any, photo: Path) -> None:
                       "-o", "o.mp4", "--json"))  # fmt: skip
     kinds, seconds = _decoded(Path(out["files"][0]))
     assert kinds == {"video", "audio"} and seconds == pytest.approx(3.0, abs=0.15)
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["motion", "-i", "PHOTO", "--video", "missing.mp4"], "--video"),
+        (["avatar", "-i", "PHOTO", "--audio", "missing.wav"], "--audio"),
+        (["omni", "a shot", "--ref", "missing.png"], "--ref"),
+        (["omni", "a shot", "--base-video", "missing.mp4"], "--base-video"),
+        (["video", "a shot", "-i", "PHOTO", "--last", "missing.png", "--model", "kling-4.0"], "--last"),
+    ],
+)
+def test_a_missing_file_is_refused_naming_its_flag(cli: Any, photo: Path, args: list[str], flag: str) -> None:
+    res = cli.run(*[str(photo) if a == "PHOTO" else a for a in args], "--json")
+    assert res.code == 2, (res.stdout, res.stderr)
+    message = json.loads(res.stdout)["error"]["message"]
+    assert f"invalid {flag}" in message and "missing." in message and cli.creates() == 0

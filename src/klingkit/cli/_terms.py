@@ -56,9 +56,17 @@ FLAGS: dict[str, tuple[str, ...]] = {
     "sound_effect_prompt": ("--sfx",),
     "bgm_prompt": ("--bgm",),
     "asmr_mode": ("--asmr",),
+    "middle_frames": ("--frame",),
+    "sound_file": ("--audio",),
+    "audio_id": ("--audio-id",),
+    "refer_images": ("--ref",),
+    "feature_videos": ("--feature-video",),
+    "base_video": ("--base-video",),
+    "keep_original_sound": ("--keep-sound",),
+    "character_orientation": ("--orientation",),
 }
 # Flags that take no value (present or absent).
-SWITCHES = {"--sound", "--no-sound", "--multi-shot", "--asmr"}
+SWITCHES = {"--sound", "--no-sound", "--multi-shot", "--asmr", "--keep-sound"}
 # Python spellings in library messages and what a person types instead.
 _PHRASES = (
     (re.compile(r"\bsound='on'|\bsound=True|\baudio='native'"), "--sound"),

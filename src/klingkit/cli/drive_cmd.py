@@ -52,7 +52,7 @@ def avatar(
     if bool(audio) == bool(audio_id):
         raise CLIError("give exactly one of --audio and --audio-id", type="ValidationError",
                        hint="--audio FILE for a recording, --audio-id ID for a TTS result")  # fmt: skip
-    params = {"image": _media(image), "sound_file": _media(audio), "audio_id": audio_id, "prompt": prompt,
+    params = {"image": _media(image), "sound_file": _media(audio, "--audio"), "audio_id": audio_id, "prompt": prompt,
               "mode": mode}  # fmt: skip
     run_job(session, Job("avatar", _drop_none(params), "avatar"), guard)
 
@@ -100,7 +100,7 @@ def motion(
 
     Field names of this route are confidence L (no official page in our reference).
     """
-    params: dict[str, Any] = {"model_name": model, "image": _media(image), "video": _media(video),
+    params: dict[str, Any] = {"model_name": model, "image": _media(image), "video": _media(video, "--video"),
                               "prompt": prompt, "character_orientation": orientation,
                               "keep_original_sound": keep_sound}  # fmt: skip
     if drive.MOTION_MODELS[model].route == "new":
@@ -167,9 +167,9 @@ def omni(
     params: dict[str, Any] = {
         "model_name": model,
         "prompt": prompt,
-        "refer_images": [_media(r) for r in refs] or None,
-        "feature_videos": [_media(v) for v in feature_videos] or None,
-        "base_video": _media(base_video),
+        "refer_images": [_media(r, "--ref") for r in refs] or None,
+        "feature_videos": [_media(v, "--feature-video") for v in feature_videos] or None,
+        "base_video": _media(base_video, "--base-video"),
         "elements": _named(elements) if elements else None,
         "voices": _named(voices) if voices else None,
         "keep_original_sound": True if keep_sound else None,

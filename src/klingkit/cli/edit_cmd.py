@@ -69,7 +69,7 @@ def edit(
     marked = [_point(p) for p in points]
     image = add or swap
     params = _drop_none({"edit_mode": edit_mode, "prompt": prompt, "mode": mode, "duration": duration,
-                         "images": [_media(image)] if image else None})  # fmt: skip
+                         "images": [_media(image, "--add" if add else "--swap")] if image else None})  # fmt: skip
     from klingkit import prepare
 
     prepare("multi_elements", session_id="(checked)", **params)  # refuse before opening a session

@@ -274,7 +274,7 @@ def video(
         params["sound"] = None if sound is None else ("on" if sound else "off")
     if image_to_video:
         params["image"] = _fitted(session, _media(image), ratio, fit) if image else None
-        params["image_tail"] = _media(tail, "--tail")
+        params["image_tail"] = _media(tail, "--last/--tail")
         if frames:  # Kling 4.0 keyframes; other models refuse middle_frames by name
             params["middle_frames"] = [_media(f, "--frame") for f in frames]
         if ratio:

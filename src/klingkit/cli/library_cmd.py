@@ -20,9 +20,9 @@ from .generate import _drop_none, _media, generate_options
 _ELEMENTS_EPILOG = (
     "Examples:\n\n"
     "  klingkit elements list\n\n"
-    "  klingkit elements create Hero -i hero-front.png -i hero-side.png --type character\n\n"
-    '  klingkit omni "@hero waves" --element hero=ID\n\n'
-    "  klingkit elements delete ID"
+    "  klingkit elements create Hero -i front.png -i side.png --type character\n\n"
+    '  klingkit omni "@hero waves" --element hero=<element-id>\n\n'
+    "  klingkit elements delete <element-id>"
 )
 
 
@@ -83,7 +83,7 @@ def _delete(session: Session, item: str, ids: tuple[str, ...]) -> None:
     session.ui.result({"deleted": deleted}, [f"Deleted {item} {d}" for d in deleted])
 
 
-@elements.command("delete", epilog="Examples:\n\n  klingkit elements delete 8812 8813")
+@elements.command("delete", epilog="Examples:\n\n  klingkit elements delete <element-id> <element-id>")
 @click.argument("ids", nargs=-1, required=True)
 @session_options
 def elements_delete(session: Session, ids: tuple[str, ...]) -> None:
@@ -98,10 +98,10 @@ def elements_delete(session: Session, ids: tuple[str, ...]) -> None:
 @generate_options
 def voices_create(session: Session, guard: Guard, name: str, audio: str) -> None:
     """Create a custom voice from a sample (a task, 0.05 units); prints its id and saves the sample."""
-    run_job(session, Job("create_voice", {"name": name, "audio": _media(audio)}, "voice"), guard)
+    run_job(session, Job("create_voice", {"name": name, "audio": _media(audio, "--audio")}, "voice"), guard)
 
 
-@click.command("delete", epilog="Examples:\n\n  klingkit voices delete 7701")
+@click.command("delete", epilog="Examples:\n\n  klingkit voices delete <voice-id>")
 @click.argument("ids", nargs=-1, required=True)
 @session_options
 def voices_delete(session: Session, ids: tuple[str, ...]) -> None:
