@@ -66,6 +66,8 @@ def _commands(cmd: click.Command, path: str) -> Iterator[tuple[str, click.Comman
             sub = cmd.get_command(ctx, name)
             if sub is not None:
                 yield from _commands(sub, f"{path} {name}")
+    for name in getattr(cmd, "subcommands", {}):  # a command with subcommands (`klingkit image expand`)
+        yield from _commands(cmd.subcommand(name), f"{path} {name}")
 
 
 def help_examples() -> list[str]:

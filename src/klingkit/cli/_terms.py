@@ -23,7 +23,7 @@ FLAGS: dict[str, tuple[str, ...]] = {
     "model_name": ("--model",),
     "model": ("--model",),
     "mode": ("-m", "--mode"),
-    "resolution": ("-m", "--mode"),
+    "resolution": ("-m", "--mode", "--resolution"),  # video commands say -m; image commands --resolution
     "duration": ("-d", "--duration"),
     "aspect_ratio": ("-r", "--ratio"),
     "cfg_scale": ("--cfg",),
@@ -64,6 +64,14 @@ FLAGS: dict[str, tuple[str, ...]] = {
     "base_video": ("--base-video",),
     "keep_original_sound": ("--keep-sound",),
     "character_orientation": ("--orientation",),
+    "series_amount": ("--series",),
+    "skill": ("--skill",),
+    "style_image": ("--style",),
+    "subject_image": ("--subject",),
+    "up_expansion_ratio": ("--up",),
+    "down_expansion_ratio": ("--down",),
+    "left_expansion_ratio": ("--left",),
+    "right_expansion_ratio": ("--right",),
 }
 # Flags that take no value (present or absent).
 SWITCHES = {"--sound", "--no-sound", "--multi-shot", "--asmr", "--keep-sound"}

@@ -16,6 +16,7 @@ import click
 
 from klingkit import catalog, ops
 
+from ._argforms import GreedyCommand, WithSubcommands
 from ._camera import camera_help, parse_camera
 from ._exit import CLIError
 from ._fit import FIT_CHOICES
@@ -161,12 +162,21 @@ _VIDEO_EPILOG = examples(
     'klingkit video "animate scene" -i photo.png -d 10 -r 9:16 -m pro',
     'klingkit video "a slow reveal" -i photo.png --model kling-v1-5 -m pro --camera zoom_in',
     'klingkit video "walk through the seasons" -i a.png --frame b.png --frame c.png --last d.png --model kling-4.0 -d 20',
+    'klingkit video "the two friends meet in a park" --images a.png b.png c.png -d 10 -r 9:16',
 )
 
 
-@click.command(epilog=_VIDEO_EPILOG)
+@click.command(cls=GreedyCommand, greedy=("--images",), epilog=_VIDEO_EPILOG)
 @prompt_options(required=False)
 @click.option("-i", "--image", metavar="PATH|URL", help="Start frame: makes this image-to-video.")
+@click.option(
+    "--images",
+    "images",
+    multiple=True,
+    metavar="PATH|URL...",
+    help=f"Multi-image to video: the people and things to show, up to {catalog.MULTI_IMAGE_VIDEO_MAX} images "
+    f"(--images A B C; {', '.join(catalog.MULTI_IMAGE_TO_VIDEO_MODELS)}). Give the prompt before it.",
+)
 @click.option("--tail", "--last", "tail", metavar="PATH|URL", help="End frame (image-to-video).")
 @click.option(
     "--frame",
@@ -226,6 +236,7 @@ def video(
     guard: Guard,
     prompt: str | None,
     image: str | None,
+    images: tuple[str, ...],
     tail: str | None,
     frames: tuple[str, ...],
     duration: int | None,
@@ -239,10 +250,19 @@ def video(
     sound: bool | None,
     multi_shot: bool,
 ) -> None:
-    """Generate a video from PROMPT (text-to-video), or animate --image (image-to-video).
+    """Generate a video from PROMPT (text-to-video), animate --image (image-to-video), or bring several
+    --images together in one video (multi-image to video).
 
     The prompt is PROMPT, -p TEXT or --prompt-file FILE; '-' reads it from stdin.
     """
+    if images:
+        typed = (
+            click.get_current_context().get_parameter_source("model") != click.core.ParameterSource.DEFAULT
+        )
+        _multi_image(session, guard, prompt, images, duration, ratio, mode, model if typed else None,
+                     negative, {"-i/--image": image, "--last/--tail": tail, "--frame": frames, "--cfg": cfg,
+                                "--camera": camera, "--sound/--no-sound": sound, "--multi-shot": multi_shot})  # fmt: skip
+        return
     image_to_video = image is not None or tail is not None
     if prompt is None and guard.dry_run and not image_to_video:
         prompt = PRICE_ONLY_PROMPT  # pricing needs no prompt (`klingkit cost video -d 10`)
@@ -291,11 +311,55 @@ def video(
     run_job(session, job, guard)
 
 
+def _multi_image(
+    session: Session,
+    guard: Guard,
+    prompt: str | None,
+    images: tuple[str, ...],
+    duration: int | None,
+    ratio: str | None,
+    mode: str | None,
+    model: str | None,
+    negative: str | None,
+    others: dict[str, Any],
+) -> None:
+    """``video --images A B C``: ``/v1/videos/multi-image2video`` (the catalog checks count, model, mode)."""
+    clash = [flag for flag, value in others.items() if value not in (None, False, ())]
+    if clash:
+        raise CLIError(f"{', '.join(clash)} cannot be used with --images (multi-image to video)",
+                       type="ValidationError",
+                       hint="--images takes -p/PROMPT, -d, -r, -m, --model and --negative")  # fmt: skip
+    if len(images) > catalog.MULTI_IMAGE_VIDEO_MAX:  # said here in flag words; the catalog's rule is the same
+        raise CLIError(f"invalid --images: {len(images)} images; allowed 1 to {catalog.MULTI_IMAGE_VIDEO_MAX}",
+                       type="ValidationError", hint=f"keep the {catalog.MULTI_IMAGE_VIDEO_MAX} that matter most")  # fmt: skip
+    if prompt is None and guard.dry_run:
+        prompt = PRICE_ONLY_PROMPT
+    params = {
+        "model_name": model,
+        "prompt": prompt,
+        "negative_prompt": negative,
+        "image_list": [_media(i, "--images") for i in images],
+        "duration": duration,
+        "aspect_ratio": ratio,
+        "mode": catalog.normalize_mode(mode) if mode else None,
+    }
+    shown = {"images": len(images)}
+    job = Job("multi-image2video", _drop_none(params), "multi-image to video", shown,
+              duration=float(duration or catalog.DEFAULT_VIDEO_DURATION))  # fmt: skip
+    run_job(session, job, guard)
+
+
 @click.command(
+    cls=WithSubcommands,
+    subcommands={
+        "expand": "klingkit.cli.image_cmd:image_expand",
+        "omni": "klingkit.cli.image_cmd:image_omni",
+    },
     epilog=examples(
         'klingkit image "a lighthouse at dusk" -n 3 -r 1:1 -o out/',
         'klingkit image "the same lighthouse in winter" -i lighthouse.png --ref-type subject -o winter.png',
-    )
+        "klingkit image expand lighthouse.png --left 0.5 --right 0.5",
+    ),
 )
 @prompt_options()
 @click.option(
@@ -335,7 +399,9 @@ def image(
 ) -> None:
     """Generate images from PROMPT (optionally guided by an -i/--ref image).
 
-    The prompt is PROMPT, -p TEXT or --prompt-file FILE; '-' reads it from stdin.
+    The prompt is PROMPT, -p TEXT or --prompt-file FILE; '-' reads it from stdin. `klingkit image expand`
+    outpaints an image and `klingkit image omni` takes references, elements and series (a prompt that is
+    exactly "expand" or "omni" is given with -p).
     """
     if prompt is None and guard.dry_run:
         prompt = PRICE_ONLY_PROMPT

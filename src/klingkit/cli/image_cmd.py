@@ -1,0 +1,174 @@
+"""``klingkit image expand`` (outpainting) and ``klingkit image omni`` (references, elements, series; Kling
+Image 4.0 and Long Image 4.0), the subcommands of ``klingkit image``.
+
+Both run the path of every generate command (validate and price offline, cost guards, ledger row before
+the create, live wait, save with a sidecar); the rules, limits and prices are the catalog's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from klingkit import catalog
+from klingkit.catalog import image4
+
+from ._exit import CLIError
+from ._help import examples
+from ._options import prompt_options
+from ._run import Guard, Job, run_job
+from ._session import Session, session_options
+from .generate import PRICE_ONLY_PROMPT, _drop_none, _media, generate_options
+
+_RATIO = click.FloatRange(catalog.EXPAND_RATIO_MIN, catalog.EXPAND_RATIO_MAX)
+
+
+@click.command(
+    "expand",
+    epilog=examples(
+        "klingkit image expand photo.png --left 0.5 --right 0.5 -o wide.png",
+        'klingkit image expand photo.png --up 0.3 --down 0.3 -p "more sky and sand" -n 2',
+    ),
+)
+@click.argument("image", metavar="IMAGE")
+@click.option("--up", type=_RATIO, default=0.0, show_default=True, help="Add this share of the height above.")
+@click.option(
+    "--down", type=_RATIO, default=0.0, show_default=True, help="Add this share of the height below."
+)
+@click.option("--left", type=_RATIO, default=0.0, show_default=True, help="Add this share of the width left.")
+@click.option(
+    "--right", type=_RATIO, default=0.0, show_default=True, help="Add this share of the width right."
+)
+@click.option("-p", "--prompt", metavar="TEXT", help="What the new area shows (optional).")
+@click.option(
+    "-n", "count", type=click.IntRange(catalog.N_MIN, catalog.N_MAX), help="How many images. [default: 1]"
+)
+@session_options
+@generate_options
+def image_expand(
+    session: Session,
+    guard: Guard,
+    image: str,
+    up: float,
+    down: float,
+    left: float,
+    right: float,
+    prompt: str | None,
+    count: int | None,
+) -> None:
+    """Outpaint IMAGE: extend it on each side.
+
+    Each side grows by a share of the width or height; the new image is at most 3x the original area
+    (/v1/images/editing/expand, priced per image).
+    """
+    if not any((up, down, left, right)):
+        raise CLIError("nothing to expand: every side is 0", type="ValidationError",
+                       hint="give at least one of --up, --down, --left, --right, e.g. --left 0.5")  # fmt: skip
+    params = {
+        "image": _media(image, "IMAGE"),
+        "up_expansion_ratio": up,
+        "down_expansion_ratio": down,
+        "left_expansion_ratio": left,
+        "right_expansion_ratio": right,
+        "prompt": prompt,
+        "n": count,
+    }
+    run_job(session, Job("expand", _drop_none(params), "image expand"), guard)
+
+
+_OMNI_MODELS = (*(m.name for m in catalog.OMNI_IMAGE_MODELS), *image4.MODELS)
+
+
+def _series(value: str | None) -> int | str | None:
+    if value is None or value == "auto":
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        raise CLIError(f"invalid --series {value!r}", type="ValidationError",
+                       hint="give a number of images (e.g. --series 4) or auto") from None  # fmt: skip
+
+
+@click.command(
+    "omni",
+    epilog=examples(
+        'klingkit image omni "the cat from the photo as a clay figure" --ref photo.png -n 2',
+        'klingkit image omni "three views of a teapot" --model kling-image-4.0 --series 3 --resolution 4k',
+        'klingkit image omni "a landing page for tea" --model kling-long-image-4.0 --skill webpage --style a.png',
+    ),
+)
+@prompt_options()
+@click.option("--ref", "refs", multiple=True, metavar="PATH|URL", help="Reference image (repeatable).")
+@click.option("--element", "elements", multiple=True, metavar="ID", help="Element id (repeatable).")
+@click.option(
+    "--model",
+    type=click.Choice(_OMNI_MODELS),
+    default=catalog.DEFAULT_MODELS["omni-image"],
+    show_default=True,
+    help="kling-image-4.0 and kling-long-image-4.0 use the 2026 route (shapes M, route and price L).",
+)
+@click.option(
+    "-n", "count", type=click.IntRange(catalog.N_MIN, catalog.N_MAX), help="How many images. [default: 1]"
+)
+@click.option("-r", "--ratio", metavar="W:H", help="Aspect ratio, or auto (the model's list is checked).")
+@click.option(
+    "--resolution",
+    type=click.Choice(tuple(dict.fromkeys((*catalog.IMAGE_RESOLUTIONS, *image4.RESOLUTIONS)))),
+    help="Image resolution (the model's list is checked).",
+)
+@click.option(
+    "--series", metavar="N|auto", help="A series of N related images (or as many as the model picks)."
+)
+@click.option(
+    "--skill", type=click.Choice(image4.SKILLS), help="Long Image 4.0: a web page or an e-commerce set."
+)
+@click.option("--style", metavar="PATH|URL", help="Long Image 4.0 webpage: the style reference.")
+@click.option("--subject", metavar="PATH|URL", help="Long Image 4.0 webpage: the subject reference.")
+@session_options
+@generate_options
+def image_omni(
+    session: Session,
+    guard: Guard,
+    prompt: str | None,
+    refs: tuple[str, ...],
+    elements: tuple[str, ...],
+    model: str,
+    count: int | None,
+    ratio: str | None,
+    resolution: str | None,
+    series: str | None,
+    skill: str | None,
+    style: str | None,
+    subject: str | None,
+) -> None:
+    """Omni image: references, elements, series.
+
+    PROMPT with --ref images and --element ids, as single images or a --series; Kling Image 4.0 (2k/4k)
+    and Long Image 4.0 (--skill webpage|ecommerce) too.
+    """
+    if prompt is None and guard.dry_run:
+        prompt = PRICE_ONLY_PROMPT
+    amount = _series(series)
+    images = [_media(r, "--ref") for r in refs] or None
+    params: dict[str, Any] = {
+        "model_name": model,
+        "prompt": prompt,
+        "n": count,
+        "aspect_ratio": ratio,
+        "resolution": resolution,
+        "result_type": "series" if series else None,
+        "series_amount": amount,
+    }
+    if model in image4.MODELS:
+        params.update(refer_images=images, elements=list(elements) or None, skill=skill,
+                      style_image=_media(style, "--style"), subject_image=_media(subject, "--subject"))  # fmt: skip
+    else:
+        given = [
+            flag for flag, value in (("--skill", skill), ("--style", style), ("--subject", subject)) if value
+        ]
+        if given:
+            raise CLIError(f"{', '.join(given)}: only with --model {image4.LONG} (not {model})", type="ValidationError",
+                           hint=f"add --model {image4.LONG}")  # fmt: skip
+        params.update(image_list=images, element_list=list(elements) or None)
+    run_job(session, Job("omni_image", _drop_none(params), "omni image"), guard)
