@@ -19,7 +19,7 @@ from typing import Any
 from . import _media as media
 from ._exceptions import ValidationError
 from ._requests_image4 import build_image4
-from .catalog import Estimate, drive, edit, endpoint, image4, kling4, library, recognize
+from .catalog import Estimate, drive, edit, endpoint, image4, kling4, library, multishot, recognize
 
 __all__ = ["ALIASES", "BUILDERS", "media_seconds", "prepare_more"]
 
@@ -200,6 +200,18 @@ def _recognize(p: dict[str, Any]) -> _Out:
     return _Out(body, recognize.UNITS, "image recognition: flat per call", True, warnings=warnings)
 
 
+def _multi_shot(p: dict[str, Any]) -> _Out:
+    body: dict[str, Any] = {}
+    warnings: tuple[str, ...] = ()
+    if p.get("image") not in (None, ""):
+        m = media.image(p["image"], "image")
+        body[multishot.IMAGE_FIELD], warnings = m.wire, m.warnings
+    _put(body, p, *sorted(_COMMON))
+    _raise(multishot.check(body), {multishot.IMAGE_FIELD: "image"})
+    basis = f"AI multi-shot: {multishot.UNITS:g} units a call ({multishot.VIEWS} views)"
+    return _Out(body, multishot.UNITS, basis, True, warnings=warnings)
+
+
 def _multi_elements(p: dict[str, Any]) -> _Out:
     body: dict[str, Any] = {"model_name": p.get("model_name") or edit.MODELS[0]}
     _put(body, p, "session_id", "edit_mode", "prompt", "negative_prompt", "mode")
@@ -267,6 +279,7 @@ BUILDERS["multi-elements"] = _Builder(
     | _COMMON,
 )
 BUILDERS["custom-voices"] = _Builder(_voice, frozenset({"name", "audio"}) | _COMMON)
+BUILDERS["ai-multi-shot"] = _Builder(_multi_shot, frozenset({"image"}) | _COMMON)
 ALIASES = {
     "create_element": "custom-elements",
     "create_voice": "custom-voices",
@@ -277,6 +290,9 @@ ALIASES = {
     "avatar": "avatar",
     "motion_control": "motion-control",
     "motion-control-new": "motion-control",
+    "multi_shot_views": "ai-multi-shot",
+    "ai_multi_shot": "ai-multi-shot",
+    "multishot": "ai-multi-shot",
 }
 """Friendly names and route keys -> the builder's key (``motion-control`` serves both motion routes)."""
 

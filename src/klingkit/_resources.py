@@ -198,6 +198,11 @@ class Images(_Resource):
         (``/v1/videos/image-recognize``, 0.1 unit): the finished task's image output is the mask."""
         return self._client.submit(prepare("recognize", strict=self._client.strict, **params))
 
+    def multi_shot(self, **params: Any) -> Task:
+        """AI multi-shot: views of the subject in ``image`` (a frontal picture) from other angles, for an
+        element's references (``/v1/general/ai-multi-shot``, 20 units a call); the outputs are images."""
+        return self._client.submit(prepare("ai_multi_shot", strict=self._client.strict, **params))
+
 
 class AsyncImages(_AsyncResource):
     """Image generation: ``client.images``. (async)"""
@@ -226,6 +231,11 @@ class AsyncImages(_AsyncResource):
         """Segment ``image`` (``type`` object_seg|head_seg|face_seg|cloth_seg) at once
         (``/v1/videos/image-recognize``, 0.1 unit): the finished task's image output is the mask."""
         return await self._client.submit(prepare("recognize", strict=self._client.strict, **params))
+
+    async def multi_shot(self, **params: Any) -> Task:
+        """AI multi-shot: views of the subject in ``image`` (a frontal picture) from other angles, for an
+        element's references (``/v1/general/ai-multi-shot``, 20 units a call); the outputs are images."""
+        return await self._client.submit(prepare("ai_multi_shot", strict=self._client.strict, **params))
 
 
 class Audio(_Resource):

@@ -176,7 +176,13 @@ def _parse_legacy(data: Mapping[str, Any]) -> Task:
     for item in _list(result.get("videos")):
         outputs.append(_output("video", item))
     for item in _list(result.get("images")) + _list(result.get("series_images")):
-        outputs.append(_output("image", item))
+        numbered = sorted(
+            (k for k in item if k.startswith("url_") and k[4:].isdigit()), key=lambda k: int(k[4:])
+        )
+        if numbered and not item.get("url"):  # AI multi-shot's list shape: one item, url_1..url_3 (M)
+            outputs.extend(_output("image", item, url_key=k) for k in numbered)
+        else:
+            outputs.append(_output("image", item))
     for item in _list(result.get("audios")):
         outputs.extend(_audio_outputs(item, legacy=True))
     for kind in ("element", "voice"):  # the elements/voices library: an id (and a voice's sample url)

@@ -80,6 +80,7 @@ MINIMAL: dict[str, tuple[str, dict[str, Any]]] = {
     "custom-elements": ("create_element", {"name": "Hero", "images": [URL_IMG], "element_type": "character"}),
     "custom-voices": ("create_voice", {"name": "Narrator", "audio": "https://example.com/sample.mp3"}),
     "image-recognize": ("recognize", {"image": URL_IMG, "type": "cloth_seg"}),
+    "ai-multi-shot": ("ai_multi_shot", {"image": URL_IMG}),
     "multi-elements": (
         "multi_elements",
         {"session_id": "s1", "edit_mode": "swap", "images": [URL_IMG], "prompt": "a cat"},

@@ -1,6 +1,6 @@
-"""The installed ``klingkit video --images``, ``klingkit image expand`` and ``klingkit image omni`` against
-the sandbox over HTTP: saved media opened with a real decoder, creates counted on the server, and refusals
-that send nothing."""
+"""The installed ``klingkit video --images``, ``klingkit image expand``, ``klingkit image omni`` and
+``klingkit multishot`` against the sandbox over HTTP: saved media opened with a real decoder, creates
+counted on the server, and refusals that send nothing."""
 
 from __future__ import annotations
 
@@ -122,4 +122,23 @@ def test_image_still_takes_a_prompt_and_names_its_subcommands(cli: Any) -> None:
         and "klingkit image expand" in helped.stdout
         and "klingkit image omni" in helped.stdout
     )
+    assert cli.creates() == 0
+
+
+def test_multishot_saves_three_views_of_the_picture(cli: Any, photo: Path) -> None:
+    from PIL import Image
+
+    out = _ok(cli.run("multishot", str(photo), "-o", "views/", "--json"))
+    assert len(out["files"]) == 3 and out["units"] == pytest.approx(20.0)
+    for file in out["files"]:
+        with Image.open(file) as img:
+            img.load()
+            assert img.size == (640, 480)
+    assert _posts(cli, "/v1/general/ai-multi-shot") == 1 and cli.creates() == 1
+
+
+def test_multishot_dry_run_prices_and_sends_nothing(cli: Any, photo: Path) -> None:
+    out = _ok(cli.run("multishot", str(photo), "--dry-run", "--json"))
+    assert out["request"]["path"] == "/v1/general/ai-multi-shot" and out["units"] == pytest.approx(20.0)
+    _refused(cli.run("multishot", "nothing.png", "--json"), "IMAGE", "nothing.png")
     assert cli.creates() == 0

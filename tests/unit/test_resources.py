@@ -154,5 +154,6 @@ def test_the_documented_methods_exist() -> None:
         "try_on",
         "omni",
         "recognize",
+        "multi_shot",
     }
     assert {n for n in vars(r.Audio) if not n.startswith("_")} == {"text_to_audio", "video_to_audio", "tts"}

@@ -13,6 +13,7 @@ from . import _edit as edit
 from . import _image4 as image4
 from . import _kling4 as kling4
 from . import _library as library
+from . import _multishot as multishot
 from . import _recognize as recognize
 from ._data import (
     ACCOUNT_COSTS_PATH,
@@ -300,6 +301,7 @@ __all__ = [
     "mode_resolution",
     "model_names",
     "models_where",
+    "multishot",
     "new_video_model",
     "new_video_price",
     "normalize_mode",
@@ -325,5 +327,5 @@ from ._contract import Checked, Known, check, image_price, price
 
 # Routes described in their own modules (the 2026-H2 additions), registered in the one route table.
 ENDPOINTS.update(
-    {e.feature: e for group in (drive, edit, image4, library, recognize) for e in group.ENDPOINTS}
+    {e.feature: e for group in (drive, edit, image4, library, multishot, recognize) for e in group.ENDPOINTS}
 )

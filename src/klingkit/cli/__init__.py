@@ -59,6 +59,9 @@ register(
 register("edit", "klingkit.cli.edit_cmd", "edit", "Add, swap or remove things in a video.")
 register("avatar", "klingkit.cli.drive_cmd", "avatar", "A talking portrait driven by an audio file.")
 register("motion", "klingkit.cli.drive_cmd", "motion", "A character image driven by a motion video.")
+register(
+    "multishot", "klingkit.cli.image_cmd", "multishot", "AI multi-shot: a subject seen from other angles."
+)
 register("tasks", "klingkit.cli.tasks", "tasks", "List, inspect, wait for and download tasks.")
 register("history", "klingkit.cli.tasks", "history", "Search past runs recorded in the local ledger.")
 register("account", "klingkit.cli.account", "account", "Resource packs, balances and remaining units.")

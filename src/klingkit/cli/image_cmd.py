@@ -172,3 +172,23 @@ def image_omni(
                            hint=f"add --model {image4.LONG}")  # fmt: skip
         params.update(image_list=images, element_list=list(elements) or None)
     run_job(session, Job("omni_image", _drop_none(params), "omni image"), guard)
+
+
+@click.command(
+    "multishot",
+    epilog=examples(
+        "klingkit multishot front.png -o views/",
+        "klingkit multishot https://example.com/hero.png --dry-run --json",
+    ),
+)
+@click.argument("image", metavar="IMAGE")
+@session_options
+@generate_options
+def multishot(session: Session, guard: Guard, image: str) -> None:
+    """AI multi-shot: views of the subject in IMAGE from other angles.
+
+    IMAGE is a frontal picture of one subject (a person, a product, a pet); the task makes three pictures of it
+    from other angles, e.g. the references for `klingkit elements create` (/v1/general/ai-multi-shot, 20
+    units a call; body and answer shapes confidence M).
+    """
+    run_job(session, Job("ai_multi_shot", {"image": _media(image, "IMAGE")}, "multi-shot"), guard)

@@ -61,8 +61,9 @@ def plan_for(ctx: Context, feature: str, body: Any, model_in_path: str | None = 
     from . import _drive  # the 2026-H2 endpoints (avatar, motion control, ...): catalog rules
     from ._edit import PLANS as edit_plans
     from ._library import PLANS as library_plans
+    from ._multishot import PLANS as multishot_plans
 
-    for plans in (_drive.PLANS, library_plans, edit_plans):
+    for plans in (_drive.PLANS, library_plans, edit_plans, multishot_plans):
         if feature in plans:
             return plans[feature](ctx, body, model_in_path)
     if feature == "omni-image-new":
