@@ -162,7 +162,11 @@ def _b_advanced_lip_sync(p: dict[str, Any], c: Checks) -> _Built:
 
 
 def _b_effects(p: dict[str, Any], c: Checks) -> _Built:
-    ok = catalog.check("effects", p, checks=c)
+    try:
+        ok = catalog.check("effects", p, checks=c)
+    except catalog.effects.EffectsDataError as exc:  # the user's effects file, not the call, is wrong
+        raise ValidationError("effect_scene", p.get("effect_scene"), "a scene from readable effects data",
+                              str(exc)) from None  # fmt: skip
     dual = bool(ok.values["dual"])
     inp: dict[str, Any] = {}
     if dual:

@@ -29,8 +29,10 @@ def _public_exception_classes() -> dict[str, Path]:
 # Exceptions that never leave their layer: the sandbox's answer to a request and its busy-port OSError (it
 # imports nothing of the library, by design), the CLI's and the MCP server's own presentation of an error, and the transport's
 # internal signal to the create-recovery code (caught there, never raised to a caller), and the catalog's
-# rule refusal (the catalog imports nothing of the library; prepare raises it as a ValidationError).
-LAYER_INTERNAL = {"KlingFailure", "PortInUseError", "CLIError", "ToolError", "AmbiguousSend", "Refusal"}
+# rule refusal and its unreadable effects data file (the catalog imports nothing of the library; prepare
+# raises both as a ValidationError).
+LAYER_INTERNAL = {"KlingFailure", "PortInUseError", "CLIError", "ToolError", "AmbiguousSend", "Refusal",
+                  "EffectsDataError"}  # fmt: skip
 
 
 def test_every_error_class_is_defined_in_exceptions_and_is_a_kling_error() -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from . import _drive as drive
 from . import _edit as edit
+from . import _effects as effects
 from . import _image4 as image4
 from . import _kling4 as kling4
 from . import _library as library
 from . import _multishot as multishot
 from . import _recognize as recognize
+from . import _tryon as tryon
 from ._data import (
     ACCOUNT_COSTS_PATH,
     ADVANCED_LIPSYNC_FACES,
@@ -289,6 +291,7 @@ __all__ = [
     "check",
     "drive",
     "edit",
+    "effects",
     "endpoint",
     "flat_price",
     "image4",
@@ -313,6 +316,7 @@ __all__ = [
     "rules",
     "takes_external_id",
     "task_seconds",
+    "tryon",
     "typical_seconds",
     "usd",
     "video_model",

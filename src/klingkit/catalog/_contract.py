@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import _data as C
+from . import _effects as effects_data
 from ._lookup import image_model as _image_model
 from ._lookup import mode_resolution, new_video_model, omni_image_model
 from ._policies import EXTENDABLE_MODELS, SERVER_STATE
@@ -209,10 +210,11 @@ def _new_omni_video(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
 
 def _effects(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     dual = video_rules.effects(p, c)
-    key = "effect_dual" if dual else "effect_single"
-    est = Estimate.of(
-        flat_price(key), "video", f"effects: {key.replace('_', ' ')} price, varies by scene", False
+    scene = effects_data.scene(str(p.get("effect_scene") or ""))  # scenes and prices are data (._effects)
+    basis = f"effect {scene.name}: " + (
+        "its own price" if scene.exact else f"the {scene.images}-image scene price (scenes vary)"
     )
+    est = Estimate.of(scene.units, "video", basis, scene.exact)
     duration = as_duration("duration", p["duration"]) if given(p, "duration") else None
     return Checked("effects", est, model=p.get("model_name"), duration=duration, values={"dual": dual})
 

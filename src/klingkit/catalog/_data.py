@@ -7,6 +7,7 @@ adding a model is an edit here and nowhere else.
 
 from __future__ import annotations
 
+from . import _tryon
 from ._types import Endpoint
 
 # --- regions (§1.1) -------------------------------------------------------------------------------
@@ -114,7 +115,7 @@ OMNI_NEW_PROMPT_MAX = PROMPT_MAX  # guessed: the legacy omni limit (kling-3.0's 
 OMNI_NEW_DEFAULT_RESOLUTION = "720p"  # guessed: the 2026 routes' documented default (§2.15)
 IMAGE_ELEMENTS_MAX = 10  # images/generations: elements + images together (2026)
 VIDEO_FORMATS = ("mp4", "mov")
-TRYON_SOLUTION_SETTINGS = ("keep_face", "keep_pose", "keep_background")
+TRYON_SOLUTION_SETTINGS = tuple(_tryon.SETTINGS)  # Try-On 3.0's options live in ._tryon (data)
 
 # --- routes (§2) ---------------------------------------------------------------------------------------
 # feature -> create path, query prefix, route family, resource-pack type, output kind.

@@ -328,6 +328,4 @@ FLAT_PRICES: dict[str, float] = {
     "video_to_audio": 0.25,
     "expand_per_image": 8,
     "tryon_per_image": 1,
-    "effect_single": 2.0,
-    "effect_dual": 3.5,
 }

@@ -2,45 +2,16 @@
 
 from __future__ import annotations
 
+from ._effects import packaged_names
+
 # --- effects (§2.6) ----------------------------------------------------------------------------------
-DUAL_IMAGE_EFFECTS = (
-    "pet_skateboard",
-    "daily_ootd",
-    "toss_run",
-    "switch_to_silk",
-    "studio_look",
-    "french_elegance",
-    "finger_swipe",
-    "smooth_transition",
-    "snow_night_kiss",
-    "eternal_kiss",
-    "cheers_2026",
-    "kiss_pro",
-    "fight_pro",
-    "hug_pro",
-    "heart_gesture_pro",
-)
+# The scenes are data (effects.json, read by ._effects, which a user file can extend); these names are the
+# packaged ones, for code that wants a fixed list (schemas, tests). Checks and prices read ._effects.
+DUAL_IMAGE_EFFECTS = packaged_names(2)
 # The 2025 two-person scenes with model_name/mode/duration inside ``input`` (retired 2026-01-30).
-LEGACY_DUAL_EFFECTS = ("hug", "kiss", "heart_gesture", "fight")
+LEGACY_DUAL_EFFECTS = packaged_names(2, retired=True)
 # A sample of single-image scenes; the service has ~190 and adds more, so unknown names pass.
-SINGLE_IMAGE_EFFECTS = (
-    "color_mixing",
-    "pet_lion",
-    "pet_chef",
-    "bullet_time",
-    "firework",
-    "snowglobe",
-    "magic_cloak",
-    "balloon_parade",
-    "anime_figure",
-    "instant_film",
-    "day_to_night",
-    "dollar_rain",
-    "squish",
-    "expansion",
-    "fairy_wing",
-    "angel_wing",
-)
+SINGLE_IMAGE_EFFECTS = packaged_names(1)
 
 # --- lip-sync voices (§2.5) ----------------------------------------------------------------------------
 VOICES: dict[str, tuple[str, ...]] = {

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import difflib
 
+from . import _effects as effects
 from ._data import (
-    DUAL_IMAGE_EFFECTS,
     IMAGE_MODELS,
-    LEGACY_DUAL_EFFECTS,
     NEW_VIDEO_MODELS,
     OMNI_IMAGE_MODELS,
     OMNI_VIDEO_MODELS,
-    SINGLE_IMAGE_EFFECTS,
     VIDEO_MODELS,
     VOICES,
 )
@@ -50,9 +48,5 @@ def voice_language(voice_id: str) -> str | None:
 
 
 def effect_scenes() -> list[tuple[str, int, bool]]:
-    """Every effect scene as ``(name, images it takes, retired)``."""
-    return [
-        *((s, 1, False) for s in SINGLE_IMAGE_EFFECTS),
-        *((s, 2, False) for s in DUAL_IMAGE_EFFECTS),
-        *((s, 2, True) for s in LEGACY_DUAL_EFFECTS),
-    ]
+    """Every effect scene as ``(name, images it takes, retired)``, from the effects data (with the user's)."""
+    return [(s.name, s.images, s.retired is not None) for s in effects.scenes()]

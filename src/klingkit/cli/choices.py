@@ -44,19 +44,40 @@ def voices(session: Session, language: str | None) -> None:
 )
 @session_options(network=False)
 def effects(session: Session) -> None:
-    """The effect scenes for `klingkit effect SCENE`: how many images each takes, and retired ones."""
-    from klingkit.catalog import lists
+    """The effect scenes for `klingkit effect SCENE`: images each takes, price, and retired ones.
 
-    rows = lists.effect_scenes()
-    lines = [
-        f"{name:<22} {count} image{'s' if count > 1 else ''}" + ("  (retired 2026-01-30)" if retired else "")
-        for name, count, retired in rows
-    ]
-    lines.append("Use one with: klingkit effect SCENE -i photo.png (twice -i for 2-image scenes).")
-    session.ui.result(
-        {"effects": [{"scene": n, "images": c, "retired": r} for n, c, r in rows]},
-        lines,
+    The scenes and prices are data: add or change them in $KLINGKIT_HOME/effects.json (or the file named by
+    $KLINGKIT_EFFECTS), in the shape of klingkit's own effects.json, without a new klingkit.
+    """
+    from klingkit import catalog
+
+    from ._exit import CLIError
+
+    try:
+        rows = catalog.effects.scenes()
+    except catalog.effects.EffectsDataError as exc:
+        raise CLIError(str(exc), type="ValidationError",
+                       hint=f"fix the file, or unset {catalog.effects.ENV} to use klingkit's own list") from None  # fmt: skip
+    lines = []
+    for s in rows:
+        usd = catalog.usd(s.units, "video")
+        price = f"{s.units:g} units (${usd:.2f})" + ("" if s.exact else " typical")
+        shown = f"retired {s.retired}, use {s.instead}" if s.retired else price
+        lines.append(f"{s.name:<22} {s.images} image{'s' if s.images > 1 else ' '}  {shown}")
+    files = catalog.effects.data_files()
+    lines.append(
+        f"{len(rows)} scenes from {', '.join(str(f) for f in files)}; Kling has more, and an unknown"
     )
+    lines.append(
+        "scene is sent with a warning. Use one with: klingkit effect SCENE -i photo.png (-i twice for 2)."
+    )
+    session.ui.result(
+        {"effects": [{"scene": s.name, "images": s.images, "retired": s.retired is not None,
+                      "retired_on": s.retired, "instead": s.instead, "units": s.units,
+                      "usd": catalog.usd(s.units, "video"), "exact": s.exact} for s in rows],
+         "data_files": [str(f) for f in files]},
+        lines,
+    )  # fmt: skip
 
 
 # The voices library (issue 11): `klingkit voices create|delete|custom` join this group.

@@ -226,21 +226,33 @@ def effect(
     run_job(session, Job("effects", _drop_none(params), f"effect {scene}"), guard)
 
 
+def _keep_help(setting: str) -> str:
+    default, what = catalog.tryon.SETTINGS[setting]
+    return f"Keep {what} (Try-On {catalog.tryon.VERSION} solution route; chooses it). [default: {'on' if default else 'off'}]"
+
+
+def _tryon_help() -> str:
+    kinds = "; ".join(f"{k}: {v}" for k, v in catalog.tryon.GARMENT_PHOTOS.items())
+    return (f"Dress --person in --garment (virtual try-on {catalog.tryon.VERSION}).\n\n"
+            f"The garment photo may be {kinds}. One image per task, "
+            f"{catalog.flat_price('tryon_per_image'):g} try-on unit.")  # fmt: skip
+
+
 @click.command(
+    help=_tryon_help(),
     epilog=examples(
         "klingkit tryon --person person.png --garment shirt.png -o dressed.png",
         "klingkit tryon --person person.png --garment shirt.png --solution --keep-face",
-    )
+        "klingkit tryon --person person.png --garment shirt.png --no-keep-background -o studio.png",
+    ),
 )
 @click.option("--person", required=True, metavar="PATH|URL", help="Photo of the person.")
 @click.option("--garment", "--cloth", required=True, metavar="PATH|URL", help="Photo of the garment.")
 @click.option("--model", type=click.Choice(catalog.TRYON_MODELS), help="Try-on model (legacy route).")
 @click.option("--solution", is_flag=True, help="Use the 2026 virtual_try_on solution route.")
-@click.option("--keep-face/--no-keep-face", default=None, help="Solution route: keep the face.")
-@click.option("--keep-pose/--no-keep-pose", default=None, help="Solution route: keep the pose.")
-@click.option(
-    "--keep-background/--no-keep-background", default=None, help="Solution route: keep the background."
-)
+@click.option("--keep-face/--no-keep-face", default=None, help=_keep_help("keep_face"))
+@click.option("--keep-pose/--no-keep-pose", default=None, help=_keep_help("keep_pose"))
+@click.option("--keep-background/--no-keep-background", default=None, help=_keep_help("keep_background"))
 @session_options
 @generate_options
 def tryon(
@@ -255,6 +267,12 @@ def tryon(
     keep_background: bool | None,
 ) -> None:
     """Dress --person in --garment (virtual try-on)."""
+    if not solution and (keep_face, keep_pose, keep_background) != (None, None, None):
+        solution = True  # the keep options exist on the solution route only: asking for one chooses it
+    if solution and model:
+        raise CLIError(f"--model {model} is a legacy try-on model; the solution route (--solution, --keep-*) "
+                       "takes none", type="ValidationError",
+                       hint="drop --model, or drop --solution and the --keep options")  # fmt: skip
     if solution:
         params: dict[str, Any] = {
             "person_image": _media(person, "--person"),

@@ -201,6 +201,7 @@ def solutions_try_on(ctx: Context, body: Body) -> Plan:
         raise invalid("contents needs exactly one product_image and one person_image")
     # The catalog's contract on the flat fields (both images, the keep_* switches) and the price.
     ok = _checked("virtual_try_on", {**kinds, **_given(settings.data, *facts.TRYON_SOLUTION_SETTINGS)})
+    applied = {key: settings.flag(key, default) for key, (default, _) in catalog.tryon.SETTINGS.items()}
     plan = Plan(
         "virtual_try_on",
         "solutions",
@@ -216,7 +217,8 @@ def solutions_try_on(ctx: Context, body: Body) -> Plan:
                 {
                     "width": 768,
                     "height": 1024,
-                    "prompt": "try-on",
+                    # the settings in effect tint the picture: two runs with other settings differ
+                    "prompt": "try-on " + " ".join(k for k, on in applied.items() if on),
                     "source": _file(kinds["person_image"]),
                     "index": 0,
                 },

@@ -8,6 +8,7 @@ from typing import Any
 
 from ... import catalog
 from .. import _data as C
+from .. import _effects as effects_data
 from .._types import VideoModel
 from ._base import (
     Checks,
@@ -320,10 +321,12 @@ def video_extend(p: Mapping[str, Any], c: Checks) -> None:
 def effects(p: Mapping[str, Any], c: Checks) -> bool:
     """``/v1/videos/effects`` (§2.6); returns True for a dual-image scene."""
     scene = c.text("effect_scene", p.get("effect_scene"), 128, required=True)
-    dual = scene in C.DUAL_IMAGE_EFFECTS or scene in C.LEGACY_DUAL_EFFECTS
-    if scene in C.LEGACY_DUAL_EFFECTS:
-        c.fail("effect_scene", scene, f"{scene}_pro", "the 2025 two-person scenes were retired on 2026-01-30")
-    if scene not in C.DUAL_IMAGE_EFFECTS and scene not in C.SINGLE_IMAGE_EFFECTS:
+    found = effects_data.scene(scene) if isinstance(scene, str) else effects_data.scene("")
+    dual = found.images == 2
+    if found.retired:
+        c.fail("effect_scene", scene, found.instead or "a current scene (`klingkit effects`)",
+               f"{scene} was retired on {found.retired}")  # fmt: skip
+    if not found.known:
         c.warn(f"effect_scene={scene!r} is not in klingkit's effect list; sent as a single-image scene")
     if dual:
         if given(p, "image"):
