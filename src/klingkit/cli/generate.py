@@ -259,9 +259,12 @@ def video(
         typed = (
             click.get_current_context().get_parameter_source("model") != click.core.ParameterSource.DEFAULT
         )
-        _multi_image(session, guard, prompt, images, duration, ratio, mode, model if typed else None,
-                     negative, {"-i/--image": image, "--last/--tail": tail, "--frame": frames, "--cfg": cfg,
-                                "--camera": camera, "--sound/--no-sound": sound, "--multi-shot": multi_shot})  # fmt: skip
+        from ._multi_image import multi_image_video  # imported here: it imports this module
+
+        others = {"-i/--image": image, "--last/--tail": tail, "--frame": frames, "--cfg": cfg, "--camera": camera,
+                  "--sound/--no-sound": sound, "--multi-shot": multi_shot}  # fmt: skip
+        chosen = model if typed else None
+        multi_image_video(session, guard, prompt, images, duration, ratio, mode, chosen, negative, others)
         return
     image_to_video = image is not None or tail is not None
     if prompt is None and guard.dry_run and not image_to_video:
@@ -308,44 +311,6 @@ def video(
         shown,
         duration=float(duration or catalog.DEFAULT_VIDEO_DURATION),
     )
-    run_job(session, job, guard)
-
-
-def _multi_image(
-    session: Session,
-    guard: Guard,
-    prompt: str | None,
-    images: tuple[str, ...],
-    duration: int | None,
-    ratio: str | None,
-    mode: str | None,
-    model: str | None,
-    negative: str | None,
-    others: dict[str, Any],
-) -> None:
-    """``video --images A B C``: ``/v1/videos/multi-image2video`` (the catalog checks count, model, mode)."""
-    clash = [flag for flag, value in others.items() if value not in (None, False, ())]
-    if clash:
-        raise CLIError(f"{', '.join(clash)} cannot be used with --images (multi-image to video)",
-                       type="ValidationError",
-                       hint="--images takes -p/PROMPT, -d, -r, -m, --model and --negative")  # fmt: skip
-    if len(images) > catalog.MULTI_IMAGE_VIDEO_MAX:  # said here in flag words; the catalog's rule is the same
-        raise CLIError(f"invalid --images: {len(images)} images; allowed 1 to {catalog.MULTI_IMAGE_VIDEO_MAX}",
-                       type="ValidationError", hint=f"keep the {catalog.MULTI_IMAGE_VIDEO_MAX} that matter most")  # fmt: skip
-    if prompt is None and guard.dry_run:
-        prompt = PRICE_ONLY_PROMPT
-    params = {
-        "model_name": model,
-        "prompt": prompt,
-        "negative_prompt": negative,
-        "image_list": [_media(i, "--images") for i in images],
-        "duration": duration,
-        "aspect_ratio": ratio,
-        "mode": catalog.normalize_mode(mode) if mode else None,
-    }
-    shown = {"images": len(images)}
-    job = Job("multi-image2video", _drop_none(params), "multi-image to video", shown,
-              duration=float(duration or catalog.DEFAULT_VIDEO_DURATION))  # fmt: skip
     run_job(session, job, guard)
 
 
