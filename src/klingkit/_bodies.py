@@ -164,7 +164,7 @@ def _b_advanced_lip_sync(p: dict[str, Any], c: Checks) -> _Built:
 def _b_effects(p: dict[str, Any], c: Checks) -> _Built:
     try:
         ok = catalog.check("effects", p, checks=c)
-    except catalog.effects.EffectsDataError as exc:  # the user's effects file, not the call, is wrong
+    except catalog.effect_scenes.EffectsDataError as exc:  # the user's effects file, not the call, is wrong
         raise ValidationError("effect_scene", p.get("effect_scene"), "a scene from readable effects data",
                               str(exc)) from None  # fmt: skip
     dual = bool(ok.values["dual"])

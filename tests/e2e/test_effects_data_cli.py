@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from klingkit.catalog import effects
+from klingkit.catalog import effect_scenes as effects
 
 pytestmark = pytest.mark.e2e
 

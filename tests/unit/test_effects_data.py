@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from klingkit import catalog, prepare
-from klingkit.catalog import effects
+from klingkit.catalog import effect_scenes as effects
 from klingkit.errors import ValidationError
 
 IMG = "https://example.com/a.png"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from . import _drive as drive
 from . import _edit as edit
-from . import _effects as effects
+from . import _effects as effect_scenes
 from . import _image4 as image4
 from . import _kling4 as kling4
 from . import _library as library
@@ -291,7 +291,7 @@ __all__ = [
     "check",
     "drive",
     "edit",
-    "effects",
+    "effect_scenes",
     "endpoint",
     "flat_price",
     "image4",

@@ -54,17 +54,17 @@ def effects(session: Session) -> None:
     from ._exit import CLIError
 
     try:
-        rows = catalog.effects.scenes()
-    except catalog.effects.EffectsDataError as exc:
+        rows = catalog.effect_scenes.scenes()
+    except catalog.effect_scenes.EffectsDataError as exc:
         raise CLIError(str(exc), type="ValidationError",
-                       hint=f"fix the file, or unset {catalog.effects.ENV} to use klingkit's own list") from None  # fmt: skip
+                       hint=f"fix the file, or unset {catalog.effect_scenes.ENV} to use klingkit's own list") from None  # fmt: skip
     lines = []
     for s in rows:
         usd = catalog.usd(s.units, "video")
         price = f"{s.units:g} units (${usd:.2f})" + ("" if s.exact else " typical")
         shown = f"retired {s.retired}, use {s.instead}" if s.retired else price
         lines.append(f"{s.name:<22} {s.images} image{'s' if s.images > 1 else ' '}  {shown}")
-    files = catalog.effects.data_files()
+    files = catalog.effect_scenes.data_files()
     lines.append(
         f"{len(rows)} scenes from {', '.join(str(f) for f in files)}; Kling has more, and an unknown"
     )

@@ -234,8 +234,7 @@ def _keep_help(setting: str) -> str:
 def _tryon_help() -> str:
     kinds = "; ".join(f"{k}: {v}" for k, v in catalog.tryon.GARMENT_PHOTOS.items())
     return (f"Dress --person in --garment (virtual try-on {catalog.tryon.VERSION}).\n\n"
-            f"The garment photo may be {kinds}. One image per task, "
-            f"{catalog.flat_price('tryon_per_image'):g} try-on unit.")  # fmt: skip
+            f"The garment photo may be {kinds}. One image per task, from the try-on pack (--dry-run prices it).")  # fmt: skip
 
 
 @click.command(
