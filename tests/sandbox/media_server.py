@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import tempfile
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+SLOW_SECONDS = 5.0
 
 
 class MediaServer:
@@ -13,7 +19,8 @@ class MediaServer:
     def __init__(self) -> None:
         self.files: dict[str, tuple[str, bytes]] = {}
         self.hits: list[str] = []
-        files, hits = self.files, self.hits
+        self.slow: set[str] = set()  # paths that send their headers, then stall for SLOW_SECONDS
+        files, hits, slow = self.files, self.hits, self.slow
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
@@ -27,7 +34,10 @@ class MediaServer:
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if self.path in slow:
+                    time.sleep(SLOW_SECONDS)
+                with contextlib.suppress(OSError):  # the sandbox may hang up on a file that is too big
+                    self.wfile.write(body)
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -43,3 +53,15 @@ class MediaServer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@functools.lru_cache(maxsize=16)
+def mp4(seconds: float, width: int = 320, height: int = 240, fps: int = 12, sound: bool = False) -> bytes:
+    """A real H.264 MP4 of ``seconds`` (small and 12 fps by default, so it renders quickly)."""
+    from klingkit.sandbox.render import VideoSpec, render_video
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = f"{folder}/clip.mp4"
+        render_video(VideoSpec(width, height, fps, seconds, prompt="input", sound=sound), path)
+        with open(path, "rb") as f:
+            return f.read()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+
 import httpx
 
 from klingkit import catalog
 from klingkit.sandbox import Sandbox
+from klingkit.sandbox.render import render_audio
 
 from .conftest import ManualClock, data, failure
 
@@ -122,7 +125,8 @@ def test_identify_face_then_advanced_lip_sync(api: httpx.Client) -> None:
     assert face["end_time"] == 5000 and session["final_unit_deduction"] == "0.05"
     choose = {
         "face_id": face["face_id"],
-        "sound_file": "https://example.com/a.mp3",
+        # A real 4 s MP3 (a sound_file URL is fetched now, so an unreachable one would fail the task).
+        "sound_file": base64.b64encode(render_audio(4.0, "voice")).decode(),
         "sound_start_time": 0,
         "sound_end_time": 3000,
         "sound_insert_time": 1000,

@@ -14,6 +14,7 @@ from klingkit import catalog
 from klingkit.sandbox import Sandbox
 
 from .conftest import data, failure, png_base64
+from .media_server import MediaServer, mp4
 
 av = pytest.importorskip("av")
 
@@ -45,10 +46,19 @@ def test_create_query_and_decode(api: httpx.Client) -> None:
 
 
 def test_text_only_with_video_reference_is_billed_as_video_input(api: httpx.Client) -> None:
+    web = MediaServer()  # the reference video is fetched, so it must be real and reachable
+    try:
+        url = web.add("/in.mp4", "video/mp4", mp4(5.0))
+        _billed_as_video_input(api, url)
+    finally:
+        web.close()
+
+
+def _billed_as_video_input(api: httpx.Client, url: str) -> None:
     body = {
         "contents": [
             {"type": "prompt", "text": "restyle it"},
-            {"type": "video", "url": "https://example.com/in.mp4", "refer_type": "feature"},
+            {"type": "video", "url": url, "refer_type": "feature"},
         ],
         "settings": {"resolution": "1080p", "duration": 7, "aspect_ratio": "9:16", "audio": "native"},
     }

@@ -98,6 +98,11 @@ LIPSYNC_MODES = ("text2video", "audio2video")
 LIPSYNC_AUDIO_TYPES = ("file", "url")
 LIPSYNC_MIN_AUDIO_MS = 2000  # advanced lip-sync: cropped audio at least 2 s
 ADVANCED_LIPSYNC_FACES = 1  # advanced lip-sync: face_choose holds one face ("currently 1 face", §2.5b)
+# Input lengths in seconds (§2.5, §7.4): the classic lip-sync's video_url, identify-face's video_url and
+# the advanced lip-sync's sound_file.
+LIPSYNC_VIDEO_SECONDS = (2.0, 10.0)
+IDENTIFY_FACE_VIDEO_SECONDS = (2.0, 60.0)
+LIPSYNC_SOUND_SECONDS = (2.0, 60.0)
 TEXT_TO_AUDIO_DECIMALS = 1  # text-to-audio duration: "3.0-10.0 (1 decimal)" (§2.11)
 OMNI_IMAGE_RESULT_TYPES = ("single", "series")
 OMNI_SERIES_AMOUNT = (2, 9)  # or "auto"
@@ -222,6 +227,7 @@ __all__ = [
     "ERROR_CODES",
     "EXPAND_AREA_MAX",
     "FLAT_PRICES",
+    "IDENTIFY_FACE_VIDEO_SECONDS",
     "IMAGE_ASPECT_MAX",
     "IMAGE_ASPECT_MIN",
     "IMAGE_ASPECT_RATIOS",
@@ -237,7 +243,9 @@ __all__ = [
     "LIPSYNC_AUDIO_TYPES",
     "LIPSYNC_MIN_AUDIO_MS",
     "LIPSYNC_MODES",
+    "LIPSYNC_SOUND_SECONDS",
     "LIPSYNC_TEXT_MAX",
+    "LIPSYNC_VIDEO_SECONDS",
     "MODE_ALIASES",
     "MODE_RESOLUTION",
     "MULTI_IMAGE_TO_IMAGE_MODELS",

@@ -51,6 +51,14 @@ def sandbox() -> None:
     help="Host name in the base URL and result URLs (and the certificate). [default: localhost with --tls]",
 )
 @click.option(
+    "--private-urls/--no-private-urls",
+    default=None,
+    help="Fetch input URLs (image, video, audio given by URL) that point at loopback or private "
+    "addresses. Off by default when --host is not loopback, so a sandbox others can reach does not "
+    "fetch your network for them; its own result URLs are always fetched. Each input is capped at "
+    "its field's size limit and 60 s. [default: on for a loopback --host, else off]",
+)
+@click.option(
     "--json",
     "json_output",
     is_flag=True,
@@ -64,12 +72,17 @@ def serve(
     state: Path | None,
     tls: bool,
     public_host: str | None,
+    private_urls: bool | None,
     json_output: bool,
 ) -> None:
     """Serve the sandbox until Ctrl-C. Credentials: API key sandbox-api-key (see README).
 
     Prints the export lines to paste (KLING_BASE_URL, KLING_API_KEY); with --tls also SSL_CERT_FILE,
     REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS and CURL_CA_BUNDLE for other clients.
+
+    Inputs given by URL are fetched when a task is created, as Kling does. With --host 0.0.0.0 (or any
+    address beyond loopback) URLs on loopback and private addresses are refused (the task fails) unless
+    --private-urls is given.
     """
     try:
         from klingkit.sandbox import PortInUseError
@@ -79,7 +92,17 @@ def serve(
             f'the sandbox needs extra packages ({exc.name} is missing): pip install "klingkit[sandbox]"'
         ) from exc
     try:
-        run(host, port, time_scale, seed, state, json_output, tls=tls, public_host=public_host)
+        run(
+            host,
+            port,
+            time_scale,
+            seed,
+            state,
+            json_output,
+            tls=tls,
+            public_host=public_host,
+            private_urls=private_urls,
+        )
     except PortInUseError:
         click.echo(
             f"klingkit: port {port} on {host} is already in use; choose another with --port "

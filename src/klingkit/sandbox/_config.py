@@ -45,7 +45,9 @@ class SandboxConfig:
     keeps tasks across restarts (None: memory only). ``webhook_secret`` (``whsec_...``) signs callbacks.
     ``seed`` drives rendered media and fault coin tosses; ``id_seed`` makes the task-id sequence
     reproducible (None, the default: ids never repeat across sandboxes, so a user's ledger and history
-    never see one id twice).
+    never see one id twice). ``private_urls`` lets input URLs on loopback or private addresses be fetched
+    (``Sandbox`` and ``serve`` turn it on when they listen on loopback; see ``_fetch_net``); it cannot be
+    changed over HTTP.
     """
 
     time_scale: float = 1.0
@@ -57,6 +59,7 @@ class SandboxConfig:
     url_ttl: float | None = None
     retention_seconds: float = RETENTION_SECONDS
     webhook_secret: str | None = None
+    private_urls: bool = False
     state: Path | None = None
     media_dir: Path | None = None
     access_key: str = DEFAULT_ACCESS_KEY

@@ -1,13 +1,14 @@
 """Inputs given by URL are fetched, as Kling does, and used like inputs given as bytes.
 
-A reachable image replaces its URL with the same bytes in base64 before the request is checked, so an
-image-to-video clip follows a 1024x1024 PNG by URL exactly as it follows the same PNG in base64. A video
-URL (lip-sync, identify-face, video-to-audio) is probed for its size and length, which then shape the
-output. An input URL that cannot be fetched, or that answers something other than an image or video,
-makes the task fail with Kling's kind of message (see ``_policy.CHOICES["url_inputs"]``).
-
-Only the legacy routes' documented input fields are fetched; the fetch follows redirects, is capped in
-time and size, and trusts the sandbox's own CA (so a sandbox output URL can be fed back in over https).
+A reachable input replaces its URL with the same bytes in base64 before the request is checked, so the
+task is planned exactly as if the client had sent the file: an image-to-video clip follows a 1024x1024
+PNG by URL as it follows the same PNG in base64 (legacy ``image``, 2026 ``contents[].url``), and a Kling
+4.0 input video by URL has its length read and priced. A few video URLs (lip-sync, identify-face,
+video-to-audio) stay URLs and are probed instead; their size and length then shape the output
+(:meth:`Fetched.shape`). An input URL that cannot be fetched, that answers something other than the
+media the field takes, or whose image, video or audio is outside the catalog's rules for that field,
+makes the task fail with Kling's kind of message (``_policy.CHOICES["url_inputs"]``,
+``["url_input_lengths"]``). Which addresses may be fetched, and how much, is ``_fetch_net``'s job.
 """
 
 from __future__ import annotations
@@ -17,47 +18,120 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 from starlette.concurrency import run_in_threadpool
 
 from klingkit import _localca, catalog
+from klingkit.catalog import kling4
 
-from ._policy import IMAGE_SPEC_MESSAGE, NOT_MEDIA_MESSAGE, UNREACHABLE_MESSAGE
+from . import _fetch_net
+from ._fetch_net import Reach, Refused
+from ._policy import IMAGE_SPEC_MESSAGE, LENGTH_MESSAGE, NOT_MEDIA_MESSAGE
 from ._validation import Plan
 
-FETCH_TIMEOUT = 15.0  # seconds for one input file
+Path = tuple[str | int, ...]  # a path into the body; "*" stands for each item of a list
+Seconds = tuple[float, float]
 
-# feature -> image fields (a path into the body, "*" for each item of a list) and whether their aspect
-# ratio is checked (the reference states no aspect rule for end frames and try-on images, §2.0)
-Path = tuple[str | int, ...]
-_IMAGES: dict[str, tuple[tuple[Path, bool], ...]] = {
-    "image2video": ((("image",), True), (("image_tail",), False)),
-    "multi-image2video": ((("image_list", "*", "image"), True),),
-    "images/generations": ((("image",), True),),
+
+@dataclass(frozen=True)
+class Input:
+    """A media field that may hold a URL.
+
+    ``types``: only list items whose ``type`` is one of these (the 2026 ``contents[]``). ``aspect``:
+    images have their aspect ratio checked (the reference states none for end frames and try-on).
+    ``seconds``: the allowed length of a video or audio (the catalog's). ``inline``: the fetched bytes
+    replace the URL in the body (else the URL stays, and a video's probe shapes the plan).
+    """
+
+    path: Path
+    kind: str = "image"  # image | video | audio
+    types: tuple[str, ...] = ()
+    aspect: bool = True
+    seconds: Seconds | None = None
+    inline: bool = True
+    max_bytes: int = catalog.IMAGE_MAX_BYTES
+    formats: tuple[str, ...] = catalog.IMAGE_FORMATS
+
+
+def _video(
+    path: Path,
+    seconds: Seconds,
+    *,
+    types: tuple[str, ...] = (),
+    inline: bool = True,
+    max_bytes: int = catalog.VIDEO_INPUT_MAX_BYTES,
+) -> Input:
+    return Input(path, "video", types, seconds=seconds, inline=inline, max_bytes=max_bytes)
+
+
+def _audio(path: Path, seconds: Seconds | None = None, *, inline: bool = True) -> Input:
+    return Input(path, "audio", seconds=seconds, inline=inline, max_bytes=catalog.AUDIO_MAX_BYTES)
+
+
+def _content_image(*types: str, aspect: bool = True) -> Input:
+    """An image in the 2026 ``contents[]`` (up to the 2026 routes' larger size)."""
+    return Input(_CONTENT_URL, types=types, aspect=aspect, max_bytes=catalog.IMAGE_MAX_BYTES_NEW)
+
+
+_CONTENT_URL: Path = ("contents", "*", "url")
+
+INPUTS: dict[str, tuple[Input, ...]] = {
+    "image2video": (Input(("image",)), Input(("image_tail",), aspect=False)),
+    "multi-image2video": (Input(("image_list", "*", "image")),),
+    "images/generations": (Input(("image",)),),
     "multi-image2image": (
-        (("subject_image_list", "*", "subject_image"), True),
-        (("scene_image",), True),
-        (("style_image",), True),
+        Input(("subject_image_list", "*", "subject_image")),
+        Input(("scene_image",)),
+        Input(("style_image",)),
     ),
-    "editing/expand": ((("image",), True),),
-    "kolors-virtual-try-on": ((("human_image",), False), (("cloth_image",), False)),
-    "effects": ((("input", "image"), True), (("input", "images", "*"), True)),
-}
-# feature -> the video URL field
-_VIDEOS: dict[str, Path] = {
-    "lip-sync": ("input", "video_url"),
-    "identify-face": ("video_url",),
-    "video-to-audio": ("video_url",),
+    "editing/expand": (Input(("image",)),),
+    "kolors-virtual-try-on": (Input(("human_image",), aspect=False), Input(("cloth_image",), aspect=False)),
+    "effects": (Input(("input", "image")), Input(("input", "images", "*"))),
+    "omni-image": (Input(("image_list", "*", "image")),),
+    "omni-video": (
+        Input(("image_list", "*", "image_url")),
+        _video(("video_list", "*", "video_url"), catalog.OMNI_REFERENCE_VIDEO_SECONDS),
+    ),
+    "lip-sync": (
+        _video(("input", "video_url"), catalog.LIPSYNC_VIDEO_SECONDS, inline=False),
+        _audio(("input", "audio_url"), inline=False),
+    ),
+    "identify-face": (_video(("video_url",), catalog.IDENTIFY_FACE_VIDEO_SECONDS, inline=False),),
+    "advanced-lip-sync": (_audio(("face_choose", "*", "sound_file"), catalog.LIPSYNC_SOUND_SECONDS),),
+    "video-to-audio": (_video(("video_url",), catalog.VIDEO_TO_AUDIO_DURATION, inline=False),),
+    # The 2026 routes: kling-3.0 and Kling 4.0 share the paths and differ in their contents types.
+    "image-to-video": (
+        _content_image("first_frame", "middle_frame"),
+        _content_image("last_frame", aspect=False),
+    ),
+    "omni-video-new": (
+        _content_image("first_frame", "refer_image"),
+        _content_image("last_frame", aspect=False),
+        _video(_CONTENT_URL, catalog.OMNI_REFERENCE_VIDEO_SECONDS, types=("video",)),
+        _video(
+            _CONTENT_URL,
+            kling4.VIDEO_SECONDS,
+            types=("feature_video", "base_video"),
+            max_bytes=kling4.VIDEO_MAX_BYTES,
+        ),
+    ),
+    "virtual_try_on": (
+        Input(
+            _CONTENT_URL,
+            types=("product_image", "person_image"),
+            aspect=False,
+            formats=catalog.TRYON_SOLUTION_FORMATS,
+        ),
+    ),
 }
 
 
 @dataclass
 class Fetched:
-    """The body to check (reachable image URLs replaced by base64), and what the fetches found."""
+    """The body to check (reachable URLs replaced by base64), and what the fetches found."""
 
     body: Any
     failure: str | None = None  # the task must fail with this message
-    video: dict[str, Any] = field(default_factory=dict)  # probe of a video URL: width, height, duration
+    video: dict[str, Any] = field(default_factory=dict)  # probe of a video URL left in place
 
     def shape(self, plan: Plan) -> None:
         """Give a plan made from a video URL the fetched video's size and length."""
@@ -116,84 +190,88 @@ def _is_url(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(("http://", "https://"))
 
 
-async def _download(client: httpx.AsyncClient, url: str, limit: int) -> bytes | None:
-    try:
-        async with client.stream("GET", url) as response:
-            if response.status_code != 200:
-                return None
-            chunks, size = [], 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    return None
-                chunks.append(chunk)
-            return b"".join(chunks)
-    except (httpx.HTTPError, OSError, ValueError):
-        return None
+def _urls(feature: str, body: Any) -> list[tuple[Path, Input]]:
+    """Every (concrete path, field) of ``body`` that holds a URL."""
+    found = []
+    for spec in INPUTS.get(feature, ()):
+        for path in _expand(body, spec.path):
+            item = _get(body, path[:-1])
+            if spec.types and not (isinstance(item, dict) and item.get("type") in spec.types):
+                continue
+            if _is_url(_get(body, path)):
+                found.append((path, spec))
+    return found
 
 
-def _image_problem(raw: bytes, check_aspect: bool) -> str | None:
+def _image_problem(raw: bytes, spec: Input) -> str | None:
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(raw)) as img:
-            width, height = img.size
+            width, height, fmt = img.width, img.height, (img.format or "").lower()
     except (UnidentifiedImageError, OSError):
+        return NOT_MEDIA_MESSAGE
+    if fmt not in spec.formats:
         return NOT_MEDIA_MESSAGE
     if min(width, height) < catalog.IMAGE_MIN_SIDE:
         return IMAGE_SPEC_MESSAGE
-    if check_aspect and not catalog.IMAGE_ASPECT_MIN <= width / height <= catalog.IMAGE_ASPECT_MAX:
+    if spec.aspect and not catalog.IMAGE_ASPECT_MIN <= width / height <= catalog.IMAGE_ASPECT_MAX:
         return IMAGE_SPEC_MESSAGE
     return None
 
 
-def _probe_video(raw: bytes) -> dict[str, Any] | None:
+def _probe(raw: bytes, kind: str) -> dict[str, Any] | None:
+    """Size and length of a video (or the length of an audio file); None when it is not one."""
     from .render import probe
 
     try:
         info = probe(raw)
     except Exception:  # PyAV raises many kinds of errors for bytes that are not media
         return None
-    return info if info.get("width") and info.get("duration") else None
+    if kind == "video":
+        return info if info.get("width") and info.get("duration") else None
+    seconds = info.get("audio_duration") or info.get("duration")
+    return {**info, "duration": seconds} if info.get("has_audio") and seconds else None
 
 
-def _client() -> httpx.AsyncClient:
+def _media_problem(raw: bytes, spec: Input) -> tuple[str | None, dict[str, Any]]:
+    """(why the task must fail, or None; the probe of a video or audio)."""
+    if spec.kind == "image":
+        return _image_problem(raw, spec), {}
+    info = _probe(raw, spec.kind)
+    if info is None:
+        return NOT_MEDIA_MESSAGE, {}
+    seconds = float(info["duration"])
+    if spec.seconds and not spec.seconds[0] - 0.05 <= seconds <= spec.seconds[1] + 0.05:
+        low, high = spec.seconds
+        return LENGTH_MESSAGE.format(kind=spec.kind, seconds=round(seconds, 2), low=low, high=high), info
+    return None, info
+
+
+def _verify() -> Any:
+    # Trust the sandbox's own CA too, so a sandbox output URL can be fed back in over https.
     ca = _localca.ca_file()
-    verify = _localca.trusting_context(ca) if ca.is_file() else True
-    return httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=True, verify=verify)
+    return _localca.trusting_context(ca) if ca.is_file() else True
 
 
-async def fetch_inputs(feature: str, body: Any) -> Fetched:
-    """Fetch the URL inputs of a legacy create ``body`` (see the module docstring)."""
-    images = [
-        (p, aspect)
-        for pattern, aspect in _IMAGES.get(feature, ())
-        for p in _expand(body, pattern)
-        if _is_url(_get(body, p))
-    ]
-    video_path = _VIDEOS.get(feature)
-    video_url = _get(body, video_path) if video_path else None
-    if not images and not _is_url(video_url):
-        return Fetched(body)
+async def fetch_inputs(feature: str, body: Any, reach: Reach | None = None) -> Fetched:
+    """Fetch the URL inputs of a create ``body`` on ``feature``'s route (see the module docstring)."""
+    wanted = _urls(feature, body)
     result = Fetched(body)
-    async with _client() as client:
-        for path, check_aspect in images:
-            raw = await _download(client, _get(body, path), catalog.IMAGE_MAX_BYTES)
-            problem = (
-                UNREACHABLE_MESSAGE
-                if raw is None
-                else await run_in_threadpool(_image_problem, raw, check_aspect)
-            )
+    if not wanted:
+        return result
+    async with _fetch_net.client(_verify()) as client:
+        for path, spec in wanted:
+            try:
+                raw = await _fetch_net.download(client, _get(body, path), spec.max_bytes, reach or Reach())
+            except Refused as refused:
+                result.failure = result.failure or str(refused)
+                continue
+            problem, info = await run_in_threadpool(_media_problem, raw, spec)
             if problem is not None:
                 result.failure = result.failure or problem
-                continue
-            assert raw is not None
-            result.body = _set(result.body, path, base64.b64encode(raw).decode())
-        if isinstance(video_url, str) and _is_url(video_url):
-            raw = await _download(client, video_url, catalog.VIDEO_INPUT_MAX_BYTES)
-            info = await run_in_threadpool(_probe_video, raw) if raw is not None else None
-            if info is None:
-                result.failure = result.failure or (UNREACHABLE_MESSAGE if raw is None else NOT_MEDIA_MESSAGE)
-            else:
+            elif spec.inline:
+                result.body = _set(result.body, path, base64.b64encode(raw).decode())
+            elif spec.kind == "video":
                 result.video = info
     return result

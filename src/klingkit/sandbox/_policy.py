@@ -17,6 +17,17 @@ IMAGE_SPEC_MESSAGE = (
 )
 UNREACHABLE_MESSAGE = "Failed to download the input file from the URL; please make sure the URL is accessible"
 NOT_MEDIA_MESSAGE = "The input file format is not supported; please check the file behind the URL"
+# Ours too, in the style of the real image message: a fetched video or audio outside the length rules.
+LENGTH_MESSAGE = (
+    "The duration of the input {kind} is invalid ({seconds:g} s; allowed {low:g}-{high:g} s). "
+    "Please ensure it meets the required specifications."
+)
+TOO_LARGE_MESSAGE = "The input file is too large (over {limit} MB); please check the file behind the URL"
+# A sandbox served beyond loopback does not fetch private addresses (see ``_fetch_net``).
+PRIVATE_URL_MESSAGE = (
+    UNREACHABLE_MESSAGE + " (this sandbox does not fetch loopback or private addresses: it listens beyond "
+    "loopback; see klingkit sandbox serve --private-urls)"
+)
 
 CHOICES: dict[str, Decision] = {
     d.name: d
@@ -70,6 +81,32 @@ CHOICES: dict[str, Decision] = {
             "size and length (and lip-sync's per-5-second price) from the file",
             "§2.5 (0.5 unit per 5 s of video), §2.11",
             "M",
+        ),
+        Decision(
+            "url_inputs_everywhere",
+            "the same fetching on every route: the legacy ones, the 2026 model-in-path ones "
+            "(contents[].url), the try-on solution, omni image_list/video_list and audio URLs; a reachable "
+            "file is used exactly like the same bytes sent as base64 (so it shapes the output: a first "
+            "frame's aspect, a 4.0 input video's length)",
+            "§2.0 (URL or base64 for every media field), §2.14, §2.15",
+            "M",
+        ),
+        Decision(
+            "url_input_lengths",
+            "a fetched video or audio whose length is outside the catalog's range for its field fails the "
+            f"task like an out-of-spec image (not a 400 at create): {LENGTH_MESSAGE!r}; a base64 file "
+            "outside the range is refused at create, as the catalog's rules say",
+            "§7.4 (lengths), §4 (task-level failure for input specs)",
+            "L",
+        ),
+        Decision(
+            "private_urls",
+            "input URLs on loopback, private, link-local or other non-global addresses are fetched only "
+            "when the sandbox listens on loopback or is started with --private-urls; the sandbox's own "
+            "result URLs are always fetched; each file is capped in size (the field's byte limit) and "
+            "in time (60 s)",
+            "none (real Kling cannot reach a user's private network either)",
+            "H",
         ),
         Decision(
             "task_ids",

@@ -15,7 +15,8 @@ from klingkit import catalog as facts
 
 from . import _validation
 from ._errors import invalid, not_found
-from ._fetch import Fetched, fetch_inputs
+from ._fetch import fetch_inputs
+from ._fetch_net import Reach
 from ._http import base_of, cursor_offset, filters, gate, int_param, parse_ms, read_json, state_of
 from ._lenient import legacy_body
 from ._state import SandboxState
@@ -30,16 +31,18 @@ def _create_route(endpoint: catalog.Endpoint) -> Route:
         async def handle(request: Request) -> Any:
             sb = state_of(request)
             body = await read_json(request)
-            fetched = Fetched(body)
             if endpoint.family == "legacy":
                 body = legacy_body(body)
-                fetched = await fetch_inputs(endpoint.feature, body)
+            model = request.path_params.get("model")
+            # A request refused for its fields is refused before any of its input URLs is fetched.
+            plan = await run_in_threadpool(_validation.plan_for, sb.context(), endpoint.feature, body, model)
+            fetched = await fetch_inputs(endpoint.feature, body, Reach(sb.config.private_urls, sb.own_urls))
             if fetched.failure and endpoint.sync:
                 raise invalid(fetched.failure)  # no task to fail on a synchronous route
-            model = request.path_params.get("model")
-            plan = await run_in_threadpool(
-                _validation.plan_for, sb.context(), endpoint.feature, fetched.body, model
-            )
+            if fetched.body is not body:  # plan again from the fetched bytes, as if sent in base64
+                plan = await run_in_threadpool(
+                    _validation.plan_for, sb.context(), endpoint.feature, fetched.body, model
+                )
             fetched.shape(plan)
             task = sb.create(plan, body, endpoint.sync, fetched.failure)
             url_for = sb.url_maker(base_of(request))

@@ -19,6 +19,8 @@ from typing import Any
 
 import httpx
 
+from klingkit._localca import is_loopback
+
 from ._app import create_app
 from ._config import SandboxConfig
 from ._tls import ServerCert, server_cert, trust_lines
@@ -84,6 +86,17 @@ def _uvicorn_server(app: Any, cert: ServerCert | None = None) -> Any:
     return uvicorn.Server(config)
 
 
+def _private_urls(host: str, asked: bool | None) -> bool:
+    """Whether input URLs on private addresses are fetched: as asked, else only when listening on
+    loopback (a sandbox reachable from the network must not fetch the user's network for anyone)."""
+    return asked if asked is not None else is_loopback(host)
+
+
+def _own_urls(host: str, port: int, base_url: str) -> tuple[str, ...]:
+    """The sandbox's own origins (its result URLs, fed back in as inputs, are always fetched)."""
+    return (base_url, f"http{'s' if base_url.startswith('https') else ''}://127.0.0.1:{port}")
+
+
 def _admin_verify(cert: ServerCert | None) -> ssl.SSLContext | bool:
     if cert is None:
         return True
@@ -97,8 +110,9 @@ class Sandbox:
     ``seed`` makes task ids, outputs and fault coin tosses repeatable (without it, task ids are unique
     across sandboxes and restarts); ``state`` is a SQLite file that keeps tasks across restarts.
     ``tls=True`` serves https on ``https://localhost:<port>`` (or ``public_host``) with a certificate from
-    the local sandbox CA (:attr:`ca_file`), which klingkit trusts by itself. Other keyword arguments are
-    :class:`SandboxConfig` fields.
+    the local sandbox CA (:attr:`ca_file`), which klingkit trusts by itself. ``private_urls``: whether
+    input URLs on loopback or private addresses are fetched (default: only when ``host`` is loopback).
+    Other keyword arguments are :class:`SandboxConfig` fields.
 
         with Sandbox(time_scale=0.0, seed=0) as sb:
             client = Kling(api_key=sb.api_key, base_url=sb.base_url)
@@ -115,6 +129,7 @@ class Sandbox:
         clock: Callable[[], float] = time.time,
         tls: bool = False,
         public_host: str | None = None,
+        private_urls: bool | None = None,
         **settings: Any,
     ) -> None:
         self.config = SandboxConfig(
@@ -122,6 +137,7 @@ class Sandbox:
             seed=seed or 0,
             id_seed=seed,
             state=Path(state) if state else None,
+            private_urls=_private_urls(host, private_urls),
             **settings,
         )
         self._host, self._port, self._clock = host, port, clock
@@ -154,6 +170,7 @@ class Sandbox:
         port = sockets[0].getsockname()[1]
         self.base_url = _base_url(self._host, port, self.tls, self.public_host)
         app.state.sandbox.base_url = self.base_url
+        app.state.sandbox.own_urls = _own_urls(self._host, port, self.base_url)
         if named:
             app.state.sandbox.public_base_url = self.base_url
         if self.tls:
@@ -253,17 +270,23 @@ def serve(
     *,
     tls: bool = False,
     public_host: str | None = None,
+    private_urls: bool | None = None,
 ) -> None:
     """Serve the sandbox in the foreground until interrupted (Ctrl-C).
 
     Prints the base URL, the sandbox credentials and the ``export`` lines to paste first: as text for
     people, or as exactly one JSON line (``base_url``, ``api_key``, ``access_key``, ``secret_key``,
     ``time_scale``, ``seed``, ``state``, ``env`` {name: value}, ``tls``, ``ca_file``, ``trust_env``
-    {name: value}) with ``json_output``. ``port`` 0 picks a free port; a port in use raises
-    :class:`PortInUseError`. ``seed`` None: task ids unique across runs.
+    {name: value}, ``private_urls``) with ``json_output``. ``port`` 0 picks a free port; a port in use
+    raises :class:`PortInUseError`. ``seed`` None: task ids unique across runs. ``private_urls`` None:
+    input URLs on private addresses are fetched only when ``host`` is loopback.
     """
     config = SandboxConfig(
-        time_scale=float(time_scale), seed=seed or 0, id_seed=seed, state=Path(state) if state else None
+        time_scale=float(time_scale),
+        seed=seed or 0,
+        id_seed=seed,
+        state=Path(state) if state else None,
+        private_urls=_private_urls(host, private_urls),
     )
     named = tls or bool(public_host)
     try:
@@ -275,6 +298,7 @@ def serve(
     app = create_app(config)
     base_url = _base_url(host, sockets[0].getsockname()[1], tls, public_host)
     app.state.sandbox.base_url = base_url
+    app.state.sandbox.own_urls = _own_urls(host, sockets[0].getsockname()[1], base_url)
     if named:
         app.state.sandbox.public_base_url = base_url
     cert = server_cert(public_host) if tls else None
@@ -292,6 +316,7 @@ def serve(
         "tls": tls,
         "ca_file": str(cert.ca_file) if cert else None,
         "trust_env": dict(line.removeprefix("export ").split("=", 1) for line in trust),
+        "private_urls": config.private_urls,
     }
     if json_output:
         print(json.dumps(info), flush=True)
@@ -305,6 +330,12 @@ def serve(
             + (f"seed {seed}" if seed is not None else "unique task ids")
             + f", state {info['state'] or 'in memory'}",
             "These are the sandbox's fixed, public credentials, not real Kling keys. Ctrl-C stops it.",
+            "Input URLs on loopback or private addresses: "
+            + (
+                "fetched."
+                if config.private_urls
+                else "not fetched (listening beyond loopback; --private-urls allows them)."
+            ),
             "",
             "Point a shell at it:",
             *(f"  {line}" for line in exports),

@@ -76,6 +76,8 @@ class SandboxState:
         # With TLS or a public host name, result URLs always use this base (a host name, never the IP
         # literal a client may have dialled); else they follow the request's own host.
         self.public_base_url: str | None = None
+        # The sandbox's own origins, set by the server runner: input URLs there are always fetched.
+        self.own_urls: tuple[str, ...] = ()
         self.callbacks = CallbackSender(
             self.store, clock, self._callback_body, lambda: self.config.webhook_secret
         )
