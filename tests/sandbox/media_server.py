@@ -1,4 +1,5 @@
-"""A tiny file server on 127.0.0.1 standing in for the web: input files by URL, 404s, and non-media answers."""
+"""A tiny web server on 127.0.0.1 standing in for the user's web: input files by URL (GET), 404s, non-media
+answers and stalls, and a callback receiver (POST)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,15 @@ SLOW_SECONDS = 5.0
 
 
 class MediaServer:
-    """Serves ``files`` (path -> (content type, bytes)); anything else answers 404."""
+    """Serves ``files`` (path -> (content type, bytes)); anything else answers 404. A POST is recorded in
+    ``callbacks`` as (headers with lower-case names, raw body) and answered 200."""
 
     def __init__(self) -> None:
         self.files: dict[str, tuple[str, bytes]] = {}
         self.hits: list[str] = []
         self.slow: set[str] = set()  # paths that send their headers, then stall for SLOW_SECONDS
-        files, hits, slow = self.files, self.hits, self.slow
+        self.callbacks: list[tuple[dict[str, str], bytes]] = []
+        files, hits, slow, callbacks = self.files, self.hits, self.slow, self.callbacks
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
@@ -39,6 +42,13 @@ class MediaServer:
                 with contextlib.suppress(OSError):  # the sandbox may hang up on a file that is too big
                     self.wfile.write(body)
 
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                callbacks.append(({k.lower(): v for k, v in self.headers.items()}, raw))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
             def log_message(self, *args: Any) -> None:
                 pass
 
@@ -56,7 +66,13 @@ class MediaServer:
 
 
 @functools.lru_cache(maxsize=16)
-def mp4(seconds: float, width: int = 320, height: int = 240, fps: int = 12, sound: bool = False) -> bytes:
+def mp4(
+    seconds: float,
+    width: int = 320,
+    height: int = 240,
+    fps: int = 12,
+    sound: bool = False,
+) -> bytes:
     """A real H.264 MP4 of ``seconds`` (small and 12 fps by default, so it renders quickly)."""
     from klingkit.sandbox.render import VideoSpec, render_video
 

@@ -24,7 +24,7 @@ from klingkit import _localca, catalog
 from klingkit.catalog import kling4
 
 from . import _fetch_net
-from ._fetch_net import Reach, Refused
+from ._fetch_net import Reach, _Refused
 from ._policy import IMAGE_SPEC_MESSAGE, LENGTH_MESSAGE, NOT_MEDIA_MESSAGE
 from ._validation import Plan
 
@@ -264,7 +264,7 @@ async def fetch_inputs(feature: str, body: Any, reach: Reach | None = None) -> F
         for path, spec in wanted:
             try:
                 raw = await _fetch_net.download(client, _get(body, path), spec.max_bytes, reach or Reach())
-            except Refused as refused:
+            except _Refused as refused:
                 result.failure = result.failure or str(refused)
                 continue
             problem, info = await run_in_threadpool(_media_problem, raw, spec)

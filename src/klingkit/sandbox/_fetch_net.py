@@ -39,7 +39,7 @@ class Reach:
         return any(base and _origin(url) == _origin(base) for base in self.own)
 
 
-class Refused(Exception):
+class _Refused(Exception):
     """A fetch that did not produce the file; ``str()`` is the task's failure message."""
 
 
@@ -57,23 +57,23 @@ def _global(address: str) -> bool:
 
 
 async def _pinned_address(host: str, port: int) -> str:
-    """The global address to connect to for ``host``; Refused when any of its addresses is not global."""
+    """The global address to connect to for ``host``; _Refused when any of its addresses is not global."""
     try:
         infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError:
-        raise Refused(UNREACHABLE_MESSAGE) from None
+        raise _Refused(UNREACHABLE_MESSAGE) from None
     addresses = [str(info[4][0]) for info in infos]
     if not addresses:
-        raise Refused(UNREACHABLE_MESSAGE)
+        raise _Refused(UNREACHABLE_MESSAGE)
     if not all(_global(a) for a in addresses):
-        raise Refused(PRIVATE_URL_MESSAGE)
+        raise _Refused(PRIVATE_URL_MESSAGE)
     return next((a for a in addresses if ":" not in a), addresses[0])
 
 
 async def _request(client: httpx.AsyncClient, url: str, reach: Reach) -> httpx.Request:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Refused(UNREACHABLE_MESSAGE)
+        raise _Refused(UNREACHABLE_MESSAGE)
     if reach.private or reach.is_own(url):
         return client.build_request("GET", url)
     host = parts.hostname
@@ -89,12 +89,12 @@ async def _request(client: httpx.AsyncClient, url: str, reach: Reach) -> httpx.R
 async def _body(response: httpx.Response, limit: int) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise Refused(TOO_LARGE_MESSAGE.format(limit=limit // (1024 * 1024)))
+        raise _Refused(TOO_LARGE_MESSAGE.format(limit=limit // (1024 * 1024)))
     chunks, size = [], 0
     async for chunk in response.aiter_bytes():
         size += len(chunk)
         if size > limit:
-            raise Refused(TOO_LARGE_MESSAGE.format(limit=limit // (1024 * 1024)))
+            raise _Refused(TOO_LARGE_MESSAGE.format(limit=limit // (1024 * 1024)))
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -108,22 +108,22 @@ async def _follow(client: httpx.AsyncClient, url: str, limit: int, reach: Reach)
                 url = urljoin(url, response.headers["location"])
                 continue
             if response.status_code != 200:
-                raise Refused(UNREACHABLE_MESSAGE)
+                raise _Refused(UNREACHABLE_MESSAGE)
             return await _body(response, limit)
         finally:
             await response.aclose()
-    raise Refused(UNREACHABLE_MESSAGE)
+    raise _Refused(UNREACHABLE_MESSAGE)
 
 
 async def download(client: httpx.AsyncClient, url: str, limit: int, reach: Reach) -> bytes:
-    """The file behind ``url`` (at most ``limit`` bytes, within :data:`TOTAL_TIMEOUT`), or Refused."""
+    """The file behind ``url`` (at most ``limit`` bytes, within :data:`TOTAL_TIMEOUT`), or _Refused."""
     try:
         with anyio.fail_after(TOTAL_TIMEOUT):
             return await _follow(client, url, limit, reach)
     except TimeoutError:
-        raise Refused(UNREACHABLE_MESSAGE) from None
+        raise _Refused(UNREACHABLE_MESSAGE) from None
     except (httpx.HTTPError, OSError, ValueError):
-        raise Refused(UNREACHABLE_MESSAGE) from None
+        raise _Refused(UNREACHABLE_MESSAGE) from None
 
 
 def client(verify: object) -> httpx.AsyncClient:
