@@ -51,8 +51,8 @@ def test_the_settings_body_and_the_defaults_are_the_catalogs() -> None:
                    keep_background=False, keep_face=True)  # fmt: skip
     assert spec.path == "/solutions/virtual_try_on"
     assert spec.body["settings"] == {"keep_face": True, "keep_background": False}  # only what was given
-    assert catalog.tryon.settings_in_effect({"keep_background": False}) == {
-        "keep_face": True, "keep_pose": True, "keep_background": False}  # fmt: skip
+    assert {k: default for k, (default, _) in catalog.tryon.SETTINGS.items()} == {  # §2.10b: all on
+        "keep_face": True, "keep_pose": True, "keep_background": True}  # fmt: skip
     assert set(catalog.tryon.GARMENT_PHOTOS) == {"flat-lay", "mannequin", "on-model"}
 
 

@@ -23,13 +23,3 @@ GARMENT_PHOTOS: dict[str, str] = {
     "mannequin": "the garment on a mannequin",
     "on-model": "the garment worn by someone",
 }
-
-
-def settings_sent(given: dict[str, bool | None]) -> dict[str, bool]:
-    """The settings a request states (those given), in the catalog's order."""
-    return {k: bool(given[k]) for k in SETTINGS if given.get(k) is not None}
-
-
-def settings_in_effect(given: dict[str, bool | None]) -> dict[str, bool]:
-    """Every setting as the service applies it: the given value, else its default."""
-    return {k: (default if given.get(k) is None else bool(given[k])) for k, (default, _) in SETTINGS.items()}
