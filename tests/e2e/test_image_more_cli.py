@@ -142,3 +142,21 @@ def test_multishot_dry_run_prices_and_sends_nothing(cli: Any, photo: Path) -> No
     assert out["request"]["path"] == "/v1/general/ai-multi-shot" and out["units"] == pytest.approx(20.0)
     _refused(cli.run("multishot", "nothing.png", "--json"), "IMAGE", "nothing.png")
     assert cli.creates() == 0
+
+
+@pytest.mark.parametrize(
+    ("words", "cword", "offered"),
+    [
+        ("klingkit image ex", "2", "expand"),
+        ("klingkit image o", "2", "omni"),
+        ("klingkit image expand --le", "3", "--left"),
+    ],
+)
+def test_tab_offers_the_image_subcommands_and_their_options(
+    cli: Any, words: str, cword: str, offered: str
+) -> None:
+    import subprocess
+
+    env = {**cli.environ(), "_KLINGKIT_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": cword}
+    got = subprocess.run([cli.exe], env=env, capture_output=True, text=True, timeout=30)
+    assert offered in [line.split(",", 1)[-1] for line in got.stdout.splitlines()], got.stdout  # "plain,WORD"

@@ -84,3 +84,9 @@ class WithSubcommands(click.Command):
                         for n in self.subcommands
                     ]
                 )
+
+
+def complete_subcommands(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    """Tab completion in the first argument's place: the command's subcommand names."""
+    names = getattr(ctx.command, "subcommands", {})
+    return [name for name in names if name.startswith(incomplete)]

@@ -44,14 +44,17 @@ class Seconds(click.ParamType):  # type: ignore[type-arg]
         return int(number)
 
 
-def prompt_options(required: bool = True) -> Callable[[F], F]:
+def prompt_options(
+    required: bool = True, complete: Callable[[click.Context, click.Parameter, str], list[str]] | None = None
+) -> Callable[[F], F]:
     """PROMPT as an argument, ``-p/--prompt`` or ``--prompt-file``; ``-`` reads it from stdin.
 
     The command receives ``prompt: str | None`` (None only when ``required`` is False and none was given).
+    ``complete`` offers words for PROMPT's place on tab (a command's subcommand names).
     """
 
     def deco(func: F) -> F:
-        @click.argument("prompt_arg", metavar="[PROMPT]", required=False)
+        @click.argument("prompt_arg", metavar="[PROMPT]", required=False, shell_complete=complete)
         @click.option("-p", "--prompt", "prompt_opt", metavar="TEXT", help="The prompt ('-' reads stdin).")
         @click.option(
             "--prompt-file",

@@ -16,7 +16,7 @@ import click
 
 from klingkit import catalog, ops
 
-from ._argforms import GreedyCommand, WithSubcommands
+from ._argforms import GreedyCommand, WithSubcommands, complete_subcommands
 from ._camera import camera_help, parse_camera
 from ._exit import CLIError
 from ._fit import FIT_CHOICES
@@ -326,7 +326,7 @@ def video(
         "klingkit image expand lighthouse.png --left 0.5 --right 0.5",
     ),
 )
-@prompt_options()
+@prompt_options(complete=complete_subcommands)
 @click.option(
     "-n", "count", type=click.IntRange(catalog.N_MIN, catalog.N_MAX), help="How many images. [default: 1]"
 )
