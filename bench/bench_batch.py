@@ -1,12 +1,23 @@
 """Batch makespan against the ideal: N rows, sandbox concurrency C, every task takes exactly T seconds.
 
-    /tmp/venv/bin/python bench/bench_batch.py --rows 200 --concurrency 5 --task-seconds 2
+    /tmp/venv/bin/python bench/bench_batch.py --rows 200 --concurrency 5 --task-seconds 2 --runs 3
 
-The sandbox runs in its own process (so it does not share the GIL with the runner); the runner runs
-here, in-process, through ``klingkit.jobs.batch.BatchRunner`` and ``AsyncKling``. Reported: makespan vs
-the ideal ``ceil(N / C) * T`` (target <= 1.05x; the scheduling makespan, until the last task is known
-finished, and the whole run with the download tail), status requests per task (the runner's count and the
-sandbox's), creates (must equal N) and the runner's peak RSS and peak traced Python memory.
+Each run runs two runners over the same rows, one after the other, each against a fresh sandbox in its own
+process (so it does not share the GIL with the runner):
+
+* ``baseline``: the least a client can do against this sandbox: C raw httpx loops, each creating a task,
+  sleeping exactly T, then asking for its own task every 20 ms until it is done, and downloading its file
+  (no ledger, no sidecar, no fsync). Its makespan over the ideal is the sandbox's cost;
+* ``klingkit``: ``klingkit.jobs.batch.BatchRunner`` with ``AsyncKling``. Its makespan over the baseline's is
+  the client's own cost.
+
+Reported per run and as medians: the scheduling makespan (until the last task is known finished) and the
+whole run with its download tail, each over the ideal ``ceil(N / C) * T`` (target <= 1.05x) and over the
+baseline; status requests per task (the runner's count and the sandbox's); CPU seconds of the runner and of
+the sandbox during each runner (so a slow sandbox shows as the sandbox's, not the client's); creates (must
+equal N); the bench's peak RSS (and with ``--trace-memory``, which slows the runner, the runner's peak
+traced Python memory). ``--render-processes 0`` renders outputs in
+the sandbox's serving process (its threads), as before render workers existed.
 """
 
 from __future__ import annotations
@@ -17,6 +28,7 @@ import json
 import math
 import resource
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,21 +46,79 @@ from klingkit.jobs.ledger import Ledger
 _SANDBOX = """
 import json, sys, time
 from klingkit.sandbox import Sandbox
-with Sandbox(time_scale=0.0, seed=0) as sb:
+with Sandbox(time_scale=0.0, seed=0, render_processes=int(sys.argv[1])) as sb:
     print(json.dumps({"base_url": sb.base_url, "api_key": sb.api_key}), flush=True)
     while True:
         time.sleep(3600)
 """
 
 
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its live children (render workers)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / 100.0
+    return total
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _rows(args: argparse.Namespace) -> list[dict[str, str]]:
+    return [{"kind": args.kind, "prompt": f"bench shot {i}", "output": f"r{i:03d}"} for i in range(args.rows)]
+
+
+async def _baseline(args: argparse.Namespace, base_url: str, api_key: str, work: Path) -> dict[str, float]:
+    """C independent loops of create, sleep T, poll every 20 ms, start the download: what the sandbox allows."""
+    specs = [prepare(r["kind"] if r["kind"] != "image" else "images/generations", prompt=r["prompt"])
+             for r in _rows(args)]  # fmt: skip
+    todo = list(reversed(specs))
+    known_done: list[float] = []
+    polls = 0
+    out = work / "baseline"
+    out.mkdir()
+    headers = {"authorization": f"Bearer {api_key}"}
+    async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=60) as http:
+
+        async def fetch(url: str, dest: Path) -> None:
+            dest.write_bytes((await http.get(url)).content)
+
+        fetches: list[asyncio.Task[None]] = []
+
+        async def loop() -> None:
+            nonlocal polls
+            while todo:
+                spec = todo.pop()
+                created = (await http.post(spec.path, json=spec.body)).json()["data"]
+                await asyncio.sleep(args.task_seconds)
+                while True:
+                    polls += 1
+                    data = (await http.get(f"{spec.path}/{created['task_id']}")).json()["data"]
+                    if data["task_status"] in ("succeed", "failed"):
+                        break
+                    await asyncio.sleep(0.02)
+                known_done.append(time.monotonic())
+                for item in data.get("task_result", {}).get("images", []):  # downloads overlap the next task
+                    dest = out / f"{created['task_id']}-{item.get('index', 0)}.png"
+                    fetches.append(asyncio.ensure_future(fetch(item["url"], dest)))
+
+        t0 = time.monotonic()
+        await asyncio.gather(*(loop() for _ in range(args.concurrency)))
+        await asyncio.gather(*fetches)
+        makespan = time.monotonic() - t0
+    return {"makespan": makespan, "tasks_makespan": max(known_done) - t0, "status_requests": polls}
+
+
 async def _run(args: argparse.Namespace, base_url: str, api_key: str, work: Path) -> dict[str, object]:
     rows = work / "rows.jsonl"
-    rows.write_text(
-        "".join(
-            json.dumps({"kind": args.kind, "prompt": f"bench shot {i}", "output": f"r{i:03d}"}) + "\n"
-            for i in range(args.rows)
-        )
-    )
+    rows.write_text("".join(json.dumps(r) + "\n" for r in _rows(args)))
     plan = load_plan(rows, base_url=base_url, prepare=prepare)
     assert not plan.errors, plan.errors
     client = AsyncKling(api_key=api_key, base_url=base_url)
@@ -72,7 +142,8 @@ async def _run(args: argparse.Namespace, base_url: str, api_key: str, work: Path
         settle(row, task)
 
     runner._settle = timed_settle  # type: ignore[method-assign]
-    tracemalloc.start()
+    if args.trace_memory:
+        tracemalloc.start()
     t0 = time.monotonic()
     result = await runner.run()
     makespan = time.monotonic() - t0
@@ -84,9 +155,48 @@ async def _run(args: argparse.Namespace, base_url: str, api_key: str, work: Path
         "ok": result.ok,
         "makespan": makespan,
         "tasks_makespan": max(settled) - t0 if settled else makespan,
-        "runner_status_requests": runner.status_requests,
+        "status_requests": runner.status_requests,
         "traced_peak_mib": traced_peak / 2**20,
     }
+
+
+def _start_sandbox(args: argparse.Namespace) -> tuple[subprocess.Popen[str], dict[str, str], httpx.Client]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SANDBOX, str(args.render_processes)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    info = json.loads(proc.stdout.readline())
+    admin = httpx.Client(base_url=info["base_url"])
+    pack = "image" if args.kind == "image" else "video"
+    admin.post(
+        "/_sandbox/config", json={"task_seconds": args.task_seconds, "concurrency": {pack: args.concurrency}}
+    ).raise_for_status()
+    return proc, info, admin
+
+
+def _one_run(args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """One fresh sandbox; the baseline, then klingkit, each measured with both processes' CPU."""
+    results: dict[str, dict[str, float]] = {}
+    for who in ("baseline", "klingkit"):
+        proc, info, admin = _start_sandbox(args)
+        try:
+            sandbox_cpu, own_cpu = _cpu_of(proc.pid), _own_cpu()
+            before = admin.get("/_sandbox/counters").json()
+            with tempfile.TemporaryDirectory() as tmp:
+                runner = _baseline if who == "baseline" else _run
+                out = asyncio.run(runner(args, info["base_url"], info["api_key"], Path(tmp)))  # type: ignore[operator]
+            after = admin.get("/_sandbox/counters").json()
+            out = dict(out)
+            out["sandbox_cpu"] = _cpu_of(proc.pid) - sandbox_cpu
+            out["runner_cpu"] = _own_cpu() - own_cpu
+            out["creates"] = after["creates"] - before["creates"]
+            out["sandbox_status"] = after["status_queries"] - before["status_queries"]
+            results[who] = out
+        finally:
+            admin.close()
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=10)
+    return results
 
 
 def main() -> None:
@@ -94,40 +204,47 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=200)
     ap.add_argument("--concurrency", type=int, default=5)
     ap.add_argument("--task-seconds", type=float, default=2.0)
-    ap.add_argument("--kind", default="image", choices=["image", "video"])
+    ap.add_argument("--kind", default="image", choices=["image"])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--trace-memory", action="store_true", help="trace Python memory (slows the runner)")
+    ap.add_argument(
+        "--render-processes", type=int, default=2, help="the sandbox's render workers (0: threads)"
+    )
     args = ap.parse_args()
-    proc = subprocess.Popen([sys.executable, "-c", _SANDBOX], stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        info = json.loads(proc.stdout.readline())
-        pack = "image" if args.kind == "image" else "video"
-        admin = httpx.Client(base_url=info["base_url"])
-        admin.post(
-            "/_sandbox/config",
-            json={"task_seconds": args.task_seconds, "concurrency": {pack: args.concurrency}},
-        ).raise_for_status()
-        with tempfile.TemporaryDirectory() as tmp:
-            out = asyncio.run(_run(args, info["base_url"], info["api_key"], Path(tmp)))
-        counters = admin.get("/_sandbox/counters").json()
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=10)
     ideal = math.ceil(args.rows / args.concurrency) * args.task_seconds
-    makespan = float(out["makespan"])  # type: ignore[arg-type]
+    print(f"rows={args.rows} concurrency={args.concurrency} T={args.task_seconds}s kind={args.kind} "
+          f"ideal={ideal:.2f}s sandbox render_processes={args.render_processes}")  # fmt: skip
+    runs = []
+    for i in range(args.runs):
+        r = _one_run(args)
+        runs.append(r)
+        for who, out in r.items():
+            print(
+                f"run {i + 1} {who:8s}: tasks {out['tasks_makespan']:.2f} s = {out['tasks_makespan'] / ideal:.3f}x "
+                f"ideal; with downloads {out['makespan']:.2f} s = {out['makespan'] / ideal:.3f}x; "
+                f"status/task {out['status_requests'] / args.rows:.3f} (sandbox {out['sandbox_status'] / args.rows:.3f}); "
+                f"CPU runner {out['runner_cpu']:.2f} s, sandbox {out['sandbox_cpu']:.2f} s; creates {out['creates']:.0f}"
+            )  # fmt: skip
+
+    def med(who: str, key: str) -> float:
+        return statistics.median(float(r[who][key]) for r in runs)
+
+    print(f"medians of {args.runs} runs:")
+    for key, label in (("tasks_makespan", "tasks makespan (last task known finished)"),
+                       ("makespan", "makespan with downloads")):  # fmt: skip
+        b, k = med("baseline", key), med("klingkit", key)
+        print(
+            f"  {label}: klingkit {k:.2f} s = {k / ideal:.3f}x ideal (target <= 1.05x); baseline {b:.2f} s = "
+            f"{b / ideal:.3f}x ideal (the sandbox's cost); klingkit / baseline = {k / b:.3f}x (the client's cost)"
+        )
+    print(f"  CPU seconds: runner klingkit {med('klingkit', 'runner_cpu'):.2f} vs baseline "
+          f"{med('baseline', 'runner_cpu'):.2f}; sandbox during klingkit {med('klingkit', 'sandbox_cpu'):.2f} "
+          f"vs during baseline {med('baseline', 'sandbox_cpu'):.2f}")  # fmt: skip
+    print(f"  status requests per task: klingkit {med('klingkit', 'status_requests') / args.rows:.3f}, "
+          f"baseline {med('baseline', 'status_requests') / args.rows:.3f}")  # fmt: skip
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"rows={args.rows} concurrency={args.concurrency} T={args.task_seconds}s kind={args.kind}")
-    print(f"all succeeded: {out['ok']}; creates: {counters['creates']}; requests: {counters['requests']}")
-    tasks = float(out["tasks_makespan"])  # type: ignore[arg-type]
-    print(f"tasks makespan (last task known finished) {tasks:.2f} s vs ideal {ideal:.2f} s = {tasks / ideal:.3f}x "
-          "(target <= 1.05x)")  # fmt: skip
-    print(f"makespan with downloads {makespan:.2f} s = {makespan / ideal:.3f}x ideal")
-    print(
-        f"status requests per task: runner {int(out['runner_status_requests']) / args.rows:.3f}, "  # type: ignore[call-overload]
-        f"sandbox {counters['status_queries'] / args.rows:.3f}"
-    )
-    print(
-        f"peak RSS of the runner process {rss_mib:.1f} MiB; peak traced Python memory {out['traced_peak_mib']:.1f} MiB"
-    )
+    traced = f"{med('klingkit', 'traced_peak_mib'):.1f} MiB" if args.trace_memory else "not traced"
+    print(f"  peak RSS of the bench process {rss_mib:.1f} MiB; klingkit runner's peak traced memory {traced}")
 
 
 if __name__ == "__main__":

@@ -47,7 +47,8 @@ class SandboxConfig:
     reproducible (None, the default: ids never repeat across sandboxes, so a user's ledger and history
     never see one id twice). ``private_urls`` lets input URLs on loopback or private addresses be fetched
     (``Sandbox`` and ``serve`` turn it on when they listen on loopback; see ``_fetch_net``); it cannot be
-    changed over HTTP.
+    changed over HTTP. ``render_processes`` > 0 renders outputs in that many worker processes instead of the
+    serving process's threads (for load tests: a render then never slows the answers).
     """
 
     time_scale: float = 1.0
@@ -62,6 +63,7 @@ class SandboxConfig:
     private_urls: bool = False
     state: Path | None = None
     media_dir: Path | None = None
+    render_processes: int = 0  # > 0: outputs render in that many worker processes (``_render_worker``)
     access_key: str = DEFAULT_ACCESS_KEY
     secret_key: str = DEFAULT_SECRET_KEY
     api_key: str = DEFAULT_API_KEY

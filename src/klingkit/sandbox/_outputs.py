@@ -13,9 +13,12 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._tasks import OutputFile
+
+if TYPE_CHECKING:
+    from ._render_worker import RenderPool
 
 EXTENSIONS = {"video": ("mp4",), "image": ("png",), "audio": ("mp3", "wav"), "voice": ("mp3",), "element": ()}
 WATERMARK_TEXT = "KLING SANDBOX"
@@ -30,13 +33,19 @@ def seed_for(base_seed: int, output_id: str) -> int:
 class MediaFiles:
     """Renders and finds output files under ``root``."""
 
-    def __init__(self, root: Path, seed: Callable[[], int]) -> None:
+    def __init__(self, root: Path, seed: Callable[[], int], render_processes: int = 0) -> None:
         self.root = root
         self.inputs = root / "inputs"
         self.inputs.mkdir(parents=True, exist_ok=True)
         self._seed = seed
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        # Renders in worker processes keep the serving process's GIL free (see ``_render_worker``).
+        self._pool: RenderPool | None = None
+        if render_processes > 0:
+            from ._render_worker import RenderPool  # not at import: the worker runs that module as __main__
+
+            self._pool = RenderPool(render_processes)
 
     def keep_input(self, data: bytes, ext: str) -> str:
         """Store decoded input bytes (an uploaded image) by content hash; return the path."""
@@ -87,36 +96,56 @@ class MediaFiles:
     def _render(
         self, output: OutputFile, ext: str, target: Path, find: Callable[[str], OutputFile | None]
     ) -> None:
-        from . import render
+        job: dict[str, Any] = {
+            "kind": output.kind,
+            "ext": ext,
+            "recipe": output.render,
+            "seed": seed_for(self._seed(), output.id),
+            "duration": output.duration,
+            "target": str(target),
+            "source": None,
+        }
+        if output.kind == "video" and output.render.get("op") in ("extend", "add_audio"):
+            source = find(output.render["source"])
+            if source is None:
+                raise FileNotFoundError(f"source video {output.render['source']} is gone")
+            job["source"] = str(self.ensure(source, "mp4", False, find))
+        if self._pool is None or not self._pool.run(job):
+            render_job(job)
 
-        recipe = output.render
-        seed = seed_for(self._seed(), output.id)
-        part = target.with_name(target.name + f".{os.getpid()}.{threading.get_ident()}.part")
-        try:
-            if output.kind in ("audio", "voice"):  # a custom voice's sample is an audio file
-                data = render.render_audio(float(output.duration or 5.0), recipe.get("prompt", ""), ext, seed)
-                _write_atomic(target, data)
-                return
-            if output.kind == "image":
-                _write_atomic(target, _image(recipe, seed))
-                return
-            op = recipe.get("op")
-            if op in ("extend", "add_audio"):
-                source = find(recipe["source"])
-                if source is None:
-                    raise FileNotFoundError(f"source video {recipe['source']} is gone")
-                source_path = self.ensure(source, "mp4", False, find)
-                if op == "extend":
-                    render.extend_video(
-                        str(source_path), float(recipe["add"]), recipe.get("prompt", ""), str(part), seed
-                    )
-                else:
-                    render.add_audio(str(source_path), str(part), None, recipe.get("prompt", ""), seed)
-            else:
-                render.render_video(_video_spec(recipe, seed), str(part))
-            os.replace(part, target)
-        finally:
-            part.unlink(missing_ok=True)
+    def close(self) -> None:
+        """Stop the render workers, if any."""
+        if self._pool is not None:
+            self._pool.close()
+
+
+def render_job(job: dict[str, Any]) -> None:
+    """Render one output file (``MediaFiles._render``'s job, here or in a worker process)."""
+    from . import render
+
+    recipe, ext, seed = job["recipe"], job["ext"], job["seed"]
+    target = Path(job["target"])
+    part = target.with_name(target.name + f".{os.getpid()}.{threading.get_ident()}.part")
+    try:
+        if job["kind"] in ("audio", "voice"):  # a custom voice's sample is an audio file
+            data = render.render_audio(float(job["duration"] or 5.0), recipe.get("prompt", ""), ext, seed)
+            _write_atomic(target, data)
+            return
+        if job["kind"] == "image":
+            _write_atomic(target, _image(recipe, seed))
+            return
+        op = recipe.get("op")
+        if op == "extend":
+            render.extend_video(
+                job["source"], float(recipe["add"]), recipe.get("prompt", ""), str(part), seed
+            )
+        elif op == "add_audio":
+            render.add_audio(job["source"], str(part), None, recipe.get("prompt", ""), seed)
+        else:
+            render.render_video(_video_spec(recipe, seed), str(part))
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def _read(path: str | None) -> bytes | None:

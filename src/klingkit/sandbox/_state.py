@@ -67,7 +67,7 @@ class SandboxState:
         else:
             self._tmp = tempfile.mkdtemp(prefix="klingkit-sandbox-")
             media_root = Path(self._tmp)
-        self.media = MediaFiles(media_root, lambda: self.config.seed)
+        self.media = MediaFiles(media_root, lambda: self.config.seed, config.render_processes)
         self.faults = FaultPlan(config.seed)
         self.counters = Counters()
         self.rng = _id_rng(config.id_seed)
@@ -85,6 +85,7 @@ class SandboxState:
         self.store.set_meta("started_ms", self.started_ms)
 
     def close(self) -> None:
+        self.media.close()
         self.store.close()
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
