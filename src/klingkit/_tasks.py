@@ -7,61 +7,39 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._base import _query_chunks
 from ._models import Page, Task
 from ._reconcile import Fingerprint
-from ._status import _PROBE_MISS, _Probe, _Query
+from ._steps import Steps, T, run_steps
+from ._tasks_base import _TasksBase
 from ._wait import ProgressCallback, _Delivery, _outcome, _WaitState
-from ._wire import Envelope, parse_tasks
-from .catalog import NEW_TASKS_PATH, PAGE_NUM
 
 if TYPE_CHECKING:
-    from ._client import Kling
+    from ._client import Kling  # noqa: F401  (named in the base class below)
 
 _WAKE_CHECK = 1.0  # s: a waiting thread wakes this often even without news (signals, Ctrl-C)
 
 
-class Tasks:
+class Tasks(_TasksBase["Kling"]):
     """Read and wait for tasks: ``client.tasks``."""
 
-    def __init__(self, client: Kling) -> None:
-        self._client = client
-
-    def _send(self, q: _Query) -> Envelope:
-        return self._client._transport.request(q.method, q.path, params=q.params, family=q.family)
+    def _run(self, steps: Steps[T]) -> T:
+        return run_steps(self._client._transport, steps)
 
     def get(self, task_or_id: Task | str, feature: str | None = None) -> Task:
         """The current state of a task. Without ``feature`` (and for a bare id), ``/tasks`` is tried first,
         then the legacy query route of every feature. Raises NotFoundError when no route knows it."""
-        return self._probe(self._client._get_probe(task_or_id, feature))
+        return self._run(self._probe_steps(self._client._get_probe(task_or_id, feature)))
 
     def get_by_external_id(self, external_id: str, feature: str | None = None) -> Task:
         """The task created with ``external_id``. ``feature`` picks the route (default: ``/tasks``, then
         every legacy route). Raises NotFoundError."""
-        return self._probe(self._client._external_probe(external_id, feature))
-
-    def _probe(self, probe: _Probe) -> Task:
-        for q in probe.queries:
-            try:
-                task = probe.read(q, self._send(q).data)
-            except _PROBE_MISS:
-                if probe.strict:
-                    raise
-                continue
-            if task is not None:
-                return task
-        raise self._client._not_found(probe.missing)
+        return self._run(self._probe_steps(self._client._external_probe(external_id, feature)))
 
     def query(
         self, task_ids: Sequence[str] | str | None = None, external_ids: Sequence[str] | None = None
-    ) -> list[Task]:
+    ) -> builtins.list[Task]:
         """2026 tasks by id or external id through ``GET /tasks`` (20 per request)."""
-        key, chunks = _query_chunks(task_ids, external_ids)
-        tasks: list[Task] = []
-        for chunk in chunks:
-            env = self._client._transport.request("GET", NEW_TASKS_PATH, params={key: chunk}, family="new")
-            tasks.extend(parse_tasks(env.data, family="new"))
-        return tasks
+        return self._run(self._query_steps(task_ids, external_ids))
 
     def reconcile(self, fingerprint: Fingerprint | Mapping[str, Any], claimed: Iterable[str] = ()) -> Task:
         """The task that a create without external id (Kling 4.0) made, found from its ``fingerprint``
@@ -77,19 +55,15 @@ class Tasks:
     def list(self, feature: str, page: int = 1, page_size: int = 30, cursor: str | None = None) -> Page[Task]:
         """One page of the tasks created on ``feature``'s route (legacy: ``pageNum`` 1-1000, ``pageSize``
         1-500; 2026/solutions: a cursor list)."""
-        method, path, params, body = self._client._list_request(feature, page, page_size, cursor)
-        env = self._client._transport.request(method, path, params=params, json=body)
-        return self._client._list_page(feature, page, page_size, env.data)
+        return self._run(self._list_steps(feature, page, page_size, cursor))
 
     def iter(self, feature: str, page_size: int = 100) -> Iterator[Task]:
         """Every task of ``feature``, page after page."""
-        page, cursor = 1, None
-        while True:
-            result = self.list(feature, page=page, page_size=page_size, cursor=cursor)
+        at: tuple[int, str | None] | None = (1, None)
+        while at is not None:
+            result = self.list(feature, page=at[0], page_size=page_size, cursor=at[1])
             yield from result.items
-            if not result.has_more or not result.items or page >= PAGE_NUM[1]:
-                return
-            page, cursor = page + 1, result.next_cursor
+            at = self._next_page(result, at[0])
 
     def _start(self, tasks: Sequence[Task | str]) -> builtins.list[Task]:
         return [t if isinstance(t, Task) else self.get(t) for t in tasks]
@@ -190,12 +164,3 @@ class Tasks:
             yield state.tasks[0]
             if expired or state.tasks[0].done:
                 return
-
-    def resolve(self, task: Task) -> None:
-        """Hand a task state learned elsewhere (a verified callback) to any pending wait, which returns it
-        without polling again."""
-        self._client._hub.resolve(task)
-
-    def notify(self, task_id: str) -> None:
-        """Wake pending waits so they check status now (an unverified callback: re-fetch, don't trust)."""
-        self._client._hub.notify(task_id, self._client._monotonic())
