@@ -46,7 +46,8 @@ from klingkit.jobs.ledger import Ledger
 _SANDBOX = """
 import json, sys, time
 from klingkit.sandbox import Sandbox
-with Sandbox(time_scale=0.0, seed=0, render_processes=int(sys.argv[1])) as sb:
+workers = int(sys.argv[1])
+with Sandbox(time_scale=0.0, seed=0, **({"render_processes": workers} if workers else {})) as sb:
     print(json.dumps({"base_url": sb.base_url, "api_key": sb.api_key}), flush=True)
     while True:
         time.sleep(3600)
