@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -246,54 +246,75 @@ def _settle(r: Reconciler, tasks: Sequence[Task], now_s: float, raise_absent: bo
     return step
 
 
-def reconcile_sync(
+@dataclass(frozen=True)
+class _List:
+    """One ``POST /tasks`` page the reconciliation asks for."""
+
+    method: str
+    path: str
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Done:
+    """The reconciliation's end: the task adopted, or None when absent."""
+
+    task: Task | None
+
+
+def _reconcile(
     client: Any, fp: Fingerprint | Mapping[str, Any], claimed: Iterable[str], raise_absent: bool
-) -> Task | None:
-    """``Tasks.reconcile`` (and ``submit`` after an ambiguous failure of a create without external id)."""
+) -> Generator[_List | float | _Done, Any, None]:
+    """The reconciliation, once for both clients: yields a page to list (send back its envelope), seconds
+    to sleep (send back None), and last :class:`_Done`. The sync and async twins only carry the steps out."""
     r = Reconciler(_as_fp(fp), claimed)
     for _ in range(INFLIGHT_WAITS):  # another create's task is not ours: let its answer claim it first
         if client._inflight <= 0:
             break
-        client._sleep(INFLIGHT_STEP_S)
+        yield INFLIGHT_STEP_S
     while True:
         tasks: list[Task] = []
         cursor: str | None = None
         while True:
-            method, path, body = r.query(cursor)
-            env = client._transport.request(method, path, json=body, family="new")
+            env = yield _List(*r.query(cursor))
             page, cursor = page_tasks(env.data, parse_tasks)
             tasks.extend(page)
             if not cursor:
                 break
         step = _settle(r, tasks, client._wall(), raise_absent, client)
         if step.task is not None or step.absent:
-            return step.task
-        client._sleep(step.delay)
+            yield _Done(step.task)
+            return
+        yield step.delay
+
+
+def _do(client: Any, action: _List | float | _Done) -> Any:
+    """What one step asks of the client: a list request or a sleep (awaitable for the async client)."""
+    if isinstance(action, _List):
+        return client._transport.request(action.method, action.path, json=action.body, family="new")
+    return client._sleep(action)
+
+
+def reconcile_sync(
+    client: Any, fp: Fingerprint | Mapping[str, Any], claimed: Iterable[str], raise_absent: bool
+) -> Task | None:
+    """``Tasks.reconcile`` (and ``submit`` after an ambiguous failure of a create without external id)."""
+    steps = _reconcile(client, fp, claimed, raise_absent)
+    action = next(steps)
+    while not isinstance(action, _Done):
+        action = steps.send(_do(client, action))
+    return action.task
 
 
 async def reconcile_async(
     client: Any, fp: Fingerprint | Mapping[str, Any], claimed: Iterable[str], raise_absent: bool
 ) -> Task | None:
     """The async twin of :func:`reconcile_sync`."""
-    r = Reconciler(_as_fp(fp), claimed)
-    for _ in range(INFLIGHT_WAITS):  # another create's task is not ours: let its answer claim it first
-        if client._inflight <= 0:
-            break
-        await client._sleep(INFLIGHT_STEP_S)
-    while True:
-        tasks: list[Task] = []
-        cursor: str | None = None
-        while True:
-            method, path, body = r.query(cursor)
-            env = await client._transport.request(method, path, json=body, family="new")
-            page, cursor = page_tasks(env.data, parse_tasks)
-            tasks.extend(page)
-            if not cursor:
-                break
-        step = _settle(r, tasks, client._wall(), raise_absent, client)
-        if step.task is not None or step.absent:
-            return step.task
-        await client._sleep(step.delay)
+    steps = _reconcile(client, fp, claimed, raise_absent)
+    action = next(steps)
+    while not isinstance(action, _Done):
+        action = steps.send(await _do(client, action))
+    return action.task
 
 
 request_fingerprint = fingerprint
