@@ -1,7 +1,8 @@
-"""Chaos, end to end: the installed ``klingkit batch`` over a mix of 2026-model video rows, legacy video
-rows and image rows, against a sandbox in another process that loses answers, fails with 5xx, refuses
-with 1303 and rate-limits queries with 1302, while the runner is SIGKILLed mid-run. The promise: exit 0
-is reached, every row is delivered and decodes, no task is created twice, none is lost.
+"""Chaos, end to end: the installed ``klingkit batch`` over a mix of 2026-model video rows, Kling 4.0 rows
+(no external id), legacy video rows and image rows, against a sandbox in another process that loses
+answers, fails with 5xx, refuses with 1303 and rate-limits queries with 1302, while the runner is
+SIGKILLed mid-run and its ledger then deleted. The promise: exit 0 is reached, every row is delivered and
+decodes, no task is created twice, none is lost.
 
 The suite runs a small mix; ``KLINGKIT_CHAOS_ROWS=300 KLINGKIT_CHAOS_KILLS=3 pytest -s -k chaos_mix``
 runs a big one and prints the figures (rows, faults injected, kills, duplicates, lost, decoded).
@@ -55,7 +56,10 @@ def sandbox_url(tmp_path: Path) -> Iterator[str]:
 
 
 def _row(i: int) -> dict[str, object]:
-    kind = i % 6
+    kind = i % 7
+    if kind == 6:  # Kling 4.0: no external id on the wire; found again by fingerprint or kept task id
+        return {"kind": "video", "prompt": f"4.0 shot {i}", "model": "kling-4.0", "duration": 3,
+                "output": f"r{i:03d}"}  # fmt: skip
     if kind in (0, 1):
         return {"kind": "video", "prompt": f"new shot {i}", "model": "kling-2.6" if kind else "kling-3.0",
                 "duration": 5, "output": f"r{i:03d}"}  # fmt: skip
@@ -91,7 +95,10 @@ def _decodes(path: Path) -> bool:
         return sum(1 for _ in container.decode(container.streams.video[0])) > 0
 
 
-def test_chaos_mix_of_2026_legacy_and_image_rows_with_kills(tmp_path: Path, sandbox_url: str) -> None:
+@pytest.mark.timeout(max(120, 3 * ROWS))  # a big run (KLINGKIT_CHAOS_ROWS) takes minutes
+def test_chaos_mix_of_2026_4_0_legacy_and_image_rows_with_kills_and_a_lost_ledger(
+    tmp_path: Path, sandbox_url: str
+) -> None:
     admin = httpx.Client(base_url=sandbox_url, timeout=10)
     admin.post(
         "/_sandbox/config", json={"task_seconds": 0.8, "concurrency": {"image": 4, "video": 4}}
@@ -122,6 +129,11 @@ def test_chaos_mix_of_2026_legacy_and_image_rows_with_kills(tmp_path: Path, sand
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.wait()
+    if kills:
+        # A lost ledger on top (a new KLINGKIT_HOME after the crash): rows are found again on Kling and
+        # through what the batch kept in --out, never created a second time.
+        for f in home.glob("ledger.sqlite3*"):
+            f.unlink()
     runs = 0
     while True:  # a run may end with rows failed by chaos (e.g. retries used up); reruns finish them
         runs += 1
@@ -146,4 +158,4 @@ def test_chaos_mix_of_2026_legacy_and_image_rows_with_kills(tmp_path: Path, sand
     assert len(files) == ROWS and decoded == ROWS, figures
     assert sum(counters["faults_injected"].values()) > 0
     sidecars = [json.loads(f.with_name(f.name + ".json").read_text()) for f in files]
-    assert {s["model"] for s in sidecars} >= {"kling-2.6", "kling-3.0", "kling-v1-6"}
+    assert {s["model"] for s in sidecars} >= {"kling-2.6", "kling-3.0", "kling-v1-6", "kling-4.0"}

@@ -187,3 +187,58 @@ def test_the_room_a_batch_needs_follows_its_rows_and_only_what_is_not_saved_yet(
     (out / "a.mp4").write_bytes(b"saved")  # a resumed batch needs room only for what is still to save
     (out / "b.png.part").write_bytes(b"not yet")
     assert need(both, out) == one
+
+
+ROWS_4 = [
+    {"kind": "video", "model": "kling-4.0", "prompt": "a 4.0 shot", "duration": 3, "output": "k4"},
+    {"kind": "video", "prompt": "a legacy shot", "output": "legacy"},
+]
+
+
+def test_a_lost_ledger_never_pays_again_for_a_kling_4_row(sb: Any, tmp_path: Path) -> None:
+    """Kling 4.0 rows carry no external id: with the ledger gone, the row's task is found again through what
+    the batch kept in --out (the task id), never created a second time."""
+    file = _write(tmp_path / "rows.jsonl", ROWS_4)
+    out = tmp_path / "out"
+    assert run_batch(sb, file, out, tmp_path / "ledger-a.sqlite3").ok
+    assert sb.counters()["creates"] == 2
+    again = run_batch(sb, file, out, tmp_path / "ledger-b.sqlite3")  # a new KLINGKIT_HOME
+    assert again.ok, [r.error for r in again.rows]
+    assert sb.counters()["creates"] == 2 and sb.counters()["duplicate_external_ids"] == 0
+
+
+def test_a_kling_4_row_sent_then_killed_then_ledger_lost_is_adopted(sb: Any, tmp_path: Path) -> None:
+    """The runner recorded a 4.0 row, sent its create and was killed before the answer; then the ledger
+    was lost. The fingerprint kept in --out finds the task through the task list: 1 create in all."""
+    from klingkit import AsyncKling as Client
+    from klingkit import request_fingerprint
+    from klingkit.jobs._batch_marks import write_claim
+
+    file = _write(tmp_path / "rows.jsonl", ROWS_4[:1])
+    out = tmp_path / "out"
+    plan = load_plan(file, base_url=sb.base_url, prepare=prepare)
+    spec = plan.rows[0].spec
+    write_claim(out, str(spec.external_id), fingerprint=request_fingerprint(spec).to_dict())
+
+    async def send_and_die() -> None:
+        async with Client(api_key=sb.api_key, base_url=sb.base_url) as previous_process:
+            await previous_process.submit(spec)
+
+    asyncio.run(send_and_die())
+    assert sb.counters()["creates"] == 1
+    result = run_batch(sb, file, out, tmp_path / "new-ledger.sqlite3")
+    assert result.ok, [r.error for r in result.rows]
+    assert sb.counters()["creates"] == 1
+    assert (out / "k4.mp4").exists()
+
+
+def test_kling_4_rows_whose_answers_are_lost_are_each_found_never_confused(sb: Any, tmp_path: Path) -> None:
+    """Three 4.0 rows, every create answer lost: the task list tells tasks apart only by time, so the
+    runner sends one such create at a time and finds each before the next; 3 creates, each row its own."""
+    rows = [{"kind": "video", "model": "kling-4.0", "prompt": f"lost {i}", "duration": 3, "output": f"k{i}"}
+            for i in range(3)]  # fmt: skip
+    sb.set_faults([{"fault": "lost_response", "route": "create", "count": 3}])
+    result = run_batch(sb, _write(tmp_path / "rows.jsonl", rows), tmp_path / "out", tmp_path / "l.sqlite3")
+    assert result.ok, [r.error for r in result.rows]
+    assert sb.counters()["creates"] == 3
+    assert len({r.task_id for r in result.rows}) == 3

@@ -21,6 +21,7 @@ from ..errors import (
     TaskUnknownError,
     ValidationError,
 )
+from ._batch_marks import read_claim, write_claim
 from ._batch_state import (
     _already_exists,
     _error_text,
@@ -43,14 +44,37 @@ class _Creating(_RunnerBase):
             self._queue.clear()
             return
         while self._queue and self._in_flight() < self.window.slots and self.window.open(now):
-            pick = next((r for r in self._queue if r.not_before <= now), None)
+            pick = next((r for r in self._queue if self._may_start(r, now)), None)
             if pick is None:
                 return
             self._queue.remove(pick)
             pick.state = "creating"
+            self._unnamed_busy |= _unnamed(pick)  # before the next pick: the create starts later
             self._spawn(self._create(pick))
 
+    def _may_start(self, row: _Row, now: float) -> bool:
+        if row.not_before > now:
+            return False
+        if not _unnamed(row):
+            return True
+        # Creates without an external id go one at a time (see _create), and one that may have been sent
+        # by an earlier run goes first: a new one sent before it is found would be a second candidate.
+        return not self._unnamed_busy and (
+            row.recover or not any(q.recover and _unnamed(q) for q in self._queue)
+        )
+
     async def _create(self, row: _Row) -> None:
+        # One create without an external id (Kling 4.0) at a time, until answered or found: then a kill
+        # or a lost answer leaves at most one such task that no row has claimed, and the task list can
+        # tell which row it belongs to (by time alone, several could not be told apart).
+        try:
+            await self._create_row(row)
+        finally:
+            if _unnamed(row):
+                self._unnamed_busy = False
+                self._kick()
+
+    async def _create_row(self, row: _Row) -> None:
         spec = row.plan.spec.with_external_id(row.external_id)
         try:
             if row.recover:
@@ -113,12 +137,18 @@ class _Creating(_RunnerBase):
         self.window.accepted()
         self._now_running(row, task)
 
-    def _record(self, row: _Row, spec: Any) -> bool:
-        """Write the row's ledger record (``pending``) before its create may leave; False if it existed."""
+    def _record(self, row: _Row, spec: Any, fingerprint: dict[str, Any] | None = None) -> bool:
+        """Write the row's ledger record (``pending``) before its create may leave; False if it existed.
+
+        A row sent without an external id (Kling 4.0) also gets its fingerprint written to --out: with
+        the ledger lost, that is what finds its task again (``_discover``)."""
+        fingerprint = fingerprint or _fingerprint(spec)
         ok = record_before_send(
             self.ledger, row.external_id, spec, base_url=self.base_url, sandbox=self.sandbox,
-            batch_id=self.plan.batch_id, row_index=row.plan.index, fingerprint=_fingerprint(spec),
+            batch_id=self.plan.batch_id, row_index=row.plan.index, fingerprint=fingerprint,
         )  # fmt: skip
+        if fingerprint is not None and ok:
+            write_claim(self.out_dir, row.external_id, fingerprint=fingerprint)
         row.recorded = True
         return ok
 
@@ -183,15 +213,34 @@ class _Creating(_RunnerBase):
             wanted = {r.external_id for r in rows if r.family == "legacy" and r.plan.feature == feature}
             with contextlib.suppress(KlingError, OSError):
                 await self._page_back(feature, wanted, found)
+        claims = {r.external_id: read_claim(self.out_dir, r.external_id) or {} for r in rows if _unnamed(r)}
+        await self._claimed_tasks(claims, found)
         for row in rows:
             row.discover = False
             task = found.get(row.external_id)
+            claim = claims.get(row.external_id) or {}
+            if task is None and claim.get("fingerprint"):
+                # Sent without an external id (Kling 4.0), answer unknown: record what was sent, so the
+                # create path finds the task through the task list before it may send again.
+                self._record(row, row.plan.spec, fingerprint=claim["fingerprint"])
+                row.recover = True
             if task is None:
                 continue  # not seen: created normally; an "already exists" answer is adopted then
             self._queue.remove(row)
-            self._record(row, row.plan.spec)
+            self._record(row, row.plan.spec, fingerprint=claim.get("fingerprint"))
             self.window.accepted()
             self._now_running(row, task)
+
+    async def _claimed_tasks(self, claims: dict[str, dict[str, Any]], found: dict[str, Any]) -> None:
+        """The tasks whose ids --out kept for rows sent without an external id, 20 ids a request."""
+        wanted = {str(c["task_id"]): eid for eid, c in claims.items() if c.get("task_id")}
+        ids = sorted(wanted)
+        with contextlib.suppress(KlingError, OSError):
+            for i in range(0, len(ids), 20):
+                self.status_requests += 1
+                for task in await self.client.tasks.query(task_ids=ids[i : i + 20]):
+                    if str(task.id) in wanted:
+                        found[wanted[str(task.id)]] = task
 
     async def _page_back(self, feature: str, wanted: set[str], found: dict[str, Any]) -> None:
         """Read ``feature``'s task list (legacy routes cannot be asked by external id in bulk) from the
@@ -221,9 +270,18 @@ class _Creating(_RunnerBase):
         row.gap = self.durations.first_check(row.plan.feature)
         row.next_check = now + row.gap
         self.ledger.record_task(row.external_id, task)
+        if _unnamed(row):  # the one link from this row to its task that Kling does not keep
+            write_claim(self.out_dir, row.external_id, task_id=row.task_id)
         row.state = "running"
         if getattr(task, "done", False):
             self._settle(row, task)
+
+
+def _unnamed(row: _Row) -> bool:
+    """The row's create carries no external id (Kling 4.0): Kling cannot be asked for it by ours."""
+    from klingkit import catalog
+
+    return not catalog.takes_external_id(getattr(row.plan.spec, "model", None))
 
 
 def _fingerprint(spec: Any) -> dict[str, Any] | None:

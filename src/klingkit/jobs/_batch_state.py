@@ -178,6 +178,7 @@ class _RunnerBase:
         self._downloads: asyncio.Queue[_Row] | None = None
         self._wake: asyncio.Event | None = None
         self._polling = False
+        self._unnamed_busy = False  # a create without external id is unanswered (see _Creating._create)
         self._stopped: str | None = None
         self._started = 0.0
         # Tasks older than this cannot be this batch's (set by ``_load``): lost-ledger discovery stops there.
