@@ -56,7 +56,7 @@ from ._bodies_video import (
 )
 from ._exceptions import ValidationError
 from ._input_guard import check_body, check_params
-from ._validation import Checks, given
+from ._validation import Checks
 from .catalog import Estimate, rules
 
 __all__ = ["FEATURE_ALIASES", "RequestSpec", "features", "prepare", "resolve_feature"]
@@ -131,30 +131,9 @@ _BUILDERS: dict[str, tuple[_Builder, type]] = {
     "tts": (_b_tts, P.TtsParams),
 }
 
-FEATURE_ALIASES: dict[str, str] = {
-    "text_to_video": "text2video",
-    "image_to_video": "image2video",
-    "multi_image_to_video": "multi-image2video",
-    "extend": "video-extend",
-    "video_extend": "video-extend",
-    "lip_sync": "lip-sync",
-    "identify_face": "identify-face",
-    "advanced_lip_sync": "advanced-lip-sync",
-    "omni_video": "omni-video",
-    "generate": "images/generations",
-    "image_generation": "images/generations",
-    "generations": "images/generations",
-    "multi_image": "multi-image2image",
-    "multi_image_to_image": "multi-image2image",
-    "expand": "editing/expand",
-    "try_on": "kolors-virtual-try-on",
-    "omni_image": "omni-image",
-    "text_to_audio": "text-to-audio",
-    "video_to_audio": "video-to-audio",
-}
-"""Friendly names (the resource method names) -> catalog feature keys. ``text_to_video``,
-``image_to_video`` and ``omni_video`` switch to the 2026 routes for a 2026 model name; ``try_on`` to the
-solution route."""
+FEATURE_ALIASES: dict[str, str] = catalog.FEATURE_WORDS
+"""Friendly names -> catalog feature keys: the catalog's one table of feature words (policy and the
+word-to-route rules in :mod:`klingkit.catalog` ``feature_for``)."""
 
 
 _KLING4_FEATURES = (
@@ -175,23 +154,20 @@ def features() -> list[str]:
 
 def resolve_feature(feature: str, params: Mapping[str, Any]) -> str:
     """The catalog feature key for ``feature`` (a key or an alias), looking at the model name."""
-    key = FEATURE_ALIASES.get(feature, feature)
+    key = catalog.feature_for(feature, params) or feature
     if key not in _BUILDERS:
         close = difflib.get_close_matches(feature, [*_BUILDERS, *FEATURE_ALIASES], n=1)
         raise ValidationError(
             "feature", feature, ", ".join(_BUILDERS), f"did you mean {close[0]!r}?" if close else None
         )
-    if feature in ("text_to_video", "image_to_video"):
+    if key in ("text2video", "image2video"):  # the model picks the route (policy feature-words)
         model = params.get("model_name")
         if isinstance(model, str) and catalog.new_video_model(model) is not None:
-            return "text-to-video" if feature == "text_to_video" else "image-to-video"
+            return "text-to-video" if key == "text2video" else "image-to-video"
     if key == "omni-video":
         model = params.get("model_name")
         if isinstance(model, str) and V.omni_new_model(model) is not None:
             return "omni-video-new"
-    wants_solution = params.get("solution") or given(params, "person_image") or given(params, "product_image")
-    if key == "kolors-virtual-try-on" and feature == "try_on" and wants_solution:
-        return "virtual_try_on"
     return key
 
 

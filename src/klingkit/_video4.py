@@ -24,8 +24,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import _media as media
+from . import catalog
 from ._exceptions import ValidationError
-from .catalog import Estimate, kling4
+from .catalog import kling4
+from .catalog.rules import Refusal
 
 __all__ = ["PARAMS", "is_kling4", "prepare4"]
 
@@ -271,12 +273,12 @@ def prepare4(feature: str, params: dict[str, Any]) -> Any:
     mode = _mode_of(feature, params)
     route_feature = kling4.ROUTES[mode]
     body, box = _body(model, mode, params)
-    refusals = kling4.check(route_feature, model, body, box.videos)
-    if refusals:
-        r = refusals[0]
-        raise ValidationError(_caller_field(r.field, box), r.value, r.allowed, r.why or None)
-    priced = kling4.priced(route_feature, model, body, box.videos)
-    estimate = Estimate.of(priced.units, "video", priced.basis, exact=False)
+    try:  # the catalog's contract: 4.0's rules on the body as built, and its (approximate) price
+        ok = catalog.check(
+            route_feature, {**body, "model_name": model}, known=catalog.Known(videos=box.videos)
+        )
+    except Refusal as r:
+        raise ValidationError(_caller_field(r.field, box), r.value, r.allowed, r.suggestion or None) from None
     from .catalog import endpoint
 
     ep = endpoint(route_feature)
@@ -293,11 +295,11 @@ def prepare4(feature: str, params: dict[str, Any]) -> Any:
         family=ep.family,
         pack=ep.pack,
         params=media.elide({k: v for k, v in params.items()}),
-        estimate=estimate,
+        estimate=ok.estimate,
         external_id=None,
         warnings=tuple(warnings),
         sync=False,
         model=model,
-        mode={"720p": "std", "1080p": "pro"}.get(priced.resolution),
-        duration=priced.output_seconds,
+        mode=ok.mode,
+        duration=ok.duration,
     )

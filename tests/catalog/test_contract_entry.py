@@ -44,6 +44,8 @@ def _names_used(path: Path) -> set[str]:
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             if node.value.id in CATALOG_ALIASES:
                 used.add(node.attr)
+            if node.value.id == "kling4" and node.attr in ("check", "priced"):
+                used.add(f"kling4.{node.attr}")  # Kling 4.0 goes through catalog.check too
         elif isinstance(node, ast.ImportFrom) and (node.module or "").endswith(
             ("catalog", "catalog.rules", "_validation")
         ):
@@ -56,7 +58,7 @@ def test_outside_the_catalog_nothing_runs_a_route_rule_or_reads_a_price_table() 
     for path in sorted(SRC.rglob("*.py")):
         if path.is_relative_to(SRC / "catalog"):
             continue
-        bad = _names_used(path) & (ROUTE_RULES | PRICE_TABLES)
+        bad = _names_used(path) & (ROUTE_RULES | PRICE_TABLES | {"kling4.check", "kling4.priced"})
         if bad:
             offenders.append(f"{path.relative_to(SRC)}: {sorted(bad)}")
     assert offenders == [], "use catalog.check/catalog.price instead:\n" + "\n".join(offenders)
@@ -137,3 +139,30 @@ def test_the_sandbox_names_the_2026_fields_as_sent() -> None:
         assert got.status_code == 400 and got.json()["code"] == 1201
         assert "settings.duration" in got.json()["message"]
         assert sb.counters()["creates"] == 0
+
+
+def test_kling_4_goes_through_the_same_entry() -> None:
+    body = {"prompt": "a fox", "settings": {"duration": 10, "resolution": "1080p"}, "model_name": "kling-v4"}
+    ok = catalog.check("text-to-video", body)
+    assert (ok.model, ok.duration, ok.resolution) == ("kling-4.0", 10.0, "1080p")
+    assert not ok.estimate.exact and ok.estimate.units > 0  # reseller prices: never claimed exact
+    with pytest.raises(rules.Refusal) as refused:
+        catalog.check("text-to-video", {**body, "options": {"callback_url": "https://example.com/cb"}})
+    assert refused.value.field == "options.callback_url"
+    with pytest.raises(rules.Refusal) as too_long:
+        catalog.check("text-to-video", {**body, "settings": {"duration": 31}})
+    assert too_long.value.field.endswith("duration")
+
+
+def test_an_advanced_lip_sync_past_the_video_end_is_a_server_state_refusal() -> None:
+    face = {"face_id": "0", "audio_id": "a1", "sound_start_time": 0, "sound_end_time": 3000}
+    params = {"session_id": "s", "face_choose": [{**face, "sound_insert_time": 3000}]}
+    assert not catalog.price("advanced-lip-sync", params).exact  # a client cannot see the session
+    with pytest.raises(rules.Refusal) as past:
+        catalog.check("advanced-lip-sync", params, known=catalog.Known(5.0, face_ids=("0",)))
+    assert past.value.policy == catalog.SERVER_STATE and "runs past the end" in str(past.value)
+    with pytest.raises(rules.Refusal) as stranger:
+        catalog.check("advanced-lip-sync", params, known=catalog.Known(10.0, face_ids=("1",)))
+    assert stranger.value.field == "face_choose[0].face_id"
+    charged = catalog.price("advanced-lip-sync", params, known=catalog.Known(10.0, face_ids=("0",)))
+    assert charged.exact and charged.units == 2 * catalog.FLAT_PRICES["lip_sync_per_5s"]

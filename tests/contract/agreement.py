@@ -372,6 +372,23 @@ def audio_cases(src: Sources) -> Iterator[Case]:
                 yield Case("tts", p, f"{lang}/{voice} speed {speed}")
 
 
+def kling4_cases() -> Iterator[Case]:
+    """Kling 4.0 and Flash (and a reseller alias) on text and keyframes: durations, resolutions, aspect
+    ratios and a last frame, each inside and just outside what the catalog allows."""
+    names = [*catalog.kling4.MODELS, "kling-v4"]
+    lo, hi = (
+        min(m.durations[0] for m in catalog.kling4.MODELS.values()),
+        max(m.durations[1] for m in catalog.kling4.MODELS.values()),
+    )
+    durations = sorted({lo - 1, lo, 5, 10, 20, 21, hi, hi + 1})
+    for model, duration, resolution in itertools.product(names, durations, ("720p", "1080p", "4k")):
+        base = {"model_name": model, "duration": duration, "resolution": resolution}
+        for aspect in (*catalog.kling4.ASPECT_RATIOS[:2], "2:1"):
+            yield Case("text_to_video", {**base, "prompt": "x", "aspect_ratio": aspect}, f"{model} {aspect}")
+        yield Case("image_to_video", {**base, "prompt": "x", "image": IMG}, f"{model} first frame")
+        yield Case("image_to_video", {**base, "image": IMG, "image_tail": IMG}, f"{model} last frame")
+
+
 GROUPS: dict[str, Callable[[Sources], Iterator[Case]]] = {
     "legacy-video": lambda s: legacy_video_cases(),
     "new-video": lambda s: new_video_cases(),
@@ -384,6 +401,7 @@ GROUPS: dict[str, Callable[[Sources], Iterator[Case]]] = {
     "images": lambda s: image_cases(),
     "omni-image": lambda s: omni_image_cases(),
     "audio": audio_cases,
+    "kling-4": lambda s: kling4_cases(),
 }
 
 
@@ -407,6 +425,8 @@ def raw_request(case: Case) -> tuple[str, dict[str, Any]]:
     """The path and body a client written from the docs would send for ``case`` (no client-side checks)."""
     p = _b64(dict(case.params))
     feature = resolve_feature(case.feature, case.params)
+    if catalog.kling4.canonical(case.params.get("model_name")) is not None:  # 4.0: the 2026 routes
+        feature = "image-to-video" if "image" in case.params else "text-to-video"
     ep = catalog.endpoint(feature)
     model = p.pop("model_name", None)
     if ep.model_in_path:
@@ -426,6 +446,8 @@ def raw_request(case: Case) -> tuple[str, dict[str, Any]]:
                 contents.append({"type": "prompt", "text": p.pop("prompt")})
         if "image" in p:
             contents.append({"type": "first_frame", "url": p.pop("image")})
+        if "image_tail" in p:
+            contents.append({"type": "last_frame", "url": p.pop("image_tail")})
         for item in p.pop("image_list", []):
             kind = "first_frame" if item.get("type") == "first_frame" else "last_frame"
             contents.append({"type": kind, "url": item["image_url"]})

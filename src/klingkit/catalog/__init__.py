@@ -162,6 +162,7 @@ from ._policies import (
 from ._price import Estimate, flat_price, new_video_price, usd, video_price
 from ._timing import image_seconds, task_seconds, typical_seconds, video_seconds
 from ._types import Endpoint, ImageModel, NewVideoModel, VideoModel
+from ._words import FEATURE_WORDS, feature_for
 
 __all__ = [
     "ACCOUNT_COSTS_PATH",
@@ -193,6 +194,7 @@ __all__ = [
     "EXPAND_RATIO_MAX",
     "EXPAND_RATIO_MIN",
     "EXTENDABLE_MODELS",
+    "FEATURE_WORDS",
     "FLAT_PRICES",
     "IDENTIFY_FACE_VIDEO_SECONDS",
     "IMAGE_ASPECT_MAX",
@@ -299,6 +301,7 @@ __all__ = [
     "edit",
     "effect_scenes",
     "endpoint",
+    "feature_for",
     "flat_price",
     "image4",
     "image_model",

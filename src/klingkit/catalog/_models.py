@@ -3,23 +3,26 @@ here (and the agreement suite then exercises it)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from ._data import (
     IMAGE_ASPECT_RATIOS,
     PROMPT_MAX,
     PROMPT_MAX_V3_NEW,
 )
-from ._types import ImageModel, NewVideoModel, VideoModel
+from ._types import END_FRAME_PRO, ImageModel, NewVideoModel, VideoModel
+
+# Rows with the catalog's usual values filled in (a row may still give its own).
+_NewModel = partial(NewVideoModel, prompt_max=PROMPT_MAX)
+_ImageModel = partial(ImageModel, aspect_ratios=IMAGE_ASPECT_RATIOS)
 
 # --- legacy video models (§2.1, §2.2, §6.1, §7.2) ---------------------------------------------------
-# price_per_second: units per second of output, keyed by audio variant then mode (std=720p, pro=1080p,
-# 4k). ``None`` means the combination does not exist.
+# price: units per second of output, keyed by audio variant then mode (std=720p, pro=1080p, 4k); a
+# missing combination does not exist. A row states only how a model differs from the defaults of
+# ``_types`` (text and image to video, std/pro at 720p/1080p, 5 or 10 s; images: 1K at every ratio).
 VIDEO_MODELS: tuple[VideoModel, ...] = (
     VideoModel(
         name="kling-v1",
-        text_to_video=True,
-        image_to_video=True,
-        modes=("std", "pro"),
-        durations=(5, 10),
         fps_t2v=30,
         fps_i2v=30,
         resolution={"std": "720p", "pro": "720p"},
@@ -35,13 +38,9 @@ VIDEO_MODELS: tuple[VideoModel, ...] = (
     VideoModel(
         name="kling-v1-5",
         text_to_video=False,
-        image_to_video=True,
-        modes=("std", "pro"),
-        durations=(5, 10),
         fps_t2v=30,
         fps_i2v=30,
-        resolution={"std": "720p", "pro": "1080p"},
-        end_frame=(("pro", 5), ("pro", 10)),
+        end_frame=END_FRAME_PRO,
         end_frame_only=True,  # cap map: "+end-frame-only" (§6.1)
         camera_t2v=(),
         camera_i2v=(("pro", 5),),
@@ -52,14 +51,9 @@ VIDEO_MODELS: tuple[VideoModel, ...] = (
     ),
     VideoModel(
         name="kling-v1-6",
-        text_to_video=True,
-        image_to_video=True,
-        modes=("std", "pro"),
-        durations=(5, 10),
         fps_t2v=24,
         fps_i2v=30,
-        resolution={"std": "720p", "pro": "1080p"},
-        end_frame=(("pro", 5), ("pro", 10)),
+        end_frame=END_FRAME_PRO,
         end_frame_only=True,  # cap map: "+end-frame-only" (§6.1)
         cfg_scale=True,
         multi_image=True,
@@ -67,10 +61,7 @@ VIDEO_MODELS: tuple[VideoModel, ...] = (
     ),
     VideoModel(
         name="kling-v2-master",
-        text_to_video=True,
-        image_to_video=True,
         modes=("std", "pro"),  # one quality level; the mode field is accepted and ignored
-        durations=(5, 10),
         resolution={"std": "720p", "pro": "720p"},
         price={"silent": {"std": 2.0, "pro": 2.0}},
         single_mode=True,
@@ -78,42 +69,24 @@ VIDEO_MODELS: tuple[VideoModel, ...] = (
     VideoModel(
         name="kling-v2-1",
         text_to_video=False,
-        image_to_video=True,
-        modes=("std", "pro"),
-        durations=(5, 10),
-        resolution={"std": "720p", "pro": "1080p"},
-        end_frame=(("pro", 5), ("pro", 10)),
+        end_frame=END_FRAME_PRO,
         price={"silent": {"std": 0.4, "pro": 0.7}},
     ),
     VideoModel(
         name="kling-v2-1-master",
-        text_to_video=True,
-        image_to_video=True,
-        modes=("std", "pro"),
-        durations=(5, 10),
         resolution={"std": "1080p", "pro": "1080p"},
         price={"silent": {"std": 2.0, "pro": 2.0}},
         single_mode=True,
     ),
     VideoModel(
         name="kling-v2-5-turbo",
-        text_to_video=True,
-        image_to_video=True,
-        modes=("std", "pro"),
-        durations=(5, 10),
-        resolution={"std": "720p", "pro": "1080p"},
-        end_frame=(("pro", 5), ("pro", 10)),
+        end_frame=END_FRAME_PRO,
         price={"silent": {"std": 0.3, "pro": 0.5}},
         new_name="kling-2.5-turbo",
     ),
     VideoModel(
         name="kling-v2-6",
-        text_to_video=True,
-        image_to_video=True,
-        modes=("std", "pro"),
-        durations=(5, 10),
-        resolution={"std": "720p", "pro": "1080p"},
-        end_frame=(("pro", 5), ("pro", 10)),
+        end_frame=END_FRAME_PRO,
         end_frame_silent_only=True,
         sound_modes=("pro",),  # std is silent only; sound means 1080p
         voice_modes=("pro",),
@@ -126,8 +99,6 @@ VIDEO_MODELS: tuple[VideoModel, ...] = (
     ),
     VideoModel(
         name="kling-v3",
-        text_to_video=True,
-        image_to_video=True,
         modes=("std", "pro", "4k"),
         durations=tuple(range(3, 16)),
         resolution={"std": "720p", "pro": "1080p", "4k": "4k"},
@@ -149,18 +120,12 @@ VIDEO_MODELS: tuple[VideoModel, ...] = (
 OMNI_VIDEO_MODELS: tuple[VideoModel, ...] = (
     VideoModel(
         name="kling-video-o1",
-        text_to_video=True,
-        image_to_video=True,
-        modes=("std", "pro"),
         durations=tuple(range(3, 11)),
-        resolution={"std": "720p", "pro": "1080p"},
         price={"silent": {"std": 0.6, "pro": 0.8}, "video_input": {"std": 0.9, "pro": 1.2}},
         new_name="kling-o1",
     ),
     VideoModel(
         name="kling-v3-omni",
-        text_to_video=True,
-        image_to_video=True,
         modes=("std", "pro", "4k"),
         durations=tuple(range(3, 16)),
         resolution={"std": "720p", "pro": "1080p", "4k": "4k"},
@@ -176,47 +141,32 @@ OMNI_VIDEO_MODELS: tuple[VideoModel, ...] = (
 
 # --- new-standard (2026) video routes: model in the path (§2.15) -----------------------------------
 NEW_VIDEO_MODELS: tuple[NewVideoModel, ...] = (
-    NewVideoModel(
+    _NewModel(
         name="kling-2.6",
-        text_to_video=True,
         image_to_video=False,
-        resolutions=("720p", "1080p"),
-        durations=(5, 10),
-        audio=("native", "off"),
         native_audio_resolutions=("1080p",),
-        prompt_max=PROMPT_MAX,
         price_row="kling-v2-6",
     ),
-    NewVideoModel(
+    _NewModel(
         name="kling-3.0",
-        text_to_video=True,
-        image_to_video=True,
         resolutions=("720p", "1080p", "4k"),
         durations=tuple(range(3, 16)),
-        audio=("native", "off"),
         multi_shot=True,
         prompt_max=PROMPT_MAX_V3_NEW,
         price_row="kling-v3",
     ),
-    NewVideoModel(
+    _NewModel(
         name="kling-3.0-turbo",
-        text_to_video=True,
-        image_to_video=True,
-        resolutions=("720p", "1080p"),
         durations=tuple(range(3, 16)),
         audio=("native",),  # always native audio
         last_frame=False,
         prompt_max=PROMPT_MAX_V3_NEW,
         price_row="kling-3.0-turbo",
     ),
-    NewVideoModel(
+    _NewModel(
         name="kling-2.5-turbo",
-        text_to_video=True,
         image_to_video=False,
-        resolutions=("720p", "1080p"),
-        durations=(5, 10),
         audio=("off",),
-        prompt_max=PROMPT_MAX,
         price_row="kling-v2-5-turbo",
     ),
 )
@@ -227,50 +177,34 @@ NEW_ONLY_PRICES: dict[str, dict[str, dict[str, float]]] = {
 
 # --- image models (§2.7, §2.8, §6.2, §7.2) -----------------------------------------------------------
 IMAGE_MODELS: tuple[ImageModel, ...] = (
-    ImageModel(
+    _ImageModel(
         name="kling-v1",
-        text_to_image=True,
-        image_to_image=True,
         aspect_ratios=IMAGE_ASPECT_RATIOS[:7],
-        resolutions=("1k",),
         price_t2i=1,
         price_i2i=1,
     ),
-    ImageModel(
+    _ImageModel(
         name="kling-v1-5",
-        text_to_image=True,
-        image_to_image=True,
-        aspect_ratios=IMAGE_ASPECT_RATIOS,
-        resolutions=("1k",),
         image_reference=True,
         price_t2i=4,
         price_i2i=8,
     ),
-    ImageModel(
+    _ImageModel(
         name="kling-v2",
-        text_to_image=True,
-        image_to_image=True,
-        aspect_ratios=IMAGE_ASPECT_RATIOS,
         resolutions=("1k", "2k"),
         multi_image=True,
         price_t2i=4,
         price_i2i=8,
         price_multi=16,
     ),
-    ImageModel(
+    _ImageModel(
         name="kling-v2-new",
         text_to_image=False,
-        image_to_image=True,
-        aspect_ratios=IMAGE_ASPECT_RATIOS,
-        resolutions=("1k",),
         price_t2i=8,
         price_i2i=8,
     ),
-    ImageModel(
+    _ImageModel(
         name="kling-v2-1",
-        text_to_image=True,
-        image_to_image=True,
-        aspect_ratios=IMAGE_ASPECT_RATIOS,
         resolutions=("1k", "2k"),
         image_reference=True,
         fidelity=True,
@@ -279,11 +213,8 @@ IMAGE_MODELS: tuple[ImageModel, ...] = (
         price_i2i=8,
         price_multi=16,
     ),
-    ImageModel(
+    _ImageModel(
         name="kling-v3",
-        text_to_image=True,
-        image_to_image=True,
-        aspect_ratios=IMAGE_ASPECT_RATIOS,
         resolutions=("1k", "2k"),
         elements=True,
         price_t2i=8,
@@ -291,20 +222,16 @@ IMAGE_MODELS: tuple[ImageModel, ...] = (
     ),
 )
 OMNI_IMAGE_MODELS: tuple[ImageModel, ...] = (
-    ImageModel(
+    _ImageModel(
         name="kling-image-o1",
-        text_to_image=True,
-        image_to_image=True,
         aspect_ratios=(*IMAGE_ASPECT_RATIOS, "auto"),
         resolutions=("1k", "2k"),
         elements=True,
         price_t2i=8,
         price_i2i=8,
     ),
-    ImageModel(
+    _ImageModel(
         name="kling-v3-omni",
-        text_to_image=True,
-        image_to_image=True,
         aspect_ratios=(*IMAGE_ASPECT_RATIOS, "auto"),
         resolutions=("1k", "2k", "4k"),
         elements=True,

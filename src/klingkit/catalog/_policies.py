@@ -142,6 +142,14 @@ DECISIONS: dict[str, Decision] = {
             "L",
         ),
         Decision(
+            "feature-words",
+            "a catalog endpoint key names its route (text-to-video is the 2026 route and takes 2026 models "
+            "only); any other word (text_to_video, video, lipsync...) names what to make and the model "
+            "picks the route; the same in prepare, batch rows and the CLI (catalog.feature_for)",
+            "the reference names routes, not words; chosen so a word means one thing everywhere",
+            "M",
+        ),
+        Decision(
             "voice-control-price",
             "a video with voice_list is billed at the voice-control rate (kling-v2-6 pro 1.2 units/s)",
             "§7.2 'kling-v2-6 ... audio+voice 1.2'",

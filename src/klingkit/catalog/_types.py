@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ModeDuration = tuple[str, int]
+# The most common shape of a model row, so each row in ``_models`` states only how it differs.
+STD_PRO = ("std", "pro")
+FIVE_TEN = (5, 10)
+HD_FULL_HD = {"std": "720p", "pro": "1080p"}
+END_FRAME_PRO = (("pro", 5), ("pro", 10))
 
 
 @dataclass(frozen=True)
@@ -16,12 +21,12 @@ class VideoModel:
     """
 
     name: str
-    text_to_video: bool
-    image_to_video: bool
-    modes: tuple[str, ...]
-    durations: tuple[int, ...]
-    resolution: dict[str, str]
     price: dict[str, dict[str, float]]
+    text_to_video: bool = True
+    image_to_video: bool = True
+    modes: tuple[str, ...] = STD_PRO
+    durations: tuple[int, ...] = FIVE_TEN
+    resolution: dict[str, str] = field(default_factory=lambda: dict(HD_FULL_HD))
     fps_t2v: int = 24
     fps_i2v: int = 24
     end_frame: tuple[ModeDuration, ...] = ()
@@ -55,13 +60,13 @@ class NewVideoModel:
     """A video model on the 2026 routes, addressed by name in the path (``/text-to-video/kling-3.0``)."""
 
     name: str
-    text_to_video: bool
-    image_to_video: bool
-    resolutions: tuple[str, ...]
-    durations: tuple[int, ...]
-    audio: tuple[str, ...]
-    prompt_max: int
     price_row: str
+    prompt_max: int
+    resolutions: tuple[str, ...] = ("720p", "1080p")
+    durations: tuple[int, ...] = FIVE_TEN
+    audio: tuple[str, ...] = ("native", "off")
+    text_to_video: bool = True
+    image_to_video: bool = True
     native_audio_resolutions: tuple[str, ...] = ()
     multi_shot: bool = False
     last_frame: bool = True
@@ -72,12 +77,12 @@ class ImageModel:
     """An image model; prices are units per output image."""
 
     name: str
-    text_to_image: bool
-    image_to_image: bool
-    aspect_ratios: tuple[str, ...]
-    resolutions: tuple[str, ...]
     price_t2i: float
     price_i2i: float
+    aspect_ratios: tuple[str, ...]
+    text_to_image: bool = True
+    image_to_image: bool = True
+    resolutions: tuple[str, ...] = ("1k",)
     price_multi: float = 0
     price_4k: float = 0
     image_reference: bool = False

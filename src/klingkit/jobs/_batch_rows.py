@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import catalog
 from ..errors import BatchInputError
 
 if TYPE_CHECKING:
@@ -41,34 +42,10 @@ __all__ = [
 
 EXTERNAL_ID_PREFIX = "kkb-"
 
-# Row ``kind`` -> catalog feature. ``video`` and ``image`` pick their image-conditioned route when the
-# row has an ``image``. A row may instead name a catalog feature directly in ``feature``.
-KINDS: dict[str, str] = {
-    "video": "text2video",
-    "text2video": "text2video",
-    "text-to-video": "text2video",
-    "image2video": "image2video",
-    "image-to-video": "image2video",
-    "multi-image2video": "multi-image2video",
-    "extend": "video-extend",
-    "video-extend": "video-extend",
-    "lip-sync": "lip-sync",
-    "lipsync": "lip-sync",
-    "effects": "effects",
-    "effect": "effects",
-    "omni-video": "omni-video",
-    "image": "images/generations",
-    "images": "images/generations",
-    "multi-image2image": "multi-image2image",
-    "expand": "editing/expand",
-    "omni-image": "omni-image",
-    "try-on": "kolors-virtual-try-on",
-    "tryon": "kolors-virtual-try-on",
-    "audio": "text-to-audio",
-    "text-to-audio": "text-to-audio",
-    "video-to-audio": "video-to-audio",
-    "tts": "tts",
-}
+# Row ``kind`` -> catalog feature: the catalog's one table of feature words (``catalog.feature_for``;
+# ``video`` becomes image-to-video when the row has an ``image``). A row may instead name a catalog
+# feature directly in ``feature``.
+KINDS: dict[str, str] = catalog.FEATURE_WORDS
 
 # People's column names -> the API field names ``prepare`` takes.
 ALIASES: dict[str, str] = {
@@ -309,8 +286,6 @@ def row_request(
     feature to the model a row without ``model`` gets (the CLI passes its single commands' defaults, so
     a row and the matching command make the same thing).
     """
-    from .. import catalog
-
     data = dict(row.fields)
     if "__error__" in data:
         raise ValueError(str(data["__error__"]))
@@ -319,11 +294,10 @@ def row_request(
         kind = str(data.get("kind") or ("video" if "prompt" in data else "")).strip().lower()
         if not kind:
             raise ValueError("the row has no kind (video, image, audio, ...) and no prompt")
-        if kind not in KINDS and kind not in catalog.ENDPOINTS:
-            raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(sorted(set(KINDS)))}")
-        feature = KINDS.get(kind, kind)
-        if feature == "text2video" and (data.get("image") or data.get("image_url")):
-            feature = "image2video"
+        image = data.get("image") or data.get("image_url")
+        feature = catalog.feature_for(kind, {**data, "image": image})
+        if feature is None:
+            raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(sorted(KINDS))}")
     feature = str(feature)
     if feature not in catalog.ENDPOINTS:
         raise ValueError(f"unknown feature {feature!r}")

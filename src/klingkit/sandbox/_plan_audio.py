@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from klingkit import catalog
 from klingkit import catalog as facts
 
@@ -32,12 +34,20 @@ def lip_sync(ctx: Context, body: Body) -> Plan:
         key = "audio_file" if audio_type == "file" else "audio_url"
         _media_value(inp.name(key), inp.data[key], facts.AUDIO_FORMATS)
     parent, seconds, _ = _source_video(ctx, inp, url_allowed=True)
+    return _lip_sync_plan("lip-sync", inp.data, body, parent, catalog.Known(seconds))
+
+
+def _lip_sync_plan(
+    feature: str, params: dict[str, Any], body: Body, parent: dict[str, Any] | None, known: catalog.Known
+) -> Plan:
+    """Both lip-sync routes: the source video with new sound, priced by the contract on its length."""
+    seconds = float(known.video_seconds or 0)
     plan = Plan(
-        "lip-sync",
+        feature,
         "legacy",
         "video",
         None,
-        units=catalog.price("lip-sync", inp.data, known=catalog.Known(seconds)).units,
+        units=_checked(feature, params, known).estimate.units,
         weight=1,
         work_seconds=60 + 10 * seconds,
         outputs=[_lip_synced(parent, seconds)],
@@ -74,36 +84,15 @@ def advanced_lip_sync(ctx: Context, body: Body) -> Plan:
     session = ctx.find_session(session_id)
     if session is None:
         raise invalid(f"session_id {session_id} does not exist or has expired (sessions last 24 h)")
-    # The catalog's rules (one face, audio_id XOR sound_file, times, >= 2 s of audio, volumes); what follows
-    # reads the session, which only the server has (policy server-state).
+    # The catalog's rules (one face, audio_id XOR sound_file, times, >= 2 s of audio, volumes), then the
+    # same with what only the server has (policy server-state): the session's faces and video length.
     _checked("advanced-lip-sync", body.data)
+    faces = tuple(str(f["face_id"]) for f in session["face_data"])
+    known = catalog.Known(float(session["video_seconds"]), face_ids=faces)
     choice = Body(body.data["face_choose"][0], "face_choose[0].")
-    face_id = str(choice.data["face_id"])
-    known = {f["face_id"]: f for f in session["face_data"]}
-    if face_id not in known:
-        raise invalid(f"face_choose[0].face_id {face_id!r} is not a face of this session: {', '.join(known)}")
     if choice.has("sound_file"):
         _media_value(choice.name("sound_file"), choice.data["sound_file"], facts.AUDIO_FORMATS)
-    start, end = int(choice.data["sound_start_time"]), int(choice.data["sound_end_time"])
-    insert = int(choice.data["sound_insert_time"])
-    seconds = float(session["video_seconds"])
-    if insert + (end - start) > seconds * 1000 + 1:
-        raise invalid(f"the audio inserted at {insert} ms runs past the end of the {seconds:g} s video")
-    parent = session.get("parent_video")
-    plan = Plan(
-        "advanced-lip-sync",
-        "legacy",
-        "video",
-        None,
-        units=catalog.price("advanced-lip-sync", body.data, known=catalog.Known(seconds)).units,
-        weight=1,
-        work_seconds=60 + 10 * seconds,
-        outputs=[_lip_synced(parent, seconds)],
-        parent_video=parent,
-        billing={"duration": seconds},
-    )
-    _options(plan, body)
-    return plan
+    return _lip_sync_plan("advanced-lip-sync", body.data, body, session.get("parent_video"), known)
 
 
 def text_to_audio(ctx: Context, body: Body) -> Plan:

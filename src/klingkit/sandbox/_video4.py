@@ -1,6 +1,6 @@
 """What the sandbox accepts on Kling 4.0's routes, and the task it plans.
 
-The rules are the catalog's (``klingkit.catalog.kling4.check``), the same function the client runs, on the
+The rules and the price are the catalog's contract (``klingkit.catalog.check``), as the client runs them, on the
 body as received; this module only decodes what the client sent (frames, input videos) so the rules and the
 price see the same facts the client saw, and plans the output: a video with an audio track on every 4.0
 task (audio is always on), as long as ``settings.duration`` or, for an edit, as the base video.
@@ -13,10 +13,11 @@ import binascii
 from collections.abc import Mapping
 from typing import Any
 
+from klingkit import catalog
 from klingkit.catalog import kling4
 
 from ._errors import invalid, not_found
-from ._plan import Body, Context, Plan, _fit, _image_value, _video_output, _video_work
+from ._plan import Body, Context, Plan, _checked, _fit, _image_value, _video_output, _video_work
 
 
 def _video_facts(ctx: Context, value: Any) -> kling4.VideoFacts | None:
@@ -64,14 +65,13 @@ def plan(ctx: Context, feature: str, body: Any, model_in_path: str) -> Plan:
             )
             if kind == "first_frame":
                 first = ref
-    refusals = kling4.check(feature, model, data.data, videos)
-    if refusals:
-        raise invalid("; ".join(r.message() for r in refusals[:3]))
-    priced = kling4.priced(feature, model, data.data, videos)
+    # The catalog's contract: 4.0's rules on the body as received, priced with what was decoded.
+    ok = _checked(feature, {**data.data, "model_name": model}, catalog.Known(videos=videos))
+    resolution, seconds = str(ok.resolution), float(ok.duration or 0)
     settings = data.data.get("settings") or {}
     aspect = str(settings.get("aspect_ratio") or kling4.DEFAULT_ASPECT_RATIO)
     hint = (first["width"], first["height"]) if first and "width" in first else None
-    width, height = _fit(priced.resolution, aspect, hint if mode == "keyframes" else None)
+    width, height = _fit(resolution, aspect, hint if mode == "keyframes" else None)
     prompt = data.data.get("prompt") or next(
         (c.get("text", "") for c in contents or [] if isinstance(c, Mapping) and c.get("type") == "prompt"),
         "",
@@ -81,15 +81,15 @@ def plan(ctx: Context, feature: str, body: Any, model_in_path: str) -> Plan:
         "new",
         "video",
         model,
-        units=priced.units,
+        units=ok.estimate.units,
         weight=1,
-        work_seconds=_video_work(priced.output_seconds, priced.resolution),
+        work_seconds=_video_work(seconds, resolution),
         outputs=[
             _video_output(
                 width,
                 height,
                 24,
-                priced.output_seconds,
+                seconds,
                 audio=True,  # 4.0 always generates sound
                 prompt=str(prompt),
                 first_frame=first.get("file") if first else None,
@@ -97,10 +97,10 @@ def plan(ctx: Context, feature: str, body: Any, model_in_path: str) -> Plan:
         ],
         billing={
             "model_name": model,
-            "resolution": priced.resolution,
-            "duration": priced.output_seconds,
+            "resolution": resolution,
+            "duration": seconds,
             "video_sound": "original" if settings.get("audio") == kling4.ORIGINAL_AUDIO else "native",
-            "refer_video_input": bool(priced.video_input_seconds),
+            "refer_video_input": bool(ok.values["video_input_seconds"]),
         },
     )
     wm = (data.data.get("options") or {}).get("watermark_info")

@@ -1,0 +1,188 @@
+"""The contract's video routes: legacy, 2026, omni, effects, extension and Kling 4.0 (rules, defaults and
+price for each; :mod:`klingkit.catalog._contract` dispatches to them)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import _data as C
+from . import _effects as effects_data
+from . import _kling4 as kling4
+from ._checked import (
+    EXTENDED_MAX_SECONDS,
+    EXTENSION_SECONDS,
+    Checked,
+    Known,
+    Route,
+    duration_of,
+    mode_of,
+    model_of,
+)
+from ._lookup import mode_resolution, new_video_model
+from ._policies import EXTENDABLE_MODELS, SERVER_STATE
+from ._price import Estimate, flat_price, new_video_price, video_price
+from .rules import Checks, Refusal, as_bool, as_duration, given
+from .rules import _kling4 as kling4_rules
+from .rules import _omni as omni_rules
+from .rules import _video as video_rules
+
+# --- video ----------------------------------------------------------------------------------------------
+
+
+def _legacy_video(p: Mapping[str, Any], c: Checks, known: Known, *, i2v: bool) -> Checked:
+    feature = "image2video" if i2v else "text2video"
+    model, mode, duration = model_of(p, feature), mode_of(p, feature), duration_of(p)
+    sound = p.get("sound") == "on"
+    multi = as_bool("multi_shot", p["multi_shot"]) if given(p, "multi_shot") else False
+    camera = video_rules.camera_control(p["camera_control"], c) if given(p, "camera_control") else None
+    video_rules.legacy_video(
+        p, c, i2v=i2v, model=model, mode=mode, duration=duration, sound=sound, multi=multi, camera_wire=camera
+    )
+    shots = video_rules.multi_shot(p, duration, c) if multi else None
+    variant = "voice" if p.get("voice_list") else "audio" if sound else "silent"
+    est = video_price(model, mode, duration, variant=variant)
+    values = {"camera_control": camera, "multi_shot": multi, "multi_prompt": shots}
+    return Checked(feature, est, model=model, mode=mode, duration=duration, values=values)
+
+
+def _multi_image_video(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
+    feature = "multi-image2video"
+    model, mode, duration = model_of(p, feature), mode_of(p, feature), duration_of(p)
+    video_rules.multi_image_to_video(p, c, model=model, mode=mode, duration=duration)
+    est = video_price(model, mode, duration)
+    return Checked(feature, est, model=model, mode=mode, duration=duration)
+
+
+def _extend(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
+    video_rules.video_extend(p, c)
+    if known.video_seconds is None:
+        units = max(flat_price("extend_std"), flat_price("extend_pro"))
+        basis = "extension: mode is inherited from the source video; the pro price is assumed"
+        return Checked("video-extend", Estimate.of(units, "video", basis, False))
+    # What follows reads the source video, which only a server has (policy server-state).
+    if known.video_model not in EXTENDABLE_MODELS:
+        allowed = f"a video made by {', '.join(EXTENDABLE_MODELS)}"
+        why = f"it was made by {known.video_model}; only videos of those models can be extended"
+        raise Refusal("video_id", p.get("video_id"), allowed, why, policy=SERVER_STATE)
+    total = known.video_seconds + EXTENSION_SECONDS
+    if total > EXTENDED_MAX_SECONDS:
+        allowed = f"a video of at most {EXTENDED_MAX_SECONDS - EXTENSION_SECONDS:g} s"
+        why = (
+            f"the extended video would be {total:g} s; at most {EXTENDED_MAX_SECONDS:g} s can be extended to"
+        )
+        raise Refusal("video_id", p.get("video_id"), allowed, why, policy=SERVER_STATE)
+    mode = known.video_mode or "std"
+    key = "extend_pro" if mode in ("pro", "4k") else "extend_std"
+    est = Estimate.of(flat_price(key), "video", f"extension of a {mode} video")
+    return Checked("video-extend", est, model=known.video_model, mode=mode, duration=EXTENSION_SECONDS)
+
+
+def _omni_video(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
+    feature = "omni-video"
+    model, mode, duration = model_of(p, feature), mode_of(p, feature), duration_of(p)
+    sound = p.get("sound") == "on"
+    omni_rules.omni_video(p, c, model=model, mode=mode, duration=duration, sound=sound)
+    variant = "video_input" if p.get("video_list") else "audio" if sound else "silent"
+    est = video_price(model, mode, duration, variant=variant, omni=True)
+    return Checked(feature, est, model=model, mode=mode, duration=duration)
+
+
+def _new_video(p: Mapping[str, Any], c: Checks, known: Known, *, i2v: bool) -> Checked:
+    feature = "image-to-video" if i2v else "text-to-video"
+    name = p.get("model_name")
+    model = new_video_model(name) if isinstance(name, str) else None
+    if model is None:
+        known_names = ", ".join(m.name for m in C.NEW_VIDEO_MODELS)
+        c.fail("model_name", name, known_names, f"the 2026 route {feature} takes the new model names")
+    resolution = str(p["resolution"]) if given(p, "resolution") else model.resolutions[0]
+    audio = str(p["audio"]) if given(p, "audio") else None
+    duration = duration_of(p)
+    omni_rules.new_video(p, c, i2v=i2v, model=model, resolution=resolution, audio=audio, duration=duration)
+    native = audio == "native" or (audio is None and model.audio == ("native",))
+    est = new_video_price(model.name, resolution, duration, audio=native)
+    mode = {v: k for k, v in C.MODE_RESOLUTION.items()}.get(resolution)
+    sound = audio or ("off" if "off" in model.audio else model.audio[0])
+    return Checked(
+        feature, est, model=model.name, mode=mode, duration=duration, resolution=resolution, audio=sound
+    )
+
+
+def _new_omni_video(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
+    name = p.get("model_name")
+    model = omni_rules.omni_new_model(name) if isinstance(name, str) and name else None
+    if model is None:
+        known_names = ", ".join(m.new_name for m in C.OMNI_VIDEO_MODELS if m.new_name)
+        c.fail("model_name", name, known_names, "the 2026 route omni-video-new takes the 2026 model names")
+    resolution = str(p["resolution"]) if given(p, "resolution") else C.OMNI_NEW_DEFAULT_RESOLUTION
+    audio = str(p["audio"]) if given(p, "audio") else None
+    duration = duration_of(p)
+    images = c.listed("image_list", p.get("image_list"))
+    frames = [str(item.get("type") or "") if isinstance(item, Mapping) else "" for item in images]
+    omni_rules.new_omni_video(
+        p, c, model=model, resolution=resolution, audio=audio, duration=duration, frames=frames
+    )
+    mode = {mode_resolution(model, m): m for m in model.modes}[resolution]
+    videos = c.listed("video_list", p.get("video_list"))
+    variant = "video_input" if videos else "audio" if audio == "native" else "silent"
+    est = video_price(model.name, mode, duration, variant=variant, omni=True)
+    return Checked(
+        "omni-video-new",
+        est,
+        model=model.new_name or model.name,
+        mode=mode,
+        duration=duration,
+        resolution=resolution,
+        audio=audio or "off",
+        values={"frames": frames},
+    )
+
+
+def _effects(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
+    dual = video_rules.effects(p, c)
+    scene = effects_data.scene(str(p.get("effect_scene") or ""))  # scenes and prices are data (._effects)
+    basis = f"effect {scene.name}: " + (
+        "its own price" if scene.exact else f"the {scene.images}-image scene price (scenes vary)"
+    )
+    est = Estimate.of(scene.units, "video", basis, scene.exact)
+    duration = as_duration("duration", p["duration"]) if given(p, "duration") else None
+    return Checked("effects", est, model=p.get("model_name"), duration=duration, values={"dual": dual})
+
+
+# --- Kling 4.0 -------------------------------------------------------------------------------------------
+
+
+def kling4_route(feature: str, p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
+    """A 4.0 model on a 2026 route: its rules read the body as sent (``contents``, ``settings``), and its
+    price is an estimate on both sides (reseller prices, conf L)."""
+    model = str(kling4.canonical(p.get("model_name")))
+    body = {k: v for k, v in p.items() if k != "model_name"}
+    refusals = kling4_rules.check(feature, model, body, known.videos)
+    if refusals:
+        first = refusals[0]
+        raise Refusal(first.field, first.value, first.allowed, first.why or None)
+    priced = kling4.priced(feature, model, body, known.videos)
+    est = Estimate.of(priced.units, "video", priced.basis, False)
+    mode = {v: k for k, v in C.MODE_RESOLUTION.items()}.get(priced.resolution)
+    return Checked(
+        feature,
+        est,
+        model=model,
+        mode=mode,
+        duration=priced.output_seconds,
+        resolution=priced.resolution,
+        values={"video_input_seconds": priced.video_input_seconds},
+    )
+
+
+VIDEO_ROUTES: dict[str, Route] = {
+    "text2video": lambda p, c, k: _legacy_video(p, c, k, i2v=False),
+    "image2video": lambda p, c, k: _legacy_video(p, c, k, i2v=True),
+    "multi-image2video": _multi_image_video,
+    "video-extend": _extend,
+    "omni-video": _omni_video,
+    "text-to-video": lambda p, c, k: _new_video(p, c, k, i2v=False),
+    "image-to-video": lambda p, c, k: _new_video(p, c, k, i2v=True),
+    "omni-video-new": _new_omni_video,
+    "effects": _effects,
+}
