@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import _media as media
+from . import catalog
 from ._exceptions import ValidationError
 from .catalog import image4
+from .catalog.rules import Refusal
 
 __all__ = ["PARAMS", "build_image4"]
 
@@ -66,11 +68,10 @@ def build_image4(params: dict[str, Any]) -> tuple[dict[str, Any], str, float, st
         body["settings"] = settings
     if params.get("watermark_info") is not None:
         body["options"] = {"watermark_info": params["watermark_info"]}
-    refusals = image4.check(model, body)
-    if refusals:
-        r = refusals[0]
+    try:  # the catalog's contract on the body as built
+        ok = catalog.check("omni-image-new", {**body, "model_name": model})
+    except Refusal as r:
         head, _, _rest = r.field.partition(".")
         field = origin.get(head) or _KINDS.get(r.field) or r.field.removeprefix("settings.")
-        raise ValidationError(field, r.value, r.allowed, r.why or None)
-    units, basis = image4.price(model, settings)
-    return body, model, units, basis, tuple(warnings)
+        raise ValidationError(field, r.value, r.allowed, r.suggestion or None) from None
+    return body, model, ok.estimate.units, ok.estimate.basis, tuple(warnings)

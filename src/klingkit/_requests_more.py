@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _media as media
+from . import catalog
 from ._exceptions import ValidationError
 from ._requests_image4 import build_image4
-from .catalog import Estimate, drive, edit, endpoint, image4, kling4, library, multishot, recognize
+from .catalog import Estimate, drive, edit, endpoint, image4, multishot
+from .catalog.rules import Refusal
 
-__all__ = ["ALIASES", "BUILDERS", "media_seconds", "prepare_more"]
+__all__ = ["ALIASES", "BUILDERS", "media_seconds", "prepare_more", "route_key"]
 
 _COMMON = frozenset({"callback_url", "external_task_id", "watermark_info"})
 
@@ -74,11 +76,24 @@ def _put(body: dict[str, Any], p: Mapping[str, Any], *keys: str) -> None:
             body[key] = p[key]
 
 
-def _raise(refusals: list[kling4.Refusal], rename: Mapping[str, str] | None = None) -> None:
-    if refusals:
-        r = refusals[0]
-        field = (rename or {}).get(r.field, r.field)
-        raise ValidationError(field, r.value, r.allowed, r.why or None)
+def _checked(
+    feature: str,
+    body: Mapping[str, Any],
+    known: catalog.Known | None = None,
+    rename: Mapping[str, str] | None = None,
+) -> catalog.Checked:
+    """The catalog's contract on the built body; a refusal names the caller's field (``rename``)."""
+    try:
+        return catalog.check(feature, body, known=known)
+    except Refusal as r:
+        raise ValidationError(
+            (rename or {}).get(r.field, r.field), r.value, r.allowed, r.suggestion or None
+        ) from None
+
+
+def _out(body: dict[str, Any], ok: catalog.Checked, **extra: Any) -> _Out:
+    est = ok.estimate
+    return _Out(body, est.units, est.basis, est.exact, **extra)
 
 
 def _avatar(p: dict[str, Any]) -> _Out:
@@ -93,10 +108,8 @@ def _avatar(p: dict[str, Any]) -> _Out:
         body["sound_file"] = media.audio(p["sound_file"], "sound_file").wire
         seconds = media_seconds(p["sound_file"])
     _put(body, p, "audio_id", "prompt", "mode", *sorted(_COMMON))
-    _raise(drive.check_avatar(body, seconds))
-    units, basis, exact = drive.avatar_price(body.get("mode"), seconds)
-    return _Out(body, units, basis, exact, mode=body.get("mode") or "std", duration=seconds,
-                warnings=tuple(warnings))  # fmt: skip
+    ok = _checked("avatar", body, catalog.Known(media_seconds=seconds))
+    return _out(body, ok, mode=ok.mode, duration=seconds, warnings=tuple(warnings))
 
 
 def _keep(value: Any) -> Any:
@@ -147,13 +160,11 @@ def _motion(p: dict[str, Any]) -> _Out:
             body["keep_original_sound"] = _keep(p["keep_original_sound"])
         _put(body, p, *sorted(_COMMON))
         rename = {"image_url": "image", "video_url": "video"}
-    _raise(drive.check_motion(body, body.get("model_name") if not new else model, new, seconds), rename)
-    resolution = drive.motion_resolution(body, new)
-    name = str(model) if new else str(body["model_name"])
-    units, basis, exact = drive.motion_price(name, new, resolution, seconds, orientation)
-    mode = {v: k for k, v in drive.MOTION_MODES.items()}.get(resolution)
-    return _Out(body, units, basis, exact, model=name, mode=mode, duration=seconds,
-                path_model=name if new else None)  # fmt: skip
+    feature, wire = ("motion-control-new", {**body, "model_name": model}) if new else ("motion-control", body)
+    ok = _checked(feature, wire, catalog.Known(media_seconds=seconds), rename)
+    return _out(
+        body, ok, model=ok.model, mode=ok.mode, duration=seconds, path_model=ok.model if new else None
+    )
 
 
 def _element(p: dict[str, Any]) -> _Out:
@@ -169,10 +180,8 @@ def _element(p: dict[str, Any]) -> _Out:
     _put(body, p, "name", "description", "element_type", "tags")
     body["references"] = refs
     _put(body, p, *sorted(_COMMON))
-    _raise(library.check_element(body), {"references": "images"})
-    return _Out(
-        body, library.ELEMENT_UNITS, "element: no published price (L)", False, warnings=tuple(warnings)
-    )
+    ok = _checked("custom-elements", body, rename={"references": "images"})
+    return _out(body, ok, warnings=tuple(warnings))
 
 
 def _voice(p: dict[str, Any]) -> _Out:
@@ -185,8 +194,9 @@ def _voice(p: dict[str, Any]) -> _Out:
         body["audio_url" if m.is_url else "audio_file"] = m.wire
         seconds = media_seconds(audio)
     _put(body, p, *sorted(_COMMON))
-    _raise(library.check_voice(body, seconds), {"audio_url/audio_file": "audio", "audio_file": "audio"})
-    return _Out(body, library.VOICE_UNITS, "custom voice: flat per call", True, duration=seconds)
+    rename = {"audio_url/audio_file": "audio", "audio_file": "audio"}
+    ok = _checked("custom-voices", body, catalog.Known(media_seconds=seconds), rename)
+    return _out(body, ok, duration=seconds)
 
 
 def _recognize(p: dict[str, Any]) -> _Out:
@@ -196,8 +206,7 @@ def _recognize(p: dict[str, Any]) -> _Out:
         m = media.image(p["image"], "image")
         body["image"], warnings = m.wire, m.warnings
     _put(body, p, "type", "external_task_id")
-    _raise(recognize.check(body))
-    return _Out(body, recognize.UNITS, "image recognition: flat per call", True, warnings=warnings)
+    return _out(body, _checked("image-recognize", body), warnings=warnings)
 
 
 def _multi_shot(p: dict[str, Any]) -> _Out:
@@ -207,9 +216,8 @@ def _multi_shot(p: dict[str, Any]) -> _Out:
         m = media.image(p["image"], "image")
         body[multishot.IMAGE_FIELD], warnings = m.wire, m.warnings
     _put(body, p, *sorted(_COMMON))
-    _raise(multishot.check(body), {multishot.IMAGE_FIELD: "image"})
-    basis = f"AI multi-shot: {multishot.UNITS:g} units a call ({multishot.VIEWS} views)"
-    return _Out(body, multishot.UNITS, basis, True, warnings=warnings)
+    ok = _checked("ai-multi-shot", body, rename={multishot.IMAGE_FIELD: "image"})
+    return _out(body, ok, warnings=warnings)
 
 
 def _multi_elements(p: dict[str, Any]) -> _Out:
@@ -227,10 +235,10 @@ def _multi_elements(p: dict[str, Any]) -> _Out:
             warnings.extend(m.warnings)
             body["image_list"].append({"image": m.wire})
     _put(body, p, *sorted(_COMMON))
-    _raise(edit.check_edit(body), {"image_list": "images"})
-    units, basis, seconds = edit.price(body)
-    return _Out(body, units, basis, True, model=body["model_name"], mode=body.get("mode") or "std",
-                duration=seconds, warnings=tuple(warnings))  # fmt: skip
+    ok = _checked("multi-elements", body, rename={"image_list": "images"})
+    return _out(
+        body, ok, model=body["model_name"], mode=ok.mode, duration=ok.duration, warnings=tuple(warnings)
+    )
 
 
 @dataclass(frozen=True)
@@ -280,21 +288,16 @@ BUILDERS["multi-elements"] = _Builder(
 )
 BUILDERS["custom-voices"] = _Builder(_voice, frozenset({"name", "audio"}) | _COMMON)
 BUILDERS["ai-multi-shot"] = _Builder(_multi_shot, frozenset({"image"}) | _COMMON)
-ALIASES = {
-    "create_element": "custom-elements",
-    "create_voice": "custom-voices",
-    "multi_elements": "multi-elements",
-    "edit": "multi-elements",
-    "recognize": "image-recognize",
-    "image_recognize": "image-recognize",
-    "avatar": "avatar",
-    "motion_control": "motion-control",
-    "motion-control-new": "motion-control",
-    "multi_shot_views": "ai-multi-shot",
-    "ai_multi_shot": "ai-multi-shot",
-    "multishot": "ai-multi-shot",
-}
-"""Friendly names and route keys -> the builder's key (``motion-control`` serves both motion routes)."""
+ALIASES = {k: v for k, v in catalog.FEATURE_WORDS.items() if v in BUILDERS or v == "motion-control"}
+"""The catalog's feature words for this module's routes (``catalog.FEATURE_WORDS``)."""
+
+
+def route_key(feature: str) -> str | None:
+    """The builder of this module that serves ``feature`` (a route key or a catalog feature word), or
+    None; one builder serves both motion-control routes (the model picks the route)."""
+    key = catalog.feature_for(feature)
+    key = "motion-control" if key == "motion-control-new" else key
+    return key if key in BUILDERS else None
 
 
 def prepare_more(feature: str, params: dict[str, Any]) -> Any:
@@ -307,10 +310,10 @@ def prepare_more(feature: str, params: dict[str, Any]) -> Any:
         return RequestSpec(feature=ep.feature, method="POST", path=f"{ep.path}/{model}", body=body,
                            family=ep.family, pack=ep.pack, params=media.elide(params),
                            estimate=Estimate.of(units, ep.pack, basis, False), warnings=warns, model=model)  # fmt: skip
-    key = ALIASES.get(feature, feature)
-    builder = BUILDERS.get(key)
-    if builder is None:
+    key = route_key(feature)
+    if key is None:
         return None
+    builder = BUILDERS[key]
 
     for name in params:
         if name not in builder.params:

@@ -389,6 +389,48 @@ def kling4_cases() -> Iterator[Case]:
         yield Case("image_to_video", {**base, "image": IMG, "image_tail": IMG}, f"{model} last frame")
 
 
+URL_AUDIO = "https://example.com/voice.mp3"
+URL_VIDEO = "https://example.com/dance.mp4"
+
+
+def late_2026_cases() -> Iterator[Case]:
+    """The 2026-H2 routes: avatar, motion control (legacy and 2026), Image 4.0 and Long Image 4.0,
+    elements, voices and image recognition, each with values inside and just outside the catalog's."""
+    drive, library, image4 = catalog.drive, catalog.library, catalog.image4
+    for mode, prompt in itertools.product((None, *drive.AVATAR_MODES, "ultra"), ("", "x", "y" * 2501)):
+        p = {"image": IMG, "sound_file": URL_AUDIO, "mode": mode, "prompt": prompt}
+        yield Case("avatar", {k: v for k, v in p.items() if v not in (None, "")}, f"avatar {mode}")
+    yield Case("avatar", {"image": IMG}, "avatar without audio")
+    models = (None, *drive.MOTION_MODELS, "kling-v1")
+    orientations = (None, *drive.MOTION_ORIENTATIONS, "sideways")
+    for model, mode, orientation in itertools.product(models, (None, "std", "pro", "4k"), orientations):
+        p = {"model_name": model, "image": IMG, "video": URL_VIDEO, "mode": mode}
+        p["character_orientation"] = orientation
+        yield Case("motion_control", {k: v for k, v in p.items() if v is not None}, f"motion {model} {mode}")
+    for keep in (True, "no", "maybe"):
+        yield Case("motion_control", {"image": IMG, "video": URL_VIDEO, "keep_original_sound": keep}, "keep")
+    for model, resolution, n in itertools.product(image4.MODELS, ("1k", "2k", "4k", "8k"), (None, 1, 4, 10)):
+        p = {"model_name": model, "prompt": "x", "resolution": resolution, "n": n}
+        yield Case("omni_image", {k: v for k, v in p.items() if v is not None}, f"{model} {resolution} n={n}")
+    for model, amount in itertools.product(image4.MODELS, ("auto", 2, 9, 12)):
+        p = {"model_name": model, "prompt": "x", "result_type": "series", "series_amount": amount}
+        yield Case("omni_image", p, f"{model} series {amount}")
+    for name, count, kind in itertools.product(
+        ("Hero", "x" * 21), (0, 1, 4, 5), (*library.ELEMENT_TYPES, "pet")
+    ):
+        yield Case(
+            "create_element",
+            {"name": name, "images": [IMG] * count, "element_type": kind},
+            f"element {count}",
+        )
+    for name in ("Narrator", "", "x" * 21):
+        yield Case("create_voice", {"name": name, "audio": URL_AUDIO}, f"voice {name[:8]!r}")
+    for kind in (*catalog.recognize.KINDS, "sky_seg"):
+        yield Case("recognize", {"image": IMG, "type": kind}, f"recognize {kind}")
+    for shot in ({"image": IMG}, {"image": IMG, "callback_url": "https://example.com/cb"}, {}):
+        yield Case("ai_multi_shot", shot, f"multi-shot {sorted(shot)}")
+
+
 GROUPS: dict[str, Callable[[Sources], Iterator[Case]]] = {
     "legacy-video": lambda s: legacy_video_cases(),
     "new-video": lambda s: new_video_cases(),
@@ -402,6 +444,7 @@ GROUPS: dict[str, Callable[[Sources], Iterator[Case]]] = {
     "omni-image": lambda s: omni_image_cases(),
     "audio": audio_cases,
     "kling-4": lambda s: kling4_cases(),
+    "late-2026": lambda s: late_2026_cases(),
 }
 
 
@@ -421,9 +464,56 @@ def _b64(value: Any) -> Any:
 _NEW_SETTINGS = ("resolution", "duration", "audio", "aspect_ratio", "multi_shot")
 
 
+def _late_2026_request(case: Case, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The wire body of a refused 2026-H2 request (their own field names), or None for other routes."""
+    feature = catalog.feature_for(case.feature, case.params)
+    if feature not in (
+        "omni-image",
+        "motion-control",
+        "avatar",
+        "custom-elements",
+        "custom-voices",
+        "image-recognize",
+        "ai-multi-shot",
+    ):
+        return None
+    p = dict(p)
+    model = p.pop("model_name", None)
+    if feature == "omni-image" and catalog.image4.canonical(model) is not None:
+        settings = {k: p.pop(k) for k in ("resolution", "n", "result_type", "series_amount") if k in p}
+        return f"/omni-image/{model}", {
+            "contents": [{"type": "prompt", "text": p.pop("prompt")}],
+            "settings": settings,
+        }
+    if feature == "motion-control":
+        if model in catalog.drive.MOTION_MODELS and catalog.drive.MOTION_MODELS[model].route == "new":
+            contents = [{"type": "image", "url": p.pop("image")}, {"type": "video", "url": p.pop("video")}]
+            return f"/motion-control/{model}", {"contents": contents, "settings": p}
+        body = {"image_url": p.pop("image"), "video_url": p.pop("video"), **p}
+        if model is not None:
+            body["model_name"] = model
+        if isinstance(body.get("keep_original_sound"), bool):
+            body["keep_original_sound"] = "yes" if body["keep_original_sound"] else "no"
+        return catalog.endpoint(feature).path, body
+    if feature == "custom-elements":
+        p["references"] = [{"image_url": i} for i in p.pop("images")]
+    if feature == "custom-voices":
+        p["audio_url"] = p.pop("audio")
+    if feature == "ai-multi-shot" and "image" in p:
+        p[catalog.multishot.IMAGE_FIELD] = p.pop("image")
+    if feature == "omni-image":
+        return None  # an omni-image model before 4.0: the legacy route below
+    if model is not None:
+        p["model_name"] = model
+    return catalog.endpoint(feature).path, p
+
+
 def raw_request(case: Case) -> tuple[str, dict[str, Any]]:
     """The path and body a client written from the docs would send for ``case`` (no client-side checks)."""
     p = _b64(dict(case.params))
+    h2 = _late_2026_request(case, p)
+    if h2 is not None:
+        return h2
     feature = resolve_feature(case.feature, case.params)
     if catalog.kling4.canonical(case.params.get("model_name")) is not None:  # 4.0: the 2026 routes
         feature = "image-to-video" if "image" in case.params else "text-to-video"

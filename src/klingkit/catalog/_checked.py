@@ -31,6 +31,8 @@ class Known:
     series_count: int | None = None  # how many images an omni-image series of ``auto`` length produced
     face_ids: tuple[str, ...] | None = None  # the faces an identify-face session found (advanced lip-sync)
     videos: Mapping[str, VideoFacts] | None = None  # Kling 4.0: what decoding found of each input video
+    media_seconds: float | None = None  # the length of the audio/video input a side could read (2026-H2)
+    selections: int | None = None  # an editing session's selections (multi-elements)
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,14 @@ from typing import Any
 from . import _kling4 as kling4
 from ._checked import Checked, Known, Route
 from ._price import Estimate
+from ._routes_h2 import H2_ROUTES
 from ._routes_media import MEDIA_ROUTES, image_price
 from ._routes_video import VIDEO_ROUTES, kling4_route
 from .rules import Checks, Refusal
 
 __all__ = ["ROUTES", "Checked", "Known", "check", "image_price", "price"]
 
-ROUTES: dict[str, Route] = {**VIDEO_ROUTES, **MEDIA_ROUTES}
+ROUTES: dict[str, Route] = {**VIDEO_ROUTES, **MEDIA_ROUTES, **H2_ROUTES}
 """Every create route the rules cover (catalog endpoint keys) -> its rules, defaults and price."""
 
 

@@ -53,6 +53,17 @@ FEATURE_WORDS: dict[str, str] = {
     "try-on": "kolors-virtual-try-on",
     "tryon": "kolors-virtual-try-on",
     "audio": "text-to-audio",
+    # the 2026-H2 routes
+    "motion_control": "motion-control",
+    "create_element": "custom-elements",
+    "create_voice": "custom-voices",
+    "multi_elements": "multi-elements",
+    "edit": "multi-elements",
+    "recognize": "image-recognize",
+    "image_recognize": "image-recognize",
+    "multi_shot_views": "ai-multi-shot",
+    "ai_multi_shot": "ai-multi-shot",
+    "multishot": "ai-multi-shot",
 }
 """A word -> the catalog endpoint key it stands for (before the model picks a 2026 route)."""
 

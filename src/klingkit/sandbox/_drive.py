@@ -1,6 +1,6 @@
 """What the sandbox accepts on the avatar and motion-control routes, and the task it plans.
 
-The rules and prices are the catalog's (``klingkit.catalog.drive``), run on the body as received; this
+The rules and prices are the catalog's contract (``klingkit.catalog.check``), run on the body as received; this
 module decodes the media the client sent so the rules see real lengths: the avatar's audio (a base64 file,
 or an ``audio_id`` of one of the sandbox's own TTS outputs) and the motion reference video. The avatar
 video lasts as long as its audio and carries a sound track; the motion-control video has the reference
@@ -14,10 +14,11 @@ import binascii
 from collections.abc import Callable
 from typing import Any
 
+from klingkit import catalog
 from klingkit.catalog import drive
 
 from ._errors import invalid, not_found
-from ._plan import Body, Context, Plan, _fit, _image_value, _video_output, _video_work
+from ._plan import Body, Context, Plan, _checked, _fit, _image_value, _video_output, _video_work
 
 _URL_SECONDS = 5.0
 """Length assumed for a media URL: the sandbox does not fetch the internet."""
@@ -41,11 +42,6 @@ def _decoded_seconds(ctx: Context, name: str, value: Any, ext: str) -> float | N
         raise invalid(f"{name} could not be decoded") from None
 
 
-def _refuse(refusals: list[Any]) -> None:
-    if refusals:
-        raise invalid("; ".join(r.message() for r in refusals[:3]))
-
-
 def avatar(ctx: Context, data: Any, _model: str | None) -> Plan:
     body = Body(data)
     seconds = None
@@ -56,11 +52,11 @@ def avatar(ctx: Context, data: Any, _model: str | None) -> Plan:
         if found is None:
             raise not_found(f"audio_id {body.data['audio_id']} does not exist")
         seconds = float(found["duration"])
-    _refuse(drive.check_avatar(body.data, seconds))
+    _checked("avatar", body.data, catalog.Known(media_seconds=seconds))  # the catalog's contract
     portrait = _image_value(ctx, "image", body.data["image"])
     length = seconds if seconds is not None else _URL_SECONDS
-    mode = str(body.data.get("mode") or "std")
-    units, _, _ = drive.avatar_price(mode, length)
+    ok = _checked("avatar", body.data, catalog.Known(media_seconds=length))  # priced on what is made
+    mode, units = str(ok.mode), ok.estimate.units
     resolution = "1080p" if mode == "pro" else "720p"
     hint = (portrait["width"], portrait["height"]) if "width" in portrait else None
     width, height = _fit(resolution, "9:16", hint)
@@ -98,11 +94,13 @@ def _motion(ctx: Context, data: Any, model: str | None, new: bool) -> Plan:
     seconds = None
     if isinstance(flat.get("video"), str):
         seconds = _decoded_seconds(ctx, "video", flat["video"], "mp4")
-    _refuse(drive.check_motion(body.data, str(name), new, seconds))
+    feature = "motion-control-new" if new else "motion-control"
+    wire = {**body.data, "model_name": name} if new else body.data
+    _checked(feature, wire, catalog.Known(media_seconds=seconds))  # the catalog's contract
     character = _image_value(ctx, "image", flat["image"])
-    resolution = drive.motion_resolution(body.data, new)
     length = seconds if seconds is not None else _URL_SECONDS
-    units, _, _ = drive.motion_price(str(name), new, resolution, length, flat.get("orientation"))
+    ok = _checked(feature, wire, catalog.Known(media_seconds=length))  # priced on what is made
+    resolution, units = str(ok.resolution), ok.estimate.units
     hint = (character["width"], character["height"]) if "width" in character else None
     width, height = _fit(resolution, "16:9", hint)
     keep = flat.get("keep_sound") == "yes"

@@ -10,11 +10,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from klingkit import catalog
 from klingkit.catalog import edit
 
 from ._errors import invalid, not_found
 from ._http import gate, read_json, state_of
-from ._plan import Body, Context, Plan, _image_value, _video_output, _video_work
+from ._plan import Body, Context, Plan, _checked, _image_value, _video_output, _video_work
 from ._state import SandboxState
 
 _META = "edit_sessions"
@@ -128,14 +129,15 @@ def plan_edit(ctx: Context, data: Any, _model: str | None) -> Plan:
     session = ctx.find_edit_session(str(body.data.get("session_id"))) if ctx.find_edit_session else None
     if body.has("session_id") and session is None:
         raise not_found(f"session_id {body.data.get('session_id')} does not exist (or expired)")
-    _refuse(edit.check_edit(body.data, len(session["selections"]) if session else None))
+    known = catalog.Known(selections=len(session["selections"]) if session else None)
+    ok = _checked("multi-elements", body.data, known)  # the catalog's contract, with the session's state
     source = None
     for i, item in enumerate(body.data.get("image_list") or []):
         ref = _image_value(
             ctx, f"image_list[{i}].image", item.get("image") if isinstance(item, dict) else None
         )
         source = source or ref.get("file")
-    units, _, seconds = edit.price(body.data)
+    units, seconds = ok.estimate.units, float(ok.duration or 0)
     resolution = "1080p" if body.data.get("mode") == "pro" else "720p"
     width, height = (1920, 1080) if resolution == "1080p" else (1280, 720)
     plan = Plan("multi-elements", "legacy", "video", str(body.data.get("model_name") or edit.MODELS[0]),

@@ -22,7 +22,7 @@ from klingkit.catalog import library
 
 from ._errors import invalid, not_found
 from ._http import gate, read_json, state_of
-from ._plan import Body, Context, OutputPlan, Plan, _image_value
+from ._plan import Body, Context, OutputPlan, Plan, _checked, _image_value
 
 
 def _refuse(refusals: list[Any]) -> None:
@@ -32,7 +32,7 @@ def _refuse(refusals: list[Any]) -> None:
 
 def element(ctx: Context, data: Any, _model: str | None) -> Plan:
     body = Body(data)
-    _refuse(library.check_element(body.data))
+    ok = _checked("custom-elements", body.data)  # the catalog's contract
     refs = []
     for i, ref in enumerate(body.data["references"]):
         url = ref["image_url"]
@@ -49,7 +49,7 @@ def element(ctx: Context, data: Any, _model: str | None) -> Plan:
         "status": "available",
         "tags": list(body.data.get("tags") or []),
     }
-    plan = Plan("custom-elements", "legacy", "video", None, units=library.ELEMENT_UNITS, weight=0, work_seconds=20,
+    plan = Plan("custom-elements", "legacy", "video", None, units=ok.estimate.units, weight=0, work_seconds=20,
                 outputs=[OutputPlan("element", None, {"meta": meta})])  # fmt: skip
     _options(plan, body)
     return plan
@@ -75,10 +75,10 @@ def _seconds(ctx: Context, value: Any) -> float | None:
 def voice(ctx: Context, data: Any, _model: str | None) -> Plan:
     body = Body(data)
     seconds = _seconds(ctx, body.data.get("audio_file"))
-    _refuse(library.check_voice(body.data, seconds))
+    ok = _checked("custom-voices", body.data, facts.Known(media_seconds=seconds))  # the catalog's contract
     sample = min(seconds or 6.0, 6.0)
     meta = {"name": body.data["name"], "owned_by": "user", "status": "available"}
-    plan = Plan("custom-voices", "legacy", "audio", None, units=library.VOICE_UNITS, weight=0, work_seconds=30,
+    plan = Plan("custom-voices", "legacy", "audio", None, units=ok.estimate.units, weight=0, work_seconds=30,
                 outputs=[OutputPlan("voice", sample, {"meta": meta, "prompt": body.data["name"]})])  # fmt: skip
     _options(plan, body)
     return plan
@@ -168,16 +168,14 @@ def routes() -> list[Route]:
 
 def recognize_image(ctx: Context, data: Any, _model: str | None) -> Plan:
     """``/v1/videos/image-recognize``: a mask the size of the image, at once (catalog rules)."""
-    from klingkit.catalog import recognize
-
     body = Body(data)
-    _refuse(recognize.check(body.data))
+    ok = _checked("image-recognize", body.data)  # the catalog's contract
     image = _image_value(ctx, "image", body.data["image"])
     width, height = image.get("width", 1024), image.get("height", 1024)
     mask = OutputPlan(
         "image", None, {"width": width, "height": height, "prompt": body.data["type"], "index": 0}
     )
-    plan = Plan("image-recognize", "legacy", "video", None, units=recognize.UNITS, weight=0, work_seconds=0,
+    plan = Plan("image-recognize", "legacy", "video", None, units=ok.estimate.units, weight=0, work_seconds=0,
                 outputs=[mask])  # fmt: skip
     plan.external_id = body.text("external_task_id", 256) or None
     return plan

@@ -1,0 +1,121 @@
+"""The contract's 2026-H2 routes: avatar, motion control, Image 4.0, elements and voices, multi-element
+editing, image recognition and AI multi-shot.
+
+Their rules and prices are written in their own catalog modules (``drive``, ``edit``, ``image4``,
+``library``, ``recognize``) over the wire body; these entries make them reachable through
+``catalog.check`` like every other route, so the client and the sandbox call one function. ``params`` is
+the body as sent (with ``model_name`` for the model-in-path routes); ``Known.media_seconds`` is the length
+of the audio or video input each side could read, ``Known.selections`` the editing session's selections
+and ``Known.series_count`` an Image 4.0 series' real size (the server's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import Any
+
+from . import _data as C
+from . import _drive as drive
+from . import _edit as edit
+from . import _image4 as image4
+from . import _library as library
+from . import _multishot as multishot
+from . import _recognize as recognize
+from ._checked import Checked, Known, Route
+from ._kling4 import Refusal as WireRefusal
+from ._price import Estimate
+from .rules import Checks, Refusal
+
+
+def _first(refusals: Sequence[WireRefusal]) -> None:
+    """The first refusal of a wire-body rule set, as the contract's :class:`Refusal`."""
+    if refusals:
+        r = refusals[0]
+        raise Refusal(r.field, r.value, r.allowed, r.why or None)
+
+
+def _estimate(feature: str, units: float, basis: str, exact: bool) -> Estimate:
+    return Estimate.of(units, C.ENDPOINTS[feature].pack, basis, exact)
+
+
+def _avatar(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
+    _first(drive.check_avatar(p, known.media_seconds))
+    units, basis, exact = drive.avatar_price(p.get("mode"), known.media_seconds)
+    mode = str(p.get("mode") or "std")
+    return Checked(
+        "avatar", _estimate("avatar", units, basis, exact), mode=mode, duration=known.media_seconds
+    )
+
+
+def _motion(feature: str, p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
+    new = feature == "motion-control-new"
+    name = str(p.get("model_name") or drive.MOTION_DEFAULT_MODEL)
+    body = {k: v for k, v in p.items() if not (new and k == "model_name")}  # the model is in the path
+    _first(drive.check_motion(body, name, new, known.media_seconds))
+    resolution = drive.motion_resolution(body, new)
+    orientation = drive.motion_fields(body, new).get("orientation")
+    units, basis, exact = drive.motion_price(name, new, resolution, known.media_seconds, orientation)
+    mode = {v: k for k, v in drive.MOTION_MODES.items()}.get(resolution)
+    est = _estimate(feature, units, basis, exact)
+    return Checked(feature, est, model=name, mode=mode, resolution=resolution, duration=known.media_seconds)
+
+
+def _image4(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
+    model = str(image4.canonical(p.get("model_name")) or p.get("model_name"))
+    body = {k: v for k, v in p.items() if k != "model_name"}
+    _first(image4.check(model, body))
+    settings = body.get("settings") or {}
+    actual = known.series_count is not None  # the server knows how many images it made
+    units, basis = image4.price(model, settings, actual=actual)
+    count = image4.count(model, settings, actual=actual)
+    return Checked(
+        "omni-image-new", _estimate("omni-image-new", units, basis, False), model=model, count=count
+    )
+
+
+def _element(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
+    _first(library.check_element(p))
+    basis = "element: no published price (L)"
+    return Checked("custom-elements", _estimate("custom-elements", library.ELEMENT_UNITS, basis, False))
+
+
+def _voice(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
+    _first(library.check_voice(p, known.media_seconds))
+    est = _estimate("custom-voices", library.VOICE_UNITS, "custom voice: flat per call", True)
+    return Checked("custom-voices", est, duration=known.media_seconds)
+
+
+def _recognize(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
+    _first(recognize.check(p))
+    est = _estimate("image-recognize", recognize.UNITS, "image recognition: flat per call", True)
+    return Checked("image-recognize", est)
+
+
+def _multi_elements(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
+    _first(edit.check_edit(p, known.selections))
+    units, basis, seconds = edit.price(p)
+    est = _estimate("multi-elements", units, basis, True)
+    model, mode = p.get("model_name"), str(p.get("mode") or "std")
+    return Checked("multi-elements", est, model=model, mode=mode, duration=seconds)
+
+
+def _multi_shot(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
+    _first(multishot.check(p))
+    basis = f"AI multi-shot: {multishot.UNITS:g} units a call ({multishot.VIEWS} views)"
+    return Checked(
+        "ai-multi-shot", _estimate("ai-multi-shot", multishot.UNITS, basis, True), count=multishot.VIEWS
+    )
+
+
+H2_ROUTES: dict[str, Route] = {
+    "avatar": _avatar,
+    "motion-control": partial(_motion, "motion-control"),
+    "motion-control-new": partial(_motion, "motion-control-new"),
+    "omni-image-new": _image4,
+    "custom-elements": _element,
+    "custom-voices": _voice,
+    "image-recognize": _recognize,
+    "multi-elements": _multi_elements,
+    "ai-multi-shot": _multi_shot,
+}
