@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from klingkit import ops, prepare
+from klingkit import catalog, ops, prepare
 from klingkit.catalog import _data
 
 pytestmark = pytest.mark.e2e
@@ -89,3 +89,92 @@ def test_cli_and_tool_price_the_same_request(name: str, args: dict[str, Any], tm
     shown = json.loads(done.stdout)
     assert shown["feature"] == feature
     assert (shown["estimate"]["units"], shown["estimate"]["usd"]) == (est.units, est.usd)
+
+
+# CLI options of a generate command that stand for no operation parameter: the shared generate/session
+# options, the prompt's other spellings, and the conveniences only a person at a terminal needs.
+_CLI_ONLY_EVERYWHERE = {
+    "prompt_opt", "prompt_file", "output", "dry_run", "max_cost", "yes", "confirm_above", "no_download",
+    "force", "max_wait", "callback_url", "allow_unknown_model", "help",
+}  # fmt: skip
+_CLI_ONLY = {
+    "generate_video": {"fit"},  # fits -i to -r locally before sending
+    "try_on": {"solution", "keep_face", "keep_pose", "keep_background"},  # the 2026 solution route
+}
+
+
+def _command(line: str) -> Any:
+    import click
+
+    from klingkit.cli import cli
+
+    ctx = click.Context(cli, info_name="klingkit")
+    cmd: Any = cli
+    for word in line.split()[1:]:
+        cmd = cmd.get_command(ctx, word)
+        ctx = click.Context(cmd, info_name=word, parent=ctx)
+    return cmd
+
+
+def _session_option_names() -> set[str]:
+    import click
+
+    from klingkit.cli._session import session_options
+
+    @session_options
+    def probe(**_: Any) -> None: ...
+
+    return {p.name for p in click.command()(probe).params if p.name}
+
+
+def _by_flag(cmd: Any, flag: str) -> Any:
+    for param in cmd.params:
+        if flag in param.opts or flag.lower() in (param.name, (param.metavar or "").strip("[]").lower()):
+            return param
+        if flag.isupper() and (param.metavar or "").strip("[]") == flag:
+            return param
+    raise AssertionError(f"{cmd.name}: no option or argument {flag}")
+
+
+@pytest.mark.parametrize("op", list(ops.OPERATIONS.values()), ids=lambda o: o.name)
+def test_every_cli_flag_agrees_with_its_tool_schema(op: ops.Operation) -> None:
+    """For every parameter the registry spells on the CLI: the flag exists on the operation's CLI twin,
+    offers the same allowed values, the same range, the same default, takes a list where the tool takes an
+    array, and is a flag where the tool takes a boolean. A paid operation spells every parameter, and its
+    command has no other option but the known CLI-only conveniences."""
+    assert op.cli is not None, f"{op.name} has no CLI twin"
+    cmd = _command(op.cli)
+    covered: set[str] = set()
+    for p in op.params:
+        assert p.flag or not op.paid, f"{op.name}.{p.name} has no CLI spelling"
+        if not p.flag:
+            continue  # an MCP-only argument of a free tool (e.g. task_result's wait_seconds)
+        option = _by_flag(cmd, p.flag)
+        covered.add(option.name)
+        schema, kind = p.schema, option.type
+        where = f"{op.cli} {p.flag} vs {op.name}.{p.name}"
+        if "enum" in schema:
+            offered = [str(v) for v in getattr(kind, "choices", [])]
+            assert offered[: len(schema["enum"])] == [str(v) for v in schema["enum"]], where
+            for alias in offered[len(schema["enum"]) :]:  # only the catalog's other names of those values
+                assert catalog.MODE_ALIASES.get(alias) in schema["enum"], f"{where}: {alias}"
+        for bound, attr in (("minimum", "min"), ("maximum", "max")):
+            if bound in schema:
+                assert getattr(kind, attr, None) == schema[bound], f"{where}: {bound}"
+        if "default" in schema:
+            shown = option.default if option.default is not None else None
+            assert shown == schema["default"] or f"[default: {schema['default']}]" in (option.help or ""), (
+                where
+            )
+        if schema.get("type") == "array":
+            assert option.multiple, where
+        if schema.get("type") == "boolean":
+            assert option.is_flag, where
+        if p.required and not p.flag.isupper():
+            assert option.required, where
+    if not op.paid:
+        return  # free commands (history, tasks, models...) have many switches an agent does not need
+    extra = {p.name for p in cmd.params} - covered - _CLI_ONLY_EVERYWHERE - _session_option_names()
+    assert extra <= _CLI_ONLY.get(op.name, set()), (
+        f"{op.cli}: options no operation parameter describes: {extra}"
+    )

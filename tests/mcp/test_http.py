@@ -71,3 +71,28 @@ def test_listening_beyond_loopback_needs_a_token(h: Any, tmp_path: Path) -> None
     )
     assert done.returncode == 2
     assert "--token" in done.stderr and "0.0.0.0" in done.stderr
+
+
+async def test_the_budget_is_per_session(h: Any, tools: Any) -> None:
+    """Two HTTP sessions (handshake-era clients, each with its Mcp-Session-Id) each get the whole budget;
+    a session that spent its own is refused while the other still creates."""
+    cheap = {"prompt": "a red fox", "duration": 5}  # $0.21 each
+    async with h.http_server("--budget", "0.3") as url:
+        async with Client(url, mode="legacy") as alice, Client(url, mode="legacy") as bob:
+            first = tools.payload(await alice.call_tool("generate_video", cheap))
+            assert first["budget"]["spent_usd"] == pytest.approx(0.21)
+            refused = await alice.call_tool("generate_video", cheap)
+            other = tools.payload(await bob.call_tool("generate_video", cheap))
+            quote = tools.payload(
+                await bob.call_tool("estimate", {"operation": "generate_video", "arguments": cheap})
+            )
+        assert refused.is_error and tools.payload(refused)["error"]["kind"] == "budget"
+        assert "session" in tools.payload(refused)["error"]["message"]
+        assert other["budget"]["remaining_usd"] == pytest.approx(0.09)
+        assert quote["budget"]["spent_usd"] == pytest.approx(0.21)
+        async with Client(url, mode="legacy") as carol:  # a new session starts from the full budget
+            tool = next(t for t in (await carol.list_tools()).tools if t.name == "generate_video")
+            again = tools.payload(await carol.call_tool("generate_video", cheap))
+    assert "session" in (tool.description or "") and "$0.3" in (tool.description or "")
+    assert again["budget"]["spent_usd"] == pytest.approx(0.21)
+    assert h.creates() == 3

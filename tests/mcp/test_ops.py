@@ -20,6 +20,10 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "lip_sync": {"video": "vid-1", "text": "hello", "voice_id": _data.VOICES["en"][0]},
     "apply_effect": {"scene": _data.SINGLE_IMAGE_EFFECTS[0], "images": ["https://example.com/a.png"]},
     "try_on": {"person_image": "https://example.com/a.png", "garment_image": "https://example.com/b.png"},
+    "generate_avatar": {"image": "https://example.com/a.png", "audio": "https://example.com/s.mp3"},
+    "motion_control": {"image": "https://example.com/a.png", "video": "https://example.com/d.mp4"},
+    "create_element": {"name": "Hero", "images": ["https://example.com/a.png"]},
+    "create_voice": {"name": "Narrator", "audio": "https://example.com/s.wav"},
 }
 
 
@@ -35,7 +39,8 @@ def test_minimal_arguments_make_a_priced_request(name: str) -> None:
     feature, params = op.request(MINIMAL[name])
     assert feature in catalog.ENDPOINTS
     est = prepare(feature, **params).estimate
-    assert est.units > 0 and est.pack == catalog.ENDPOINTS[feature].pack
+    unpriced = name == "create_element" and "no published price" in est.basis  # the catalog says so
+    assert (est.units > 0 or unpriced) and est.pack == catalog.ENDPOINTS[feature].pack
 
 
 def test_schemas_offer_every_catalog_model_and_value() -> None:
@@ -50,7 +55,10 @@ def test_schemas_offer_every_catalog_model_and_value() -> None:
     assert set(video["duration"]["enum"]) == every_duration
     assert video["aspect_ratio"]["enum"] == list(_data.VIDEO_ASPECT_RATIOS)
     image = ops.get("generate_image").input_schema()["properties"]
-    assert image["model"]["enum"] == [m.name for m in _data.IMAGE_MODELS]
+    assert image["model"]["enum"] == [m.name for m in _data.IMAGE_MODELS] + list(catalog.image4.MODELS)
+    assert set(image["aspect_ratio"]["enum"]) == set(_data.IMAGE_ASPECT_RATIOS) | set(
+        catalog.image4.ASPECT_RATIOS
+    )
     assert (image["n"]["minimum"], image["n"]["maximum"]) == (_data.N_MIN, _data.N_MAX)
     assert ops.get("apply_effect").input_schema()["properties"]["scene"]["enum"] == [
         *_data.SINGLE_IMAGE_EFFECTS,
@@ -64,7 +72,10 @@ def test_every_default_in_a_schema_is_allowed() -> None:
             if "default" in schema and "enum" in schema:
                 assert schema["default"] in schema["enum"], (op.name, name)
             if "default" in schema and "minimum" in schema:
-                assert schema["minimum"] <= schema["default"] <= schema["maximum"], (op.name, name)
+                assert schema["minimum"] <= schema["default"] <= schema.get("maximum", float("inf")), (
+                    op.name,
+                    name,
+                )
 
 
 def test_2026_models_route_to_the_2026_endpoints() -> None:
@@ -74,6 +85,31 @@ def test_2026_models_route_to_the_2026_endpoints() -> None:
     assert feature == "text-to-video" and params["resolution"] == "1080p" and params["audio"] == "native"
     feature, params = ops.get("generate_video").request({"image": "https://example.com/a.png"})
     assert feature == "image2video" and "aspect_ratio" not in params
+
+
+def test_the_2026_h2_operations_route_to_their_endpoints() -> None:
+    feature, params = ops.get("motion_control").request(
+        {"image": "https://example.com/a.png", "video": "https://example.com/d.mp4", "model": "kling-3.0"}
+    )
+    spec = prepare(feature, **params)
+    assert spec.feature == "motion-control-new" and spec.estimate.units > 0
+    frames = ["https://example.com/b.png", "https://example.com/c.png"]
+    args = {
+        "prompt": "x",
+        "model": "kling-4.0",
+        "image": "https://example.com/a.png",
+        "middle_frames": frames,
+    }
+    feature, params = ops.get("generate_video").request(args)
+    assert params["middle_frames"] == frames and prepare(feature, **params).estimate.usd > 0
+    pictures = ["https://example.com/a.png", "https://example.com/b.png"]
+    feature, params = ops.get("generate_video").request({"prompt": "two friends", "images": pictures})
+    assert feature == "multi-image2video" and params["image_list"] == pictures
+    assert prepare(feature, **params).estimate.units > 0
+    image4 = ops.get("generate_image").request(
+        {"prompt": "x", "model": "kling-image-4.0", "aspect_ratio": "auto"}
+    )
+    assert prepare(*image4[:1], **image4[1]).estimate.units > 0
 
 
 def test_a_handle_becomes_the_video_id_it_made() -> None:

@@ -26,6 +26,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "lip_sync": {"video": "123", "text": "hi", "voice_id": "genshin_vindi2"},
     "apply_effect": {"scene": "color_mixing", "images": ["https://example.com/a.png"]},
     "try_on": {"person_image": "https://example.com/a.png", "garment_image": "https://example.com/b.png"},
+    "generate_avatar": {"image": "https://example.com/a.png", "audio_id": "a-1"},
+    "motion_control": {"image": "https://example.com/a.png", "video": "https://example.com/d.mp4"},
+    "create_element": {"name": "Hero", "images": ["https://example.com/a.png"]},
+    "create_voice": {"name": "Narrator", "audio": "https://example.com/s.wav"},
 }
 
 

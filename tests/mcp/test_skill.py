@@ -92,3 +92,24 @@ def test_install_refuses_to_overwrite_a_changed_skill(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == "my edits\n"
     assert _run("skill", "install", "--target", str(tmp_path), "--force").returncode == 0
     assert path.read_text(encoding="utf-8").startswith("---\nname: klingkit\n")
+
+
+@pytest.mark.parametrize(
+    ("target", "folder"),
+    [
+        ("claude", ".claude/skills"),  # Claude Code's user skills
+        ("cursor", ".cursor/skills"),  # cursor.com/docs/skills: user-level (global)
+        ("codex", ".agents/skills"),  # developers.openai.com/codex/skills: USER scope
+        ("agents", ".agents/skills"),
+    ],
+)
+def test_each_host_target_is_where_that_host_reads_skills(target: str, folder: str, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KLING_", "KLINGKIT_"))}
+    env.update(HOME=str(tmp_path), KLINGKIT_HOME=os.environ["KLINGKIT_HOME"])
+    done = subprocess.run(
+        [_exe(), "skill", "install", "--target", target], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    path = tmp_path / folder / "klingkit" / "SKILL.md"
+    assert done.stdout.strip() == str(path)
+    assert _front_matter(path.read_text(encoding="utf-8"))["name"] == "klingkit"

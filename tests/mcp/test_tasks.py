@@ -1,5 +1,7 @@
-"""The MCP Tasks flow: a client that declares the Tasks extension gets a task from a generate call, follows
-it with tasks/get to the saved files; cancel only stops following (Kling cannot cancel)."""
+"""The MCP Tasks extension (2026-07-28 wire shapes): a client that declares it gets a CreateTaskResult from a
+generate call and follows it with tasks/get to the saved files; a Kling task that fails is a completed task
+whose result is a tool error; cancel only stops following (Kling cannot cancel); a request that does not
+declare the extension gets -32021."""
 
 from __future__ import annotations
 
@@ -7,52 +9,73 @@ from pathlib import Path
 from typing import Any
 
 import av
+import mcp_types as types
 import pytest
+from mcp.shared.exceptions import MCPError
 from PIL import Image
 
-from klingkit.mcp._tasks import tasks_client
+from klingkit.mcp._tasks import HANDLE_META, send, tasks_client
 from mcp import Client
 
 pytestmark = pytest.mark.integration
 
 VIDEO = {"prompt": "a red fox running through snow", "duration": 5}
+TASK_FIELDS = {"taskId", "status", "createdAt", "lastUpdatedAt", "ttlMs", "pollIntervalMs"}
 
 
 async def test_generate_is_a_task_followed_to_saved_files(h: Any, tools: Any) -> None:
     seen: list[dict[str, Any]] = []
     ext = tasks_client(on_status=seen.append, max_wait=60)
-    params = h.stdio_params()
-    async with Client(params, extensions=[ext], read_timeout_seconds=60) as client:
+    async with Client(h.stdio_params(), extensions=[ext], read_timeout_seconds=60) as client:
         result = await client.call_tool("generate_video", {**VIDEO, "idempotency_key": "task-fox"})
+        refused = await client.call_tool("generate_image", {"prompt": "sandbox-risk-fail lighthouse"})
         listed = tools.payload(await client.call_tool("list_tasks", {}))
-    (created,) = ext.created
-    assert created["resultType"] == "task" and created["task"]["status"] == "working"
-    handle = created["handle"]
+    created = ext.created[0]
+    assert created["resultType"] == "task" and created["status"] == "working"
+    assert set(created) >= TASK_FIELDS and created["ttlMs"] is None  # the ledger keeps every task
+    handle = created["_meta"][HANDLE_META]
     assert handle["status"] in ("submitted", "processing") and handle["estimate"]["usd"] == 0.21
-    assert created["task"]["taskId"] == handle["external_id"]
-    statuses = [t["status"] for t in seen]
+    assert created["taskId"] == handle["external_id"]
+    statuses = [t["status"] for t in seen if t["taskId"] == created["taskId"]]
     assert statuses[0] == "working" and statuses[-1] == "completed"
-    assert len(seen) >= 2  # followed through tasks/get, not answered at once
+    assert len(statuses) >= 2  # followed through tasks/get, not answered at once
+    assert all(t.get("resultType") == "complete" for t in seen[1:] if "result" in t)
     body = tools.payload(result)
     assert not result.is_error and body["status"] == "succeeded" and body["units_charged"] == 1.5
     with av.open(body["files"][0]["path"]) as container:
         assert sum(1 for _ in container.decode(video=0)) > 24
-    assert [t["external_id"] for t in listed["tasks"]] == [handle["external_id"]]
-    assert h.creates() == 1
+    # a Kling task that failed is a tool error inside a completed task (failed is for JSON-RPC errors)
+    assert refused.is_error and tools.payload(refused)["error"]["kind"] == "task_failed"
+    assert seen[-1]["status"] == "completed" and seen[-1]["result"]["isError"] is True
+    assert {t["external_id"] for t in listed["tasks"]} == {c["taskId"] for c in ext.created}
+    assert h.creates() == 2
 
 
-async def test_tasks_flow_over_http(h: Any, tools: Any) -> None:
+async def test_tasks_flow_over_http_and_the_capability_rule(h: Any, tools: Any) -> None:
     ext = tasks_client(max_wait=60)
-    async with h.http_server() as url, Client(url, extensions=[ext], read_timeout_seconds=60) as client:
-        result = await client.call_tool("generate_image", {"prompt": "a lighthouse at dusk", "n": 2})
+    async with h.http_server() as url:
+        async with Client(url, extensions=[ext], read_timeout_seconds=60) as client:
+            result = await client.call_tool("generate_image", {"prompt": "a lighthouse at dusk", "n": 2})
+            eid = ext.created[0]["taskId"]
+            ack = await send(client.session, "tasks/update", eid)  # an empty acknowledgement
+            assert ack["resultType"] == "complete" and not set(ack) & TASK_FIELDS
+            with pytest.raises(MCPError) as unknown:
+                await send(client.session, "tasks/get", "no-such-task")
+        async with Client(url, read_timeout_seconds=60) as plain:  # did not declare the extension
+            with pytest.raises(MCPError) as missing:
+                await send(plain.session, "tasks/get", eid)
+            handle = tools.payload(await plain.call_tool("generate_image", {"prompt": "a lighthouse"}))
+    assert unknown.value.error.code == types.INVALID_PARAMS
+    assert missing.value.error.code == types.MISSING_REQUIRED_CLIENT_CAPABILITY == -32021
+    assert "io.modelcontextprotocol/tasks" in str(missing.value.error.data)
+    assert handle["external_id"] and "resultType" not in handle  # no task for a client without Tasks
     body = tools.payload(result)
-    assert ext.created[0]["task"]["status"] == "working"
     assert body["status"] == "succeeded" and len(body["files"]) == 2
     for saved in body["files"]:
         with Image.open(saved["path"]) as img:
             img.load()
             assert img.width > 0
-    assert h.creates() == 1
+    assert h.creates() == 2
 
 
 async def test_cancel_stops_following_but_the_task_runs_on(h: Any, tools: Any) -> None:
@@ -60,9 +83,11 @@ async def test_cancel_stops_following_but_the_task_runs_on(h: Any, tools: Any) -
     async with Client(h.stdio_params(), extensions=[ext], read_timeout_seconds=60) as client:
         with pytest.raises(TimeoutError):
             await client.call_tool("generate_video", VIDEO)
-        eid = ext.created[0]["task"]["taskId"]
+        eid = ext.created[0]["taskId"]
+        state = await send(client.session, "tasks/get", eid)
         # Kling cannot cancel: the task finishes and its files can still be fetched
         later = tools.payload(await client.call_tool("task_result", {"handle": eid, "wait_seconds": 30}))
+    assert state["status"] == "cancelled" and "no cancel" in state["statusMessage"]
     assert later["status"] == "succeeded" and Path(later["files"][0]["path"]).stat().st_size > 0
-    assert "no cancel" in ext.created[0]["handle"]["cancel"]
+    assert "no cancel" in ext.created[0]["_meta"][HANDLE_META]["cancel"]
     assert h.creates() == 1

@@ -18,14 +18,42 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Seconds(click.ParamType):  # type: ignore[type-arg]
-    """Seconds as ``10``, ``10s``, ``10 s`` or ``10sec`` (whole seconds unless ``fractional``)."""
+    """Seconds as ``10``, ``10s``, ``10 s`` or ``10sec`` (whole seconds unless ``fractional``), optionally
+    one of ``choices`` or within ``low..high`` (the catalog's, through the operation registry)."""
 
     name = "seconds"
 
-    def __init__(self, fractional: bool = False) -> None:
+    def __init__(
+        self,
+        fractional: bool = False,
+        *,
+        choices: list[int] | None = None,
+        low: float | None = None,
+        high: float | None = None,
+    ) -> None:
         self.fractional = fractional
+        self.choices = choices
+        self.min, self.max = low, high
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = self._seconds(value, param, ctx)
+        if self.choices is not None and number not in self.choices:
+            self.fail(f"{value!r}: no model takes {number:g} s (allowed: {self._allowed()})", param, ctx)
+        if (self.min is not None and number < self.min) or (self.max is not None and number > self.max):
+            self.fail(f"{value!r}: allowed {self.min:g}..{self.max:g} seconds", param, ctx)
+        return number
+
+    def _allowed(self) -> str:
+        found = sorted(self.choices or [])
+        runs: list[str] = []
+        for n in found:  # 3, 4, ... 15 -> "3..15"
+            if runs and n - 1 == int(runs[-1].split("..")[-1]):
+                runs[-1] = f"{runs[-1].split('..')[0]}..{n}"
+            else:
+                runs.append(str(n))
+        return ", ".join(runs)
+
+    def _seconds(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, (int, float)):
             return value
         text = str(value).strip().lower()

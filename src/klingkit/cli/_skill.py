@@ -22,8 +22,8 @@ DESCRIPTION = (
 )
 
 # The commands the skill presents, in the order an agent needs them.
-_COMMANDS = ("video", "image", "audio", "extend", "lipsync", "effect", "tryon", "cost", "tasks", "history",
-             "batch", "models", "account", "mcp")  # fmt: skip
+_COMMANDS = ("video", "image", "audio", "extend", "lipsync", "effect", "tryon", "avatar", "motion", "elements",
+             "voices", "cost", "tasks", "history", "batch", "models", "account", "mcp")  # fmt: skip
 
 
 def _summary(name: str) -> tuple[str, str]:
@@ -135,7 +135,9 @@ def render() -> str:
         "HTTP on 127.0.0.1). Generate tools return within a second or two with a handle (`external_id`,",
         "`task_id`) and the estimate; follow it with `task_status` / `task_result` (which can wait up to 50 s",
         "per call and returns saved files). Pass an `idempotency_key` so a repeated call never pays twice, and",
-        "`confirm: true` (after asking the user) above the server's threshold. Kling cannot cancel a task.",
+        "`confirm: true` (after asking the user) above the server's threshold; `--budget` caps each MCP",
+        "session's spending. A client with the MCP Tasks extension gets each generate call as a task to poll",
+        "with `tasks/get`. Kling cannot cancel a task.",
         "",
         "```bash",
         "klingkit mcp --sandbox",

@@ -23,7 +23,8 @@ from ._fit import FIT_CHOICES
 from ._globals import global_option
 from ._guard import DEFAULT_CONFIRM_ABOVE_USD, Guard
 from ._help import examples
-from ._options import Seconds, prompt_options
+from ._ops_options import ops_option
+from ._options import prompt_options
 from ._run import Job, run_job
 from ._session import Session, session_options
 
@@ -35,7 +36,6 @@ DEFAULT_VIDEO_MODEL = ops.DEFAULT_VIDEO_MODEL
 DEFAULT_IMAGE_MODEL = ops.DEFAULT_IMAGE_MODEL
 """The model ``klingkit image`` uses when ``--model`` is not given."""
 
-_MODE_CHOICES = tuple(catalog.MODE_ALIASES)
 PRICE_ONLY_PROMPT = "(no prompt: priced only)"
 
 
@@ -185,14 +185,21 @@ _VIDEO_EPILOG = examples(
     metavar="PATH|URL",
     help="A middle keyframe, in order (kling-4.0: up to 8, with -i as the first frame).",
 )
-@click.option(
-    "-d", "--duration", type=Seconds(), metavar="SECONDS", help="Seconds, e.g. 5, 10 or 10s. [default: 5]"
+@ops_option(
+    "generate_video",
+    "duration",
+    "-d",
+    "--duration",
+    seconds=True,
+    metavar="SECONDS",
+    help="Seconds, e.g. 5, 10 or 10s (the model decides which).",
 )
-@click.option(
+@ops_option(
+    "generate_video",
+    "aspect_ratio",
     "-r",
     "--ratio",
-    type=click.Choice(catalog.VIDEO_ASPECT_RATIOS),
-    help="Aspect ratio; with -i the image is fitted to it (see --fit). [default: 16:9]",
+    help="Aspect ratio; with -i the image is fitted to it (see --fit).",
 )
 @click.option(
     "--fit",
@@ -201,32 +208,44 @@ _VIDEO_EPILOG = examples(
     show_default=True,
     help="How -i is fitted to -r: crop the centre, pad with bars, or keep it as is.",
 )
-@click.option(
+@ops_option(
+    "generate_video",
+    "mode",
     "-m",
     "--mode",
-    type=click.Choice(_MODE_CHOICES, case_sensitive=False),
-    help="std (720p), pro (1080p), 4k; standard/professional are aliases. [default: std]",
+    also=ops.MODE_ALIASES,
+    help="std (720p), pro (1080p), 4k; standard/professional are aliases.",
 )
-@click.option(
+@ops_option(
+    "generate_video",
+    "model",
     "--model",
-    default=DEFAULT_VIDEO_MODEL,
-    show_default=True,
+    lenient=True,
+    take_default=True,
     metavar="NAME",
     help="Video model; `klingkit models` lists them with what each supports and costs.",
 )
-@click.option("--negative", metavar="TEXT", help="Negative prompt: what to avoid.")
-@click.option("--cfg", type=float, metavar="0..1", help="Prompt adherence (cfg_scale; kling-v1.x only).")
-@click.option("--camera", metavar="MOVE", help=camera_help())
-@click.option(
+@ops_option("generate_video", "negative_prompt", "--negative", metavar="TEXT")
+@ops_option(
+    "generate_video",
+    "cfg_scale",
+    "--cfg",
+    metavar="0..1",
+    help="Prompt adherence (cfg_scale; kling-v1.x only).",
+)
+@ops_option("generate_video", "camera", "--camera", lenient=True, metavar="MOVE", help=camera_help())
+@ops_option(
+    "generate_video",
+    "sound",
     "--sound/--no-sound",
-    default=None,
     help="Native audio track ("
     + ", ".join(f"{m.name} {'/'.join(m.sound_modes)}" for m in catalog.VIDEO_MODELS if m.sound_modes)
     + ").",
 )
-@click.option(
+@ops_option(
+    "generate_video",
+    "multi_shot",
     "--multi-shot",
-    is_flag=True,
     help=f"Let the model cut between shots ({', '.join(catalog.models_where(lambda m: m.multi_shot))}).",
 )
 @session_options
@@ -330,23 +349,38 @@ def video(
 @click.option(
     "-n", "count", type=click.IntRange(catalog.N_MIN, catalog.N_MAX), help="How many images. [default: 1]"
 )
-@click.option(
-    "-r", "--ratio", type=click.Choice(catalog.IMAGE_ASPECT_RATIOS), help="Aspect ratio. [default: 16:9]"
+@ops_option("generate_image", "aspect_ratio", "-r", "--ratio")
+@ops_option("generate_image", "resolution", "--resolution")
+@ops_option(
+    "generate_image",
+    "image",
+    "-i",
+    "--image",
+    "--ref",
+    "ref",
+    metavar="PATH|URL",
+    help="Reference image (image-to-image).",
 )
-@click.option("--resolution", type=click.Choice(("1k", "2k")), help="Image resolution. [default: 1k]")
-@click.option("-i", "--image", "--ref", "ref", metavar="PATH|URL", help="Reference image (image-to-image).")
-@click.option(
-    "--ref-type", type=click.Choice(catalog.IMAGE_REFERENCES), help="What to keep from -i (subject or face)."
+@ops_option("generate_image", "image_reference", "--ref-type", help="What to keep from -i (subject or face).")
+@ops_option(
+    "generate_image",
+    "image_fidelity",
+    "--fidelity",
+    metavar="0..1",
+    help="How closely to follow -i (image_fidelity).",
 )
-@click.option("--fidelity", type=float, metavar="0..1", help="How closely to follow -i (image_fidelity).")
-@click.option(
+@ops_option(
+    "generate_image",
+    "model",
     "--model",
-    default=DEFAULT_IMAGE_MODEL,
-    show_default=True,
+    lenient=True,
+    take_default=True,
     metavar="NAME",
     help="Image model; `klingkit models --kind image` lists them.",
 )
-@click.option("--negative", metavar="TEXT", help="Negative prompt (not with -i).")
+@ops_option(
+    "generate_image", "negative_prompt", "--negative", metavar="TEXT", help="Negative prompt (not with -i)."
+)
 @session_options
 @generate_options
 def image(

@@ -48,7 +48,8 @@ _EPILOG = (
     "--budget",
     type=click.FloatRange(min=0),
     metavar="USD",
-    help="Refuse generate calls once this session's estimates reach USD.",
+    help="Refuse generate calls once a session's estimates reach USD (each MCP session has its own budget: "
+    "a stdio client, an HTTP session; stateless 2026 HTTP requests share one).",
 )
 @click.option(
     "--max-call-cost",
@@ -133,7 +134,7 @@ def mcp(
     )
     server = build_server(settings, make_client, make_ledger, on_close=session.close)
     where = "the embedded sandbox" if sandbox else (base_url or "Kling")
-    budget_line = f"budget ${budget:g}" if budget is not None else "no session budget"
+    budget_line = f"budget ${budget:g} per session" if budget is not None else "no session budget"
     if use_http:
 
         def ready(bound: int) -> None:

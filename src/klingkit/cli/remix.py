@@ -13,13 +13,13 @@ from typing import Any
 
 import click
 
-from klingkit import catalog
+from klingkit import catalog, ops
 from klingkit.catalog import lists
 
 from ._exit import CLIError
 from ._guard import Guard
 from ._help import examples
-from ._options import Seconds
+from ._ops_options import ops_argument, ops_option
 from ._run import Job, run_job
 from ._session import Session, session_options
 from .generate import _drop_none, _is_url, _media, generate_options
@@ -106,9 +106,9 @@ def _video_param(session: Session, guard: Guard, video: str, params: dict[str, A
     )
 )
 @click.argument("video")
-@click.option("-p", "--prompt", metavar="TEXT", help="What happens next.")
-@click.option("--negative", metavar="TEXT", help="Negative prompt.")
-@click.option("--cfg", type=float, metavar="0..1", help="Prompt adherence (cfg_scale).")
+@ops_option("extend_video", "prompt", "-p", "--prompt", metavar="TEXT")
+@ops_option("extend_video", "negative_prompt", "--negative", metavar="TEXT")
+@ops_option("extend_video", "cfg_scale", "--cfg", metavar="0..1")
 @session_options
 @generate_options
 def extend(
@@ -129,17 +129,28 @@ def extend(
     )
 )
 @click.argument("video")
-@click.option("--text", metavar="TEXT", help=f"Words to speak (<= {catalog.LIPSYNC_TEXT_MAX} characters).")
-@click.option(
-    "--voice", metavar="VOICE_ID", help="Voice; required with --text (`klingkit voices` lists them)."
+@ops_option(
+    "lip_sync",
+    "text",
+    "--text",
+    metavar="TEXT",
+    help=f"Words to speak (<= {catalog.LIPSYNC_TEXT_MAX} characters).",
 )
-@click.option(
-    "--language",
-    type=click.Choice(catalog.VOICE_LANGUAGES),
-    help="Voice language. [default: the voice's own language]",
+@ops_option(
+    "lip_sync",
+    "voice_id",
+    "--voice",
+    lenient=True,
+    metavar="VOICE_ID",
+    help="Voice; required with --text (`klingkit voices` lists them).",
 )
-@click.option("--speed", type=float, metavar="0.8..2.0", help="Voice speed. [default: 1.0]")
-@click.option("--audio", metavar="PATH|URL", help="Audio to lip-sync to (instead of --text).")
+@ops_option(
+    "lip_sync", "voice_language", "--language", help="Voice language. [default: the voice's own language]"
+)
+@ops_option("lip_sync", "voice_speed", "--speed", metavar="0.8..2.0", help="Voice speed. [default: 1.0]")
+@ops_option(
+    "lip_sync", "audio", "--audio", metavar="PATH|URL", help="Audio to lip-sync to (instead of --text)."
+)
 @session_options
 @generate_options
 def lipsync(
@@ -185,23 +196,34 @@ def lipsync(
         "klingkit effects",
     )
 )
-@click.argument("scene")
-@click.option(
+@ops_argument("apply_effect", "scene", "scene", metavar="SCENE", lenient=True)
+@ops_option(
+    "apply_effect",
+    "images",
     "-i",
     "--image",
     "images",
-    multiple=True,
     metavar="PATH|URL",
     help="Input image (twice for two-person scenes).",
 )
-@click.option("--model", metavar="NAME", help="Model for the 2025 two-person scenes (hug, kiss, ...).")
-@click.option(
-    "-m",
-    "--mode",
-    type=click.Choice(tuple(catalog.MODE_ALIASES), case_sensitive=False),
-    help="Mode (2025 scenes).",
+@ops_option(
+    "apply_effect",
+    "model",
+    "--model",
+    lenient=True,
+    metavar="NAME",
+    help="Model for the 2025 two-person scenes (hug, kiss, ...).",
 )
-@click.option("-d", "--duration", type=Seconds(), metavar="SECONDS", help="Seconds (2025 scenes).")
+@ops_option("apply_effect", "mode", "-m", "--mode", also=ops.MODE_ALIASES, help="Mode (2025 scenes).")
+@ops_option(
+    "apply_effect",
+    "duration",
+    "-d",
+    "--duration",
+    seconds=True,
+    metavar="SECONDS",
+    help="Seconds (2025 scenes).",
+)
 @session_options
 @generate_options
 def effect(
@@ -245,9 +267,19 @@ def _tryon_help() -> str:
         "klingkit tryon --person person.png --garment shirt.png --no-keep-background -o studio.png",
     ),
 )
-@click.option("--person", required=True, metavar="PATH|URL", help="Photo of the person.")
-@click.option("--garment", "--cloth", required=True, metavar="PATH|URL", help="Photo of the garment.")
-@click.option("--model", type=click.Choice(catalog.TRYON_MODELS), help="Try-on model (legacy route).")
+@ops_option(
+    "try_on", "person_image", "--person", required=True, metavar="PATH|URL", help="Photo of the person."
+)
+@ops_option(
+    "try_on",
+    "garment_image",
+    "--garment",
+    "--cloth",
+    required=True,
+    metavar="PATH|URL",
+    help="Photo of the garment.",
+)
+@ops_option("try_on", "model", "--model")
 @click.option("--solution", is_flag=True, help="Use the 2026 virtual_try_on solution route.")
 @click.option("--keep-face/--no-keep-face", default=None, help=_keep_help("keep_face"))
 @click.option("--keep-pose/--no-keep-pose", default=None, help=_keep_help("keep_pose"))
@@ -304,14 +336,7 @@ def audio() -> None:
 
 @audio.command("text", epilog=examples('klingkit audio text "rain on a tin roof" -d 5 -o rain.mp3'))
 @click.argument("prompt")
-@click.option(
-    "-d",
-    "--duration",
-    type=Seconds(fractional=True),
-    required=True,
-    metavar="3..10",
-    help="Seconds of audio.",
-)
+@ops_option("generate_audio", "duration", "-d", "--duration", seconds=True, required=True, metavar="3..10")
 @session_options
 @generate_options
 def audio_text(session: Session, guard: Guard, prompt: str, duration: float) -> None:
@@ -324,9 +349,9 @@ def audio_text(session: Session, guard: Guard, prompt: str, duration: float) -> 
     "video", epilog=examples('klingkit audio video sunset.mp4 --bgm "calm piano" -o sunset-audio.mp3')
 )
 @click.argument("video")
-@click.option("--sfx", metavar="TEXT", help="Sound-effect prompt.")
-@click.option("--bgm", metavar="TEXT", help="Background-music prompt.")
-@click.option("--asmr", is_flag=True, help="ASMR mode.")
+@ops_option("video_to_audio", "sound_effect_prompt", "--sfx", metavar="TEXT")
+@ops_option("video_to_audio", "bgm_prompt", "--bgm", metavar="TEXT")
+@ops_option("video_to_audio", "asmr_mode", "--asmr")
 @session_options
 @generate_options
 def audio_video(
@@ -346,11 +371,9 @@ def audio_video(
     "tts", epilog=examples('klingkit audio tts "Hello and welcome" --voice genshin_vindi2 -o hello.mp3')
 )
 @click.argument("text")
-@click.option("--voice", required=True, metavar="VOICE_ID", help="Voice id; `klingkit voices` lists them.")
-@click.option(
-    "--language", type=click.Choice(catalog.VOICE_LANGUAGES), help="Language. [default: the voice's own]"
-)
-@click.option("--speed", type=float, metavar="0.8..2.0", help="Speed. [default: 1.0]")
+@ops_option("text_to_speech", "voice_id", "--voice", required=True, lenient=True, metavar="VOICE_ID")
+@ops_option("text_to_speech", "voice_language", "--language", help="Language. [default: the voice's own]")
+@ops_option("text_to_speech", "voice_speed", "--speed", metavar="0.8..2.0", help="Speed. [default: 1.0]")
 @session_options
 @generate_options
 def audio_tts(

@@ -6,11 +6,15 @@ from pathlib import Path
 
 import click
 
-# Where each agent host loads user-level skills from (a folder per skill, holding SKILL.md).
+# Where each agent host loads user-level skills from (a folder per skill, holding SKILL.md), as each
+# host documents it: Claude Code ~/.claude/skills; Codex $HOME/.agents/skills (developers.openai.com/codex/
+# skills); Cursor ~/.cursor/skills (cursor.com/docs/skills, which also reads ~/.agents/skills). "agents"
+# is the cross-host folder of the Agent Skills standard.
 TARGETS: dict[str, Path] = {
     "claude": Path("~/.claude/skills"),
-    "codex": Path("~/.codex/skills"),
+    "codex": Path("~/.agents/skills"),
     "cursor": Path("~/.cursor/skills"),
+    "agents": Path("~/.agents/skills"),
 }
 
 
@@ -32,9 +36,11 @@ def show() -> None:
     "--target",
     default="claude",
     show_default=True,
-    metavar="claude|codex|cursor|DIR",
-    help="Agent host (claude: ~/.claude/skills, codex: ~/.codex/skills, cursor: ~/.cursor/skills) or a "
-    "skills folder; the skill is written to <folder>/klingkit/SKILL.md.",
+    metavar="claude|codex|cursor|agents|DIR",
+    help="Agent host ("
+    + ", ".join(f"{name}: {path}" for name, path in TARGETS.items())
+    + ") or a skills folder (e.g. a project's .cursor/skills); the skill is written to "
+    "<folder>/klingkit/SKILL.md.",
 )
 @click.option("--force", is_flag=True, help="Overwrite a SKILL.md that differs from this version's.")
 def install(target: str, force: bool) -> None:

@@ -11,6 +11,7 @@ from ._deliver import report_success, save_outputs
 from ._exit import CLIError, ExitCode
 from ._guard import Guard
 from ._help import examples
+from ._ops_options import ops_option
 from ._run import finish
 from ._session import Session, session_options
 
@@ -342,11 +343,7 @@ def _batch(ledger: Any, given: str) -> str:
     )
 )
 @click.argument("search", required=False)
-@click.option(
-    "--status",
-    type=click.Choice(("pending", "submitted", "processing", "succeeded", "failed", "rejected", "unknown")),
-    help="Only this status.",
-)
+@ops_option("list_tasks", "status", "--status", help="Only this status.")
 @click.option("--unfinished", is_flag=True, help="Only tasks still pending or running (not abandoned).")
 @click.option(
     "--batch",
@@ -355,7 +352,7 @@ def _batch(ledger: Any, given: str) -> str:
     help="Only the rows of this batch, in row order (the short id the batch printed is enough).",
 )
 @click.option("--batches", is_flag=True, help="List batches instead of tasks.")
-@click.option("-n", "--limit", type=click.IntRange(1), default=50, show_default=True)
+@ops_option("list_tasks", "limit", "-n", "--limit", take_default=True, help="At most this many rows.")
 @session_options(network=False)
 def history(
     session: Session,

@@ -136,7 +136,8 @@ class Follower:
                 continue
             self._pending.pop(eid, None)
             self._ledger.record_task(eid, task)
-            if task.status.value == "succeeded":
+            rec = self._ledger.get(eid)
+            if task.status.value == "succeeded" and (rec is None or downloadable(rec.outputs)):
                 try:
                     await self.save(eid, task)
                 except Exception as exc:  # paid and done: the result tool retries the download
@@ -151,6 +152,11 @@ class Follower:
                 await listener(task)
             except Exception as exc:  # a gone client must not stop the loop
                 logger.info("progress listener of %s failed: %s", eid, exc)
+
+
+def downloadable(outputs: list[dict[str, Any]] | None) -> bool:
+    """Whether a task made files to save (an element, say, is only an id)."""
+    return outputs is None or any(o.get("url") for o in outputs)
 
 
 def file_facts(path: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import anyio
 from klingkit import ops
 
 from ._errors import ToolError, from_exception
-from ._follow import Follower, file_facts
+from ._follow import Follower, downloadable, file_facts
 
 if TYPE_CHECKING:
     from klingkit import AsyncKling, Task
@@ -35,20 +35,38 @@ KLING_CANNOT_CANCEL = (
 )
 
 
+STDIO_SESSION = "stdio"
+"""The one session of a stdio server (the process serves a single client)."""
+STATELESS_SESSION = "stateless"
+"""2026-07-28 HTTP requests carry no session: they share this one budget."""
+
+
 @dataclass
 class Guards:
-    """The server's money rules (US dollars at list price)."""
+    """The server's money rules (US dollars at list price); the budget is per MCP session.
 
-    budget_usd: float | None = None  # the whole session
+    A session is a stdio server's one client, or one HTTP session (``Mcp-Session-Id``, handshake-era
+    clients). 2026-07-28 HTTP requests are stateless (the protocol has no sessions) and share one budget.
+    """
+
+    budget_usd: float | None = None  # each session
     max_call_usd: float | None = None  # one call
     confirm_above_usd: float = 2.0  # above this a call needs confirm=true
-    spent_usd: float = 0.0  # estimates of the tasks this session created
+    spent: dict[str, float] = field(default_factory=dict)  # session -> estimates of the tasks it created
 
-    def to_json(self) -> dict[str, Any]:
-        left = None if self.budget_usd is None else round(self.budget_usd - self.spent_usd, 4)
+    def spent_usd(self, session: str = STDIO_SESSION) -> float:
+        return self.spent.get(session, 0.0)
+
+    def charge(self, session: str, usd: float) -> None:
+        """Reserve (or, negative, release) ``usd`` of ``session``'s budget."""
+        self.spent[session] = self.spent.get(session, 0.0) + usd
+
+    def to_json(self, session: str = STDIO_SESSION) -> dict[str, Any]:
+        spent = self.spent_usd(session)
+        left = None if self.budget_usd is None else round(self.budget_usd - spent, 4)
         return {
             "session_budget_usd": self.budget_usd,
-            "spent_usd": round(self.spent_usd, 4),
+            "spent_usd": round(spent, 4),
             "remaining_usd": left,
             "max_call_usd": self.max_call_usd,
             "confirm_above_usd": self.confirm_above_usd,
@@ -79,7 +97,7 @@ def _same_request(rec: TaskRecord, spec: Any) -> bool:
 
 @dataclass
 class Service:
-    """The tools' behaviour for one server process (one session's budget)."""
+    """The tools' behaviour for one server process; money is counted per session (see :class:`Guards`)."""
 
     client: Callable[[], AsyncKling]
     ledger: Ledger
@@ -127,7 +145,7 @@ class Service:
         feature, params = op.request(args, self._resolve_video)
         return prepare(feature, **params)
 
-    def estimate(self, name: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    def estimate(self, name: str, args: Mapping[str, Any], session: str = STDIO_SESSION) -> dict[str, Any]:
         op = ops.get(name)
         if not op.paid:
             raise ToolError("validation", f"{name} is not a generate tool", "pick one of the generate tools")
@@ -138,12 +156,13 @@ class Service:
             "estimate": estimate_json(spec.estimate),
             "needs_confirm": spec.estimate.usd > self.guards.confirm_above_usd,
             "warnings": list(getattr(spec, "warnings", []) or []),
-            "budget": self.guards.to_json(),
+            "budget": self.guards.to_json(session),
             "sent": False,
         }
 
-    def _check_money(self, est: Any, confirm: bool) -> None:
+    def _check_money(self, est: Any, confirm: bool, session: str) -> None:
         g = self.guards
+        spent = g.spent_usd(session)
         price = f"${est.usd:.2f} ({est.units:g} {est.pack} units)"
         if g.max_call_usd is not None and est.usd > g.max_call_usd:
             raise ToolError(
@@ -153,14 +172,14 @@ class Service:
                 "choose a shorter duration, a cheaper mode or model (use the estimate tool to compare)",
                 estimate=estimate_json(est),
             )
-        if g.budget_usd is not None and g.spent_usd + est.usd > g.budget_usd + 1e-9:
+        if g.budget_usd is not None and spent + est.usd > g.budget_usd + 1e-9:
             raise ToolError(
                 "budget",
-                f"the session budget is exhausted: {price} asked, ${g.budget_usd - g.spent_usd:.2f} of "
+                f"this session's budget is exhausted: {price} asked, ${g.budget_usd - spent:.2f} of "
                 f"${g.budget_usd:.2f} left; nothing was sent",
                 "ask the user to restart the server with a larger --budget, or choose a cheaper request",
                 estimate=estimate_json(est),
-                budget=g.to_json(),
+                budget=g.to_json(session),
             )
         if est.usd > g.confirm_above_usd and not confirm:
             raise ToolError(
@@ -171,8 +190,11 @@ class Service:
                 estimate=estimate_json(est),
             )
 
-    async def generate(self, name: str, args: Mapping[str, Any]) -> dict[str, Any]:
-        """Create the task (or find the one this idempotency key already made) and answer at once."""
+    async def generate(
+        self, name: str, args: Mapping[str, Any], session: str = STDIO_SESSION
+    ) -> dict[str, Any]:
+        """Create the task (or find the one this idempotency key already made) and answer at once;
+        its estimate is charged to ``session``'s budget."""
         args = dict(args)
         key = args.pop("idempotency_key", None)
         confirm = bool(args.pop("confirm", False))
@@ -181,12 +203,12 @@ class Service:
         if key is None:
             from klingkit import new_external_id
 
-            return await self._create(name, spec, new_external_id(), confirm)
+            return await self._create(name, spec, new_external_id(), confirm, session)
         eid = external_id_for(str(key))
         async with self._key_locks.setdefault(eid, anyio.Lock()):
             rec = self.ledger.get(eid)
             if rec is None:
-                return await self._create(name, spec, eid, confirm)
+                return await self._create(name, spec, eid, confirm, session)
             if not _same_request(rec, spec):
                 raise ToolError(
                     "idempotency_conflict",
@@ -194,11 +216,11 @@ class Service:
                     "use a new key for a new request; reuse a key only to repeat the same call",
                     external_id=eid,
                 )
-            return await self._replay(name, rec, spec)
+            return await self._replay(name, rec, spec, session)
 
-    async def _create(self, name: str, spec: Any, eid: str, confirm: bool) -> dict[str, Any]:
+    async def _create(self, name: str, spec: Any, eid: str, confirm: bool, session: str) -> dict[str, Any]:
         est = spec.estimate
-        self._check_money(est, confirm)
+        self._check_money(est, confirm, session)
         spec = spec.with_external_id(eid)
         params = spec.params
         fingerprint = None
@@ -224,13 +246,13 @@ class Service:
             base_url=self.base_url,
             sandbox=self.sandbox,
         )
-        self.guards.spent_usd += est.usd  # reserved before sending: a parallel call sees it
+        self.guards.charge(session, est.usd)  # reserved before sending: a parallel call sees it
         try:
             task = await self.client().submit(spec)
         except Exception as exc:
             status = getattr(exc, "http_status", None)
             if isinstance(status, int) and status < 500:  # refused: no task exists, nothing to pay
-                self.guards.spent_usd -= est.usd
+                self.guards.charge(session, -est.usd)
                 self.ledger.update(
                     eid, status="rejected", error={"type": type(exc).__name__, "message": str(exc)}
                 )
@@ -239,9 +261,9 @@ class Service:
             raise from_exception(exc, external_id=eid) from exc
         self.ledger.record_task(eid, task)
         self.follower.follow(eid, task)
-        return self._handle(name, eid, task, est, replay=False)
+        return self._handle(name, eid, task, est, session, replay=False)
 
-    async def _replay(self, name: str, rec: TaskRecord, spec: Any) -> dict[str, Any]:
+    async def _replay(self, name: str, rec: TaskRecord, spec: Any, session: str) -> dict[str, Any]:
         """The same key again: report the recorded task; an unanswered create is looked up, not re-sent."""
         eid = rec.external_id
         if rec.task_id is None and rec.status == "rejected":
@@ -271,16 +293,18 @@ class Service:
             task = await self.client().tasks.get(rec.task_id, feature=rec.feature)
             self.ledger.record_task(eid, task)
         self.follower.follow(eid, task)
-        return self._handle(name, eid, task, spec.estimate, replay=True)
+        return self._handle(name, eid, task, spec.estimate, session, replay=True)
 
-    def _handle(self, name: str, eid: str, task: Task, est: Any, *, replay: bool) -> dict[str, Any]:
+    def _handle(
+        self, name: str, eid: str, task: Task, est: Any, session: str, *, replay: bool
+    ) -> dict[str, Any]:
         return {
             "external_id": eid,
             "task_id": task.id,
             "operation": name,
             "status": task.status.value,
             "estimate": estimate_json(est),
-            "budget": self.guards.to_json(),
+            "budget": self.guards.to_json(session),
             "already_created": replay,
             "next": "call task_status or task_result with this external_id (task_result can wait up to "
             "50 s per call); never call the generate tool again for the same request",
@@ -338,6 +362,9 @@ class Service:
             "message": rec.message,
             "estimate_usd": rec.estimate_usd,
             "units_charged": rec.units,
+            "outputs": [  # ids of what the task made: a video to extend, an element or voice to use
+                {k: o[k] for k in ("kind", "id", "name") if o.get(k) is not None} for o in rec.outputs or []
+            ],
             "created_at": rec.created_at,
             "updated_at": rec.updated_at,
         }
@@ -389,7 +416,7 @@ class Service:
         if rec.status != "succeeded":
             return {**self._status_json(rec), "files": []}
         files = list(rec.files)
-        if not files or not all(Path(f).exists() for f in files):
+        if downloadable(rec.outputs) and (not files or not all(Path(f).exists() for f in files)):
             try:  # not saved yet (or moved): query again for fresh URLs and save
                 task = await self.client().tasks.get(rec.task_id or eid, feature=rec.feature)
                 files = await self.follower.save(eid, task)

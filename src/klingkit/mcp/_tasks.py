@@ -1,24 +1,34 @@
-"""The MCP Tasks extension (``io.modelcontextprotocol/tasks``) for generate tools: both sides.
+"""The MCP Tasks extension (``io.modelcontextprotocol/tasks``, 2026-07-28, SEP-2663) for generate tools.
 
 The ``mcp`` SDK (2.x) ships the extension *mechanism* (SEP-2133: capability ads, extension methods, result
-claims keyed by ``resultType``) but no Tasks implementation, so klingkit implements the extension on it:
+claims keyed by ``resultType``) but no Tasks implementation, so klingkit implements the extension's wire
+shapes on it. The SDK delivers claimed results on 2026-07-28 connections only (the 2025-11-25 core tasks
+are deliberately absent from it), which is also the revision the extension is defined for.
 
-- **server**: when the client declared the extension on a 2026-era connection, a generate tool answers
-  ``{"resultType": "task", "task": {...}, "handle": {...}}`` instead of the handle alone. ``tasks/get``
-  reports the task (``working`` -> ``completed`` | ``failed`` | ``cancelled``) from what the background
-  follower learned in its coalesced status rounds, with the final tool result (saved files) inline once
-  it is terminal. ``tasks/cancel`` stops following: Kling cannot cancel a task, so the Kling task keeps
-  running (and is billed if it succeeds); the ledger keeps it and ``task_result`` can still fetch it.
-- **client**: :class:`TasksClient`, a ``ClientExtension`` whose claim resolves a task result by polling
+- **server**: when a request declares the extension in its capabilities, a generate tool answers with a
+  ``CreateTaskResult`` (``resultType: "task"`` and the task's fields: ``taskId`` is the ledger's external
+  id, ``ttlMs`` is null since the ledger keeps every task, ``pollIntervalMs``); the handle a client without
+  Tasks would get rides in ``_meta`` under :data:`HANDLE_META`. ``tasks/get`` answers the task from what the
+  background follower learned in its coalesced status rounds (no Kling request per poll): ``working``
+  until the outputs are saved, then ``completed`` with the ``task_result`` tool result inline. A Kling task
+  that failed is a *tool* error, so it is ``completed`` with ``isError: true`` (the extension keeps
+  ``failed`` for JSON-RPC errors). ``tasks/update`` acknowledges (these tasks never ask for input).
+  ``tasks/cancel`` acknowledges and stops following: Kling cannot cancel a task, so it runs on (and is
+  billed if it succeeds); the ledger keeps it and ``task_result`` can still fetch it. A request that did
+  not declare the extension gets -32021 (missing required client capability).
+- **client**: :func:`tasks_client`, a ``ClientExtension`` whose claim resolves a task result by polling
   ``tasks/get`` until it is terminal, calling ``on_status`` on every change; ``Client.call_tool`` then
   returns the ordinary ``CallToolResult``.
+
+Not implemented: ``notifications/tasks`` pushes (the SDK's ``subscriptions/listen`` bus carries a closed
+set of event kinds) and ``tasks/list``, which the 2026-07-28 extension does not define (the ``list_tasks``
+tool lists the ledger).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
@@ -26,6 +36,7 @@ import mcp_types as types
 from pydantic import ConfigDict, Field
 
 from ._errors import ToolError
+from ._follow import downloadable
 from ._service import KLING_CANNOT_CANCEL
 
 if TYPE_CHECKING:
@@ -34,20 +45,22 @@ if TYPE_CHECKING:
     from ._service import Service
 
 IDENTIFIER = "io.modelcontextprotocol/tasks"
+HANDLE_META = "dev.klingkit/handle"
+"""``_meta`` key of a CreateTaskResult: the handle (external id, task id, estimate) a generate tool made."""
 POLL_INTERVAL_MS = 1000
 """How often a client should call tasks/get; each call reads local state (no Kling request)."""
-
-_STATUS = {"succeeded": "completed", "failed": "failed", "rejected": "failed"}
+TERMINAL = ("completed", "failed", "cancelled")
 
 
 class TaskIdParams(types.RequestParams):
-    """``tasks/get`` and ``tasks/cancel`` params: the task id (our ledger's external id)."""
+    """``tasks/get``, ``tasks/update`` and ``tasks/cancel`` params: the task id (the ledger's external id)."""
 
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
     task_id: str = Field(alias="taskId")
 
 
 def client_declared(ctx: Any) -> bool:
-    """Whether this request's client declared the Tasks extension (2026-era connections only)."""
+    """Whether this request declared the Tasks extension (2026-era requests carry it in ``_meta``)."""
     from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
     if getattr(ctx, "protocol_version", None) not in MODERN_PROTOCOL_VERSIONS:
@@ -56,74 +69,93 @@ def client_declared(ctx: Any) -> bool:
     return bool(caps and caps.extensions and IDENTIFIER in caps.extensions)
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+def _missing_capability() -> Exception:
+    from mcp.shared.exceptions import MCPError
+
+    return MCPError(
+        code=types.MISSING_REQUIRED_CLIENT_CAPABILITY,
+        message=f"Missing required client capability: declare the {IDENTIFIER} extension",
+        data={"requiredCapabilities": {"extensions": {IDENTIFIER: {}}}},
+    )
+
+
+def _unknown(eid: str) -> Exception:
+    from mcp.shared.exceptions import MCPError
+
+    return MCPError(
+        code=types.INVALID_PARAMS, message=f"Failed to retrieve task: no task {eid!r} in the ledger"
+    )
 
 
 class TaskBoard:
-    """The protocol tasks of one server: which handles are tasks, and which were cancelled."""
+    """The protocol tasks of one server: every ledger task is one (durable), some were cancelled."""
 
     def __init__(self, service: Service, result: Callable[[str], Awaitable[dict[str, Any]]]) -> None:
         self._service = service
         self._result = result  # handle -> the task_result payload
-        self._created: dict[str, str] = {}
         self._cancelled: set[str] = set()
 
-    def created(self, handle: dict[str, Any]) -> dict[str, Any]:
-        """The claimed tools/call answer for a handle a generate tool just returned."""
-        eid = handle["external_id"]
-        self._created[eid] = _now()
-        return {
-            "resultType": "task",
-            "task": self._task(eid, "working", f"Kling task {handle['task_id']} {handle['status']}"),
-            "handle": handle,
-        }
-
-    def _task(self, eid: str, status: str, message: str, updated: str | None = None) -> dict[str, Any]:
-        created = self._created.get(eid) or _now()
+    def _task(self, eid: str, status: str, message: str) -> dict[str, Any]:
+        rec = self._service.ledger.get(eid)
+        created = rec.created_at if rec is not None else None
+        updated = rec.updated_at if rec is not None else None
         return {
             "taskId": eid,
             "status": status,
             "statusMessage": message,
             "createdAt": created,
             "lastUpdatedAt": updated or created,
+            "ttlMs": None,  # the ledger keeps the task (and klingkit tasks can find it) indefinitely
             "pollIntervalMs": POLL_INTERVAL_MS,
         }
 
+    def created(self, handle: dict[str, Any]) -> dict[str, Any]:
+        """The CreateTaskResult for a handle a generate tool just returned."""
+        eid = handle["external_id"]
+        message = (
+            f"Kling task {handle['task_id']} {handle['status']}; estimate ${handle['estimate']['usd']:g}"
+        )
+        return {"resultType": "task", **self._task(eid, "working", message), "_meta": {HANDLE_META: handle}}
+
+    def _known(self, ctx: Any, eid: str) -> Any:
+        if not client_declared(ctx):
+            raise _missing_capability()
+        rec = self._service.ledger.get(eid)
+        if rec is None:
+            raise _unknown(eid)
+        return rec
+
     async def get(self, ctx: Any, params: TaskIdParams) -> dict[str, Any]:
         eid = params.task_id
-        rec = self._service.ledger.get(eid)
-        if rec is None or eid not in self._created:
-            from mcp.shared.exceptions import MCPError
-
-            raise MCPError(code=types.INVALID_PARAMS, message=f"unknown task {eid!r}")
+        rec = self._known(ctx, eid)
         if eid in self._cancelled:
-            return {"task": self._task(eid, "cancelled", f"stopped following. {KLING_CANNOT_CANCEL}")}
+            return {"resultType": "complete", **self._task(eid, "cancelled", KLING_CANNOT_CANCEL)}
         if not self._service.follower.following(eid) and not rec.done:
             await self._service.status(eid)  # e.g. after a restart: one check, and follow again
             rec = self._service.ledger.get(eid) or rec
-        status = _STATUS.get(rec.status, "working")
-        if status == "completed" and not rec.files:
-            status = "working"  # done on Kling's side; still saving the files
-        message = f"Kling task {rec.task_id}: {rec.status}"
-        out: dict[str, Any] = {"task": self._task(eid, status, message, rec.updated_at)}
-        if status != "working":
-            try:
-                payload = await self._result(eid)
-                out["result"] = _tool_result(payload, False)
-            except ToolError as err:
-                out["result"] = _tool_result(err.to_json(), True)
-        return out
+        saved = rec.status == "succeeded" and (bool(rec.files) or not downloadable(rec.outputs))
+        if not (saved or (rec.done and rec.status != "succeeded")):  # running, or done and still saving
+            return {
+                "resultType": "complete",
+                **self._task(eid, "working", f"Kling task {rec.task_id}: {rec.status}"),
+            }
+        try:
+            payload, is_error = await self._result(eid), False
+        except ToolError as err:  # a failed Kling task is a tool error: completed, isError
+            payload, is_error = err.to_json(), True
+        task = self._task(eid, "completed", f"Kling task {rec.task_id}: {rec.status}")
+        return {"resultType": "complete", **task, "result": _tool_result(payload, is_error)}
+
+    async def update(self, ctx: Any, params: TaskIdParams) -> dict[str, Any]:
+        self._known(ctx, params.task_id)  # nothing is ever asked of the client: inputResponses are ignored
+        return {"resultType": "complete"}
 
     async def cancel(self, ctx: Any, params: TaskIdParams) -> dict[str, Any]:
         eid = params.task_id
-        if eid not in self._created:
-            from mcp.shared.exceptions import MCPError
-
-            raise MCPError(code=types.INVALID_PARAMS, message=f"unknown task {eid!r}")
+        self._known(ctx, eid)
         self._cancelled.add(eid)
         self._service.follower.unfollow(eid)
-        return {"task": self._task(eid, "cancelled", f"stopped following. {KLING_CANNOT_CANCEL}")}
+        return {"resultType": "complete"}
 
 
 def _tool_result(payload: dict[str, Any], is_error: bool) -> dict[str, Any]:
@@ -136,16 +168,20 @@ def _tool_result(payload: dict[str, Any], is_error: bool) -> dict[str, Any]:
 
 
 def install(server: Any, board: Callable[[], TaskBoard]) -> None:
-    """Advertise the extension on ``server`` and serve ``tasks/get`` and ``tasks/cancel``."""
+    """Advertise the extension on ``server`` and serve ``tasks/get``, ``tasks/update`` and ``tasks/cancel``."""
     server.extensions[IDENTIFIER] = {}
 
     async def get(ctx: Any, params: TaskIdParams) -> dict[str, Any]:
         return await board().get(ctx, params)
 
+    async def update(ctx: Any, params: TaskIdParams) -> dict[str, Any]:
+        return await board().update(ctx, params)
+
     async def cancel(ctx: Any, params: TaskIdParams) -> dict[str, Any]:
         return await board().cancel(ctx, params)
 
     server.add_request_handler("tasks/get", TaskIdParams, get)
+    server.add_request_handler("tasks/update", TaskIdParams, update)
     server.add_request_handler("tasks/cancel", TaskIdParams, cancel)
 
 
@@ -153,34 +189,43 @@ def install(server: Any, board: Callable[[], TaskBoard]) -> None:
 
 
 class TaskCreated(types.Result):
-    """A tools/call answer that is a task (``resultType: "task"``)."""
+    """A tools/call answer that is a task: ``CreateTaskResult`` (``resultType: "task"`` and the Task)."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
     result_type: Literal["task"] = Field(alias="resultType")
-    task: dict[str, Any]
-    handle: dict[str, Any] | None = None
+    task_id: str = Field(alias="taskId")
+    status: str
+    poll_interval_ms: int | None = Field(default=None, alias="pollIntervalMs")
 
 
 class TaskState(types.Result):
-    """A ``tasks/get`` / ``tasks/cancel`` answer."""
+    """A ``tasks/get`` answer (a DetailedTask), or the empty acknowledgement of update/cancel."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
-    task: dict[str, Any]
-    result: dict[str, Any] | None = None
+    task_id: str | None = Field(default=None, alias="taskId")
+    status: str | None = None
 
 
 class _TaskRequest(types.Request[TaskIdParams, str]):
     pass
 
 
+async def send(session: Any, method: str, task_id: str) -> dict[str, Any]:
+    """Send ``tasks/get|update|cancel`` for ``task_id`` on an SDK client session; the answer as wire JSON."""
+    request = _TaskRequest(method=method, params=TaskIdParams(taskId=task_id))
+    state = await session.send_request(request, TaskState)
+    return dict(state.model_dump(by_alias=True, mode="json", exclude_unset=True))
+
+
 def _make_client_extension() -> Any:
     from mcp.client.extension import ClientExtension, ResultClaim
 
     class TasksClient(ClientExtension):
-        """Follow klingkit's task answers to the end: poll ``tasks/get`` until the task is terminal.
+        """Follow task answers to the end: poll ``tasks/get`` (at ``pollIntervalMs``) until terminal.
 
-        ``on_status(task_dict)`` sees every answer (for progress displays); ``max_wait`` bounds the whole
-        follow (seconds), after which the task is cancelled (stop following) and the last state raised.
+        ``on_status(task)`` sees the CreateTaskResult and every changed ``tasks/get`` answer (wire JSON);
+        ``max_wait`` bounds the whole follow (seconds), after which the task is cancelled and TimeoutError
+        raised. ``created`` keeps every CreateTaskResult seen.
         """
 
         identifier = IDENTIFIER
@@ -197,27 +242,23 @@ def _make_client_extension() -> Any:
         def claims(self) -> list[ResultClaim[Any]]:
             return [ResultClaim(result_type="task", model=TaskCreated, resolve=self._resolve)]
 
-        async def _send(self, ctx: ClaimContext, method: str, task_id: str) -> TaskState:
-            request = _TaskRequest(method=method, params=TaskIdParams(taskId=task_id))
-            return await ctx.session.send_request(request, TaskState)
-
         async def _resolve(self, created: TaskCreated, ctx: ClaimContext) -> types.CallToolResult:
-            self.created.append(created.model_dump(by_alias=True, mode="json"))
-            task = created.task
-            await self._seen(task)
+            seen = created.model_dump(by_alias=True, mode="json", exclude_unset=True)
+            self.created.append(seen)
+            await self._seen(seen)
+            task = seen
             with anyio.move_on_after(self.max_wait):
-                while True:
-                    await anyio.sleep(task.get("pollIntervalMs", POLL_INTERVAL_MS) / 1000)
-                    state = await self._send(ctx, "tasks/get", created.task["taskId"])
-                    if state.task != task:
-                        task = state.task
+                while task.get("status") not in TERMINAL:
+                    await anyio.sleep(int(task.get("pollIntervalMs") or POLL_INTERVAL_MS) / 1000)
+                    state = await send(ctx.session, "tasks/get", created.task_id)
+                    if state != task:
+                        task = state
                         await self._seen(task)
-                    if state.result is not None:
-                        return types.CallToolResult.model_validate(state.result)
-                    if task["status"] == "cancelled":
-                        break
-            await self._send(ctx, "tasks/cancel", created.task["taskId"])
-            raise TimeoutError(f"task {created.task['taskId']} not finished: {task}")
+                if task["status"] == "completed":
+                    return types.CallToolResult.model_validate(task["result"])
+                raise RuntimeError(f"task {created.task_id} {task['status']}: {task.get('error') or task}")
+            await send(ctx.session, "tasks/cancel", created.task_id)
+            raise TimeoutError(f"task {created.task_id} not finished after {self.max_wait:g} s: {task}")
 
         async def _seen(self, task: dict[str, Any]) -> None:
             if self.on_status is not None:
@@ -231,5 +272,5 @@ def _make_client_extension() -> Any:
 def tasks_client(
     on_status: Callable[[dict[str, Any]], Awaitable[None] | None] | None = None, max_wait: float = 600.0
 ) -> Any:
-    """A ``Client(extensions=[...])`` entry that follows klingkit's generate tasks to their result."""
+    """A ``Client(extensions=[...])`` entry that follows Tasks-extension answers to their tool result."""
     return _make_client_extension()(on_status=on_status, max_wait=max_wait)

@@ -24,8 +24,8 @@ from mcp.server import Server
 from klingkit import __version__, ops
 
 from ._errors import ToolError, from_exception
+from ._service import STATELESS_SESSION, STDIO_SESSION, Progress, Service
 from ._service import Guards as Guards
-from ._service import Progress, Service
 from ._tasks import TaskBoard, client_declared
 from ._tasks import install as install_tasks
 
@@ -41,7 +41,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 INSTRUCTIONS = (
     "klingkit drives the Kling AI API. Generate tools cost money: each answer carries the estimate, and "
     "calls above the server's threshold need confirm=true (ask the user first). A generate call returns "
-    "at once with a handle (external_id); follow it with task_status or task_result (which saves the "
+    "at once with a handle (external_id); the server's budget counts each MCP session separately. Follow it with task_status or task_result (which saves the "
     "files). Never call a generate tool twice for one request: pass an idempotency_key, and after a "
     "timeout or network error reuse the same key. Use estimate and models (free, offline) to explore. "
     "Errors say their kind: billing is not a rate limit; content_policy means change the input."
@@ -81,9 +81,12 @@ def tool_for(op: ops.Operation, guards: Guards) -> types.Tool:
     schema = op.input_schema()
     if op.paid:
         schema["properties"].update(_mcp_only(op))
+        budget = (
+            f" This session may spend ${guards.budget_usd:g} in all." if guards.budget_usd is not None else ""
+        )
         cost = (
             f" Paid: the answer includes the estimate (units and USD at list price); above "
-            f"${guards.confirm_above_usd:g} pass confirm=true. Returns at once with a handle."
+            f"${guards.confirm_above_usd:g} pass confirm=true.{budget} Returns at once with a handle."
         )
     elif op.name == "task_result":
         cost = " Free (downloads outputs already paid for)."
@@ -138,23 +141,42 @@ def progress_sender(ctx: Any) -> Progress | None:
     return send
 
 
+def session_key(ctx: Any) -> str:
+    """Which MCP session a request belongs to, for its budget.
+
+    stdio serves one client; handshake-era HTTP clients carry ``Mcp-Session-Id``; 2026-07-28 HTTP requests
+    are stateless (that protocol has no sessions), so they share one budget.
+    """
+    request = getattr(ctx, "request", None)
+    headers = getattr(request, "headers", None)
+    if headers is None:
+        return STDIO_SESSION
+    found = headers.get("mcp-session-id")
+    return f"http:{found}" if found else STATELESS_SESSION
+
+
 async def call(
-    service: Service, name: str, args: dict[str, Any], progress: Progress | None = None
+    service: Service,
+    name: str,
+    args: dict[str, Any],
+    progress: Progress | None = None,
+    session: str = STDIO_SESSION,
 ) -> dict[str, Any]:
-    """Run tool ``name``; raises ToolError for anything the agent should read as a failure."""
+    """Run tool ``name`` for ``session``; raises ToolError for anything the agent should read as a failure."""
     if name not in ops.OPERATIONS:
         raise ToolError("validation", f"unknown tool {name!r}", f"known tools: {', '.join(ops.OPERATIONS)}")
     op = ops.OPERATIONS[name]
     if op.paid:
-        return await service.generate(name, args)
+        return await service.generate(name, args, session)
     if name == "estimate":
-        return service.estimate(str(args.get("operation")), dict(args.get("arguments") or {}))
+        return service.estimate(str(args.get("operation")), dict(args.get("arguments") or {}), session)
     if name == "task_status":
         return await service.status(str(args["handle"]))
     if name == "task_result":
         return await service.result(str(args["handle"]), float(args.get("wait_seconds") or 0), progress)
     if name == "list_tasks":
-        return service.list_tasks(args.get("search"), args.get("status"), int(args.get("limit") or 20))
+        limit = args.get("limit") or op.param("limit").schema["default"]
+        return service.list_tasks(args.get("search"), args.get("status"), int(limit))
     if name == "models":
         return ops.models_overview()
     if name == "account_balance":
@@ -222,7 +244,7 @@ def build_server(
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         args = dict(params.arguments or {})
         try:
-            answer = await call(service(), params.name, args, progress_sender(ctx))
+            answer = await call(service(), params.name, args, progress_sender(ctx), session_key(ctx))
             if ops.OPERATIONS[params.name].paid and client_declared(ctx):
                 # A Tasks-aware client follows the call as a protocol task (a claimed result shape).
                 return board().created(answer)  # type: ignore[return-value]

@@ -14,11 +14,15 @@ its arguments become a ``klingkit.prepare`` request::
 from __future__ import annotations
 
 from ._registry import OPERATIONS, Operation, Param, ResolveVideo
-from ._schema import DEFAULT_IMAGE_MODEL, DEFAULT_VIDEO_MODEL, models_overview
+from ._schema import DEFAULT_IMAGE_MODEL, DEFAULT_VIDEO_MODEL, mode_aliases, models_overview
+
+MODE_ALIASES = mode_aliases()
+"""Other names of the video modes (standard, professional) the CLI accepts beside the schemas' own."""
 
 __all__ = [
     "DEFAULT_IMAGE_MODEL",
     "DEFAULT_VIDEO_MODEL",
+    "MODE_ALIASES",
     "OPERATIONS",
     "Operation",
     "Param",

@@ -79,6 +79,16 @@ def media(description: str) -> dict[str, Any]:
     return text(f"{description} ({MEDIA}).")
 
 
+def array(items: dict[str, Any], low: int | None = None, high: int | None = None) -> dict[str, Any]:
+    """A list of ``items`` with an optional inclusive length range."""
+    out: dict[str, Any] = {"type": "array", "items": items}
+    if low is not None:
+        out["minItems"] = low
+    if high is not None:
+        out["maxItems"] = high
+    return out
+
+
 # --- catalog readers -------------------------------------------------------------------------------
 
 
@@ -101,6 +111,11 @@ def video_modes() -> list[str]:
     return list(catalog.VIDEO_MODES)
 
 
+def mode_aliases() -> list[str]:
+    """Other names of the modes a request may use (standard, professional), for the CLI."""
+    return [a for a in catalog.MODE_ALIASES if a not in catalog.VIDEO_MODES]
+
+
 def video_aspect_ratios() -> list[str]:
     return list(catalog.VIDEO_ASPECT_RATIOS)
 
@@ -120,11 +135,13 @@ def mode_resolution(mode: str) -> str:
 
 
 def image_models() -> list[str]:
-    return [m.name for m in catalog.IMAGE_MODELS]
+    """The image models: the legacy ones, then Image 4.0 and Long Image 4.0."""
+    return [m.name for m in catalog.IMAGE_MODELS] + list(catalog.image4.MODELS)
 
 
 def image_aspect_ratios() -> list[str]:
-    return list(catalog.IMAGE_ASPECT_RATIOS)
+    """Every aspect ratio some image model takes (Image 4.0 adds auto, 21:9); each model's own are checked."""
+    return list(dict.fromkeys([*catalog.IMAGE_ASPECT_RATIOS, *catalog.image4.ASPECT_RATIOS]))
 
 
 def image_resolutions() -> list[str]:
@@ -182,6 +199,44 @@ def effect_scenes() -> list[str]:
 
 def tryon_models() -> list[str]:
     return list(catalog.TRYON_MODELS)
+
+
+def task_statuses() -> list[str]:
+    """The statuses a ledger row can have (the ledger's own words)."""
+    return ["pending", "submitted", "processing", "succeeded", "failed", "rejected", "unknown"]
+
+
+def library() -> tuple[int, int, tuple[int, int], list[str]]:
+    """(name limit, description limit, (fewest, most) element references, element types) of the library."""
+    lib = catalog.library
+    return lib.NAME_MAX, lib.DESCRIPTION_MAX, lib.ELEMENT_REFERENCES, list(lib.ELEMENT_TYPES)
+
+
+def multi_image_max() -> int:
+    """Most images a multi-image-to-video request takes."""
+    return catalog.MULTI_IMAGE_VIDEO_MAX
+
+
+def keyframes_max() -> int:
+    """Most middle keyframes a Kling 4.0 model takes."""
+    return max(m.keyframes_middle_max for m in catalog.kling4.MODELS.values())
+
+
+def avatar() -> tuple[list[str], int]:
+    """(modes, prompt length limit) of the talking-portrait (avatar) route."""
+    return list(catalog.drive.AVATAR_MODES), catalog.drive.AVATAR_PROMPT_MAX
+
+
+def motion() -> tuple[list[str], str, list[str], list[str], int]:
+    """(models, default model, modes, character orientations, prompt limit) of motion control."""
+    d = catalog.drive
+    return (
+        list(d.MOTION_MODELS),
+        d.MOTION_DEFAULT_MODEL,
+        list(d.MOTION_MODES),
+        list(d.MOTION_ORIENTATIONS),
+        d.MOTION_PROMPT_MAX,
+    )
 
 
 def usd_per_unit() -> dict[str, float]:
