@@ -28,6 +28,9 @@ from klingkit.sandbox import Sandbox
 
 UNKNOWN_VIDEO = "kling-v9-unknown"
 UNKNOWN_IMAGE = "kling-image-unknown"
+# Library ids Kling (and the sandbox) knows: a create naming any other id is refused by the server.
+PRESET_ELEMENT = sorted(catalog.library.preset_ids("element"))[0]
+PRESET_VOICE = sorted(catalog.library.preset_ids("voice"))[0]
 
 
 def png(width: int = 320, height: int = 320) -> bytes:
@@ -129,10 +132,12 @@ def legacy_video_cases() -> Iterator[Case]:
                 )
             yield Case(feature, {**one, "negative_prompt": "blur"}, f"{model} negative")
             yield Case(feature, {**one, "multi_shot": True, "shot_type": "intelligence"}, f"{model} multi")
-            yield Case(feature, {**one, "element_list": [{"element_id": 1}]}, f"{model} elements")
+            yield Case(
+                feature, {**one, "element_list": [{"element_id": PRESET_ELEMENT}]}, f"{model} elements"
+            )
             yield Case(
                 feature,
-                {**one, "sound": "on", "mode": "pro", "voice_list": [{"voice_id": "v1"}]},
+                {**one, "sound": "on", "mode": "pro", "voice_list": [{"voice_id": PRESET_VOICE}]},
                 f"{model} voices",
             )
             if i2v:
@@ -303,7 +308,7 @@ def image_cases() -> Iterator[Case]:
             yield Case("images/generations", p, f"{model} image_fidelity {fid}")
         yield Case(
             "images/generations",
-            {"model_name": model, "prompt": "x", "element_list": [{"element_id": 1}]},
+            {"model_name": model, "prompt": "x", "element_list": [{"element_id": PRESET_ELEMENT}]},
             f"{model} elements",
         )
     for model in (*catalog.MULTI_IMAGE_TO_IMAGE_MODELS, "kling-v1", UNKNOWN_IMAGE):

@@ -17,7 +17,7 @@ import klingkit
 from klingkit import catalog
 from klingkit.sandbox import Sandbox
 
-from .agreement import IMG, Case, Outcome, Sources, charges, prepare_sources, run_case, start
+from .agreement import IMG, PRESET_VOICE, Case, Outcome, Sources, charges, prepare_sources, run_case, start
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +145,7 @@ def test_voice_control_is_billed_at_its_own_rate(server: tuple[httpx.Client, Sou
         model_name="kling-v2-6",
         mode="pro",
         sound="on",
-        voice_list=[{"voice_id": "v"}],
+        voice_list=[{"voice_id": PRESET_VOICE}],
     )
     assert out.exact and out.charged == out.estimate == 6.0
 

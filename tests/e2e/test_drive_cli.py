@@ -74,21 +74,25 @@ def test_motion_saves_a_video_of_the_reference_length(cli: Any, photo: Path) -> 
 
 
 def test_omni_dry_run_prices_and_sends_nothing(cli: Any) -> None:
-    out = _ok(cli.run("omni", "@hero runs", "--element", "hero=88", "-d", "10", "--dry-run", "--json"))
+    out = _ok(
+        cli.run(
+            "omni", "@hero runs", "--element", "hero=preset-element-1001", "-d", "10", "--dry-run", "--json"
+        )
+    )
     assert out["dry_run"] and out["request"]["path"] == "/omni-video/kling-4.0"
     assert out["estimate"]["exact"] is False and out["usd"] == pytest.approx(1.57, abs=0.01)
     assert cli.creates() == 0
 
 
 def test_omni_refuses_an_unnamed_mention_before_sending(cli: Any) -> None:
-    res = cli.run("omni", "@hero meets @villain", "--element", "hero=88", "--json")
+    res = cli.run("omni", "@hero meets @villain", "--element", "hero=preset-element-1001", "--json")
     assert res.code != 0
     error = json.loads(res.stdout)["error"]
     assert "@villain" in error["message"] and cli.creates() == 0
 
 
 def test_omni_generates_with_audio(cli: Any, photo: Path) -> None:
-    out = _ok(cli.run("omni", "@hero waves", "--element", "hero=88", "--ref", str(photo), "-d", "3",
+    out = _ok(cli.run("omni", "@hero waves", "--element", "hero=preset-element-1001", "--ref", str(photo), "-d", "3",
                       "-o", "o.mp4", "--json"))  # fmt: skip
     kinds, seconds = _decoded(Path(out["files"][0]))
     assert kinds == {"video", "audio"} and seconds == pytest.approx(3.0, abs=0.15)

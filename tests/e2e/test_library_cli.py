@@ -32,6 +32,25 @@ def test_element_lifecycle(cli: Any, photo: Path) -> None:
     assert video["status"] == "succeeded"
     assert _ok(cli.run("elements", "delete", element_id, "--json"))["deleted"] == [element_id]
     assert _ok(cli.run("elements", "list", "--custom", "--json"))["elements"] == []
+    creates = cli.creates()
+    gone = cli.run("omni", "@hero waves", "--element", f"hero={element_id}", "-d", "3", "--json")
+    assert (
+        gone.code == 2
+        and f"element {element_id} does not exist" in json.loads(gone.stdout)["error"]["message"]
+    )
+    assert cli.creates() == creates
+
+
+def test_an_unknown_element_id_is_sent_and_refused_by_kling(cli: Any) -> None:
+    # The client's policy (catalog.library.UNKNOWN_IDS): an id it does not know is sent as given; Kling
+    # (here the sandbox) refuses it, naming the field and the id, and nothing is created or charged.
+    sent, creates = cli.sandbox.counters()["requests"].get("POST /omni-video/kling-4.0", 0), cli.creates()
+    res = cli.run("omni", "@hero waves", "--element", "hero=8812", "-d", "3", "--json")
+    assert res.code == 2, (res.stdout, res.stderr)
+    error = json.loads(res.stdout)["error"]
+    assert error["code"] == 1201 and "contents[1].element_id: element 8812 does not exist" in error["message"]
+    assert cli.sandbox.counters()["requests"]["POST /omni-video/kling-4.0"] == sent + 1
+    assert cli.creates() == creates
 
 
 def test_create_refuses_before_sending(cli: Any) -> None:

@@ -92,7 +92,7 @@ def test_omni_edit_lasts_as_long_as_its_base_video(sb: Any, tmp_path: Path) -> N
     base = _mp4(tmp_path / "base.mp4", seconds=4)
     with Kling(api_key=sb.api_key, base_url=sb.base_url) as client:
         spec_task = client.videos.omni(model="kling-4.0", prompt="@hero replaces the ball", base_video=base,
-                                       elements={"hero": "el-1"}, keep_original_sound=True)  # fmt: skip
+                                       elements={"hero": "preset-element-1001"}, keep_original_sound=True)  # fmt: skip
         done = client.tasks.wait(spec_task, poll_interval=0.05)
         # input 4 s + output 4 s at the 720p video-input rate: the client's estimate and the charge agree
         assert done.units == pytest.approx(round(0.094 * 8 / 0.14, 4), abs=1e-3)

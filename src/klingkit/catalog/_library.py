@@ -13,6 +13,11 @@ holds the element or voice); listing and deleting answer at once.
 * voice: ``POST /v1/general/custom-voices`` {``name``, ``audio_url`` or ``audio_file`` (a 5-30 s sample)}
   -> ``task_result.voices[]`` {id, name, url, owned_by, status}; presets ``GET /v1/general/presets-voices``;
   ``POST /v1/general/delete-voices`` {``voice_ids``}.
+
+Unknown ids: Kling refuses a create whose element or voice id is neither a preset nor one of the account's
+own (L: the answer's code is not in the reference; the sandbox answers 400/1201 naming the field and id).
+The client cannot know an account's custom ids without asking, so its policy (``UNKNOWN_IDS``) is to send
+an id it does not know as given, without a warning (a custom id is the normal case); the server decides.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ DESCRIPTION_MAX = 200
 ELEMENT_REFERENCES = (1, 4)
 VOICE_SAMPLE_SECONDS = (5.0, 30.0)
 DELETE_MAX = 50
+UNKNOWN_IDS = "send"  # the client's policy for ids outside the presets: sent as given, the server decides
 ELEMENT_UNITS = 0.0  # L: no price published for creating an element
 VOICE_UNITS = 0.05  # §7.2: custom voice, per call (H)
 
@@ -114,3 +120,35 @@ def check_delete(body: Any, key: str) -> list[Refusal]:
     ):
         return [Refusal(key, ids, f"a list of 1-{DELETE_MAX} ids (strings)")]
     return []
+
+
+# Where create bodies name library items: legacy lists and 2026 / 4.0 ``contents`` items.
+_LISTS = (("element_list", "element"), ("voice_list", "voice"))
+
+
+def ids_in(body: Any) -> list[tuple[str, str, Any]]:
+    """Every library id a create body names, as ``(field, kind, id)``: ``element_list[i].element_id``,
+    ``voice_list[i].voice_id`` and ``contents[i].element_id`` / ``.voice_id`` (2026 and 4.0 items)."""
+    if not isinstance(body, Mapping):
+        return []
+    found: list[tuple[str, str, Any]] = []
+    for key, kind in _LISTS:
+        items = body.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, Mapping) and f"{kind}_id" in item:
+                found.append((f"{key}[{i}].{kind}_id", kind, item[f"{kind}_id"]))
+    contents = body.get("contents")
+    for i, item in enumerate(contents if isinstance(contents, list) else []):
+        typed = item.get("type") if isinstance(item, Mapping) else None
+        if typed in ("element", "voice") and f"{typed}_id" in item:
+            found.append((f"contents[{i}].{typed}_id", str(typed), item[f"{typed}_id"]))
+    return found
+
+
+def preset_ids(kind: str) -> frozenset[str]:
+    """The preset element or voice ids (a voice preset is any TTS voice of any language)."""
+    if kind == "element":
+        return frozenset(str(p["id"]) for p in PRESET_ELEMENTS)
+    from ._names import VOICES as TTS_VOICES
+
+    return frozenset(v for voices in TTS_VOICES.values() for v in voices)

@@ -30,6 +30,19 @@ def _refuse(refusals: list[Any]) -> None:
         raise invalid("; ".join(r.message() for r in refusals[:3]))
 
 
+def refuse_unknown_ids(ctx: Context, body: Any) -> None:
+    """A create naming an element or voice that is neither a preset nor a live custom one of this
+    sandbox is refused with 400/1201, naming the field and the id (the ids come from the catalog)."""
+    if ctx.has_library_item is None:
+        return
+    for field, kind, item_id in library.ids_in(body):
+        if isinstance(item_id, bool) or not isinstance(item_id, (str, int)):
+            continue  # a malformed id is the route rules' refusal
+        if str(item_id) in library.preset_ids(kind) or ctx.has_library_item(kind, str(item_id)):
+            continue
+        raise invalid(f"{field}: {kind} {item_id} does not exist (neither a preset nor one of your {kind}s)")
+
+
 def element(ctx: Context, data: Any, _model: str | None) -> Plan:
     body = Body(data)
     ok = _checked("custom-elements", body.data)  # the catalog's contract

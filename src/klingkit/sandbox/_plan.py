@@ -66,6 +66,8 @@ class Context:
     find_session: FindSession
     find_audio: FindVideo | None = None  # an audio output (TTS) by id -> {"duration"} or None
     find_edit_session: FindSession | None = None  # a multi-element editing session by id, or None
+    # Whether the account owns a live library item: (kind "element"|"voice", id) -> bool (custom ones only).
+    has_library_item: Callable[[str, str], bool] | None = None
 
 
 class Body:

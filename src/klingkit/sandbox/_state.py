@@ -171,7 +171,15 @@ class SandboxState:
             self.find_session,
             self.find_audio,
             lambda sid: _edit.find_session(self, sid),
+            self.has_library_item,
         )
+
+    def has_library_item(self, kind: str, item_id: str) -> bool:
+        """Whether ``item_id`` is a custom element or voice created here and not deleted."""
+        found = self.store.find_output(item_id)
+        if found is None or found[1].kind != kind:
+            return False
+        return bool(found[1].render.get("meta", {}).get("status") != "deleted")
 
     # --- creating tasks -------------------------------------------------------------------------
 

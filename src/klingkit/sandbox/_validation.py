@@ -57,7 +57,16 @@ LEGACY_VALIDATORS: dict[str, Callable[[Context, Body], Plan]] = {
 
 
 def plan_for(ctx: Context, feature: str, body: Any, model_in_path: str | None = None) -> Plan:
-    """Validate a create ``body`` for ``feature`` (a catalog endpoint key) and plan the task."""
+    """Validate a create ``body`` for ``feature`` (a catalog endpoint key) and plan the task; refuse
+    element and voice ids that are neither presets nor this sandbox's own (as Kling does)."""
+    from ._library import refuse_unknown_ids
+
+    plan = _plan_for(ctx, feature, body, model_in_path)
+    refuse_unknown_ids(ctx, body)
+    return plan
+
+
+def _plan_for(ctx: Context, feature: str, body: Any, model_in_path: str | None) -> Plan:
     from . import _drive  # the 2026-H2 endpoints (avatar, motion control, ...): catalog rules
     from ._edit import PLANS as edit_plans
     from ._library import PLANS as library_plans
