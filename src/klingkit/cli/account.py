@@ -192,7 +192,9 @@ def models(session: Session, kind: str) -> None:
             image.append({"name": name, "route": "2026", "resolutions": list(catalog.image4.RESOLUTIONS),
                           "units_per_image": catalog.image4.UNITS_PER_IMAGE, "confidence": "M/L",
                           "typical_seconds": list(catalog.typical_seconds("omni-image-new", model=name))})  # fmt: skip
-            lines.append(f"  {name:<18} 2026 route, 2k/4k, about 8/16 units an image (approximate)")
+            per_image = "/".join(f"{u:g}" for u in catalog.image4.UNITS_PER_IMAGE.values())
+            lines.append(f"  {name:<18} 2026 route, {'/'.join(catalog.image4.UNITS_PER_IMAGE)}, "
+                         f"about {per_image} units an image (approximate)")  # fmt: skip
     routes = [
         {"feature": e.feature, "path": e.path + ("/{model}" if e.model_in_path else ""), "family": e.family,
          "pack": e.pack, "output": e.output}

@@ -17,6 +17,10 @@ from ._run import Guard, Job, run_job
 from ._session import Session, session_options
 from .generate import _drop_none, _media, generate_options
 
+_DURATION_HELP = "Seconds: {}. [default: {}]".format(
+    ", ".join("{} {}-{}".format(m.name, *m.durations) for m in kling4.MODELS.values()),
+    kling4.DEFAULT_DURATION,
+)
 _AVATAR_EPILOG = (
     "Examples:\n\n"
     "  klingkit avatar -i portrait.png --audio speech.mp3 -o talk.mp4\n\n"
@@ -27,7 +31,11 @@ _AVATAR_EPILOG = (
 
 @click.command(epilog=_AVATAR_EPILOG)
 @click.option("-i", "--image", required=True, metavar="PATH|URL", help="The portrait to animate.")
-@click.option("--audio", metavar="PATH|URL", help="The speech (mp3/wav/m4a/aac, 2-300 s).")
+@click.option(
+    "--audio",
+    metavar="PATH|URL",
+    help="The speech (mp3/wav/m4a/aac, {:g}-{:g} s).".format(*drive.AVATAR_AUDIO_SECONDS),
+)
 @click.option("--audio-id", metavar="ID", help="An audio id from `klingkit audio tts` instead of --audio.")
 @click.option("-p", "--prompt", metavar="TEXT", help="How the person moves or looks (optional).")
 @click.option(
@@ -46,8 +54,8 @@ def avatar(
 ) -> None:
     """A talking portrait: --image driven by --audio (or --audio-id); the video lasts as long as the audio.
 
-    Priced per second of audio: 0.4 units (std) or 0.8 (pro); an --audio-id's length is unknown here, so
-    the estimate is the 300 s ceiling.
+    Priced per second of audio (--dry-run prices a run); an --audio-id's length is unknown here, so the
+    estimate assumes the longest audio allowed.
     """
     if bool(audio) == bool(audio_id):
         raise CLIError("give exactly one of --audio and --audio-id", type="ValidationError",
@@ -76,11 +84,14 @@ _MOTION_EPILOG = (
     help="kling-3.0 uses the 2026 route /motion-control/kling-3.0.",
 )
 @click.option("-p", "--prompt", metavar="TEXT", help="Scene or style (optional).")
-@click.option("-m", "--mode", type=click.Choice(tuple(drive.MOTION_MODES)), help="std (720p) or pro (1080p).")
+@click.option("-m", "--mode", type=click.Choice(tuple(drive.MOTION_MODES)),
+              help=" or ".join(f"{m} ({r})" for m, r in drive.MOTION_MODES.items()) + ".")  # fmt: skip
 @click.option(
     "--orientation",
     type=click.Choice(drive.MOTION_ORIENTATIONS),
-    help="Face the way the image does (reference up to 10 s) or the video does (up to 30 s).",
+    help="Face the way the image does (reference up to {:g} s) or the video does (up to {:g} s).".format(
+        drive.MOTION_VIDEO_SECONDS["image"][1], drive.MOTION_VIDEO_SECONDS["video"][1]
+    ),
 )
 @click.option("--keep-sound/--no-keep-sound", default=None, help="Keep the reference video's sound.")
 @session_options
@@ -131,18 +142,39 @@ def _named(values: tuple[str, ...]) -> dict[str, str] | list[str]:
 
 @click.command(epilog=_OMNI_EPILOG)
 @click.argument("prompt")
-@click.option("--ref", "refs", multiple=True, metavar="PATH|URL", help="Reference image (up to 10).")
 @click.option(
-    "--element", "elements", multiple=True, metavar="NAME=ID", help="Element, named @NAME (up to 7)."
+    "--ref",
+    "refs",
+    multiple=True,
+    metavar="PATH|URL",
+    help=f"Reference image (up to {kling4.OMNI_IMAGES_MAX}).",
 )
-@click.option("--voice", "voices", multiple=True, metavar="NAME=ID", help="Voice, named @NAME (up to 3).")
+@click.option(
+    "--element",
+    "elements",
+    multiple=True,
+    metavar="NAME=ID",
+    help=f"Element, named @NAME (up to {kling4.OMNI_ELEMENTS_MAX}).",
+)
+@click.option(
+    "--voice",
+    "voices",
+    multiple=True,
+    metavar="NAME=ID",
+    help=f"Voice, named @NAME (up to {kling4.OMNI_VOICES_MAX}).",
+)
 @click.option("--feature-video", "feature_videos", multiple=True, metavar="PATH|URL", help="Feature video.")
 @click.option("--base-video", metavar="PATH|URL", help="A video to edit (the result keeps its length).")
 @click.option("--keep-sound", is_flag=True, help="With --base-video: keep its original sound.")
 @click.option("--model", type=click.Choice(tuple(kling4.MODELS)), default="kling-4.0", show_default=True)
-@click.option("-d", "--duration", type=int, help="Seconds: 3-30 (Flash 3-20). [default: 5]")
+@click.option("-d", "--duration", type=int, help=_DURATION_HELP)
 @click.option("-m", "--mode", type=click.Choice(("std", "pro")), help="std (720p) or pro (1080p; not Flash).")
-@click.option("-r", "--ratio", type=click.Choice(kling4.ASPECT_RATIOS), help="Aspect ratio. [default: 16:9]")
+@click.option(
+    "-r",
+    "--ratio",
+    type=click.Choice(kling4.ASPECT_RATIOS),
+    help=f"Aspect ratio. [default: {kling4.DEFAULT_ASPECT_RATIO}]",
+)
 @session_options
 @generate_options
 def omni(

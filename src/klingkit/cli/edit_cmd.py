@@ -57,7 +57,7 @@ def edit(
     mode: str | None,
     duration: str | None,
 ) -> None:
-    """Edit VIDEO (a Kling video id or URL): add, swap or remove things (kling-v1-6, per second)."""
+    """Edit VIDEO (a Kling video id or URL): add, swap or remove things (--dry-run prices it)."""
     chosen = [name for name, on in (("--add", add), ("--swap", swap), ("--remove", remove)) if on]
     if len(chosen) != 1:
         raise CLIError("give exactly one of --add IMAGE, --swap IMAGE and --remove", type="ValidationError",

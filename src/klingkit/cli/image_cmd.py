@@ -26,6 +26,9 @@ _RATIO = click.FloatRange(catalog.EXPAND_RATIO_MIN, catalog.EXPAND_RATIO_MAX)
 
 @click.command(
     "expand",
+    help="Outpaint IMAGE: extend it on each side.\n\nEach side grows by a share of the width or height; the "
+    f"new image is at most {catalog.EXPAND_AREA_MAX:g}x the original area (/v1/images/editing/expand; "
+    "--dry-run prices it).",
     epilog=examples(
         "klingkit image expand photo.png --left 0.5 --right 0.5 -o wide.png",
         'klingkit image expand photo.png --up 0.3 --down 0.3 -p "more sky and sand" -n 2',
@@ -57,11 +60,7 @@ def image_expand(
     prompt: str | None,
     count: int | None,
 ) -> None:
-    """Outpaint IMAGE: extend it on each side.
-
-    Each side grows by a share of the width or height; the new image is at most 3x the original area
-    (/v1/images/editing/expand, priced per image).
-    """
+    """Outpaint IMAGE (the help text is built from the catalog above)."""
     if not any((up, down, left, right)):
         raise CLIError("nothing to expand: every side is 0", type="ValidationError",
                        hint="give at least one of --up, --down, --left, --right, e.g. --left 0.5")  # fmt: skip
@@ -106,7 +105,8 @@ def _series(value: str | None) -> int | str | None:
     type=click.Choice(_OMNI_MODELS),
     default=catalog.DEFAULT_MODELS["omni-image"],
     show_default=True,
-    help="kling-image-4.0 and kling-long-image-4.0 use the 2026 route (shapes M, route and price L).",
+    help=f"{' and '.join(image4.MODELS)} use the 2026 route (shapes {image4.CONFIDENCE}, route and price "
+    f"{image4.ROUTE_CONFIDENCE}).",
 )
 @click.option(
     "-n", "count", type=click.IntRange(catalog.N_MIN, catalog.N_MAX), help="How many images. [default: 1]"
@@ -188,7 +188,7 @@ def multishot(session: Session, guard: Guard, image: str) -> None:
     """AI multi-shot: views of the subject in IMAGE from other angles.
 
     IMAGE is a frontal picture of one subject (a person, a product, a pet); the task makes three pictures of it
-    from other angles, e.g. the references for `klingkit elements create` (/v1/general/ai-multi-shot, 20
-    units a call; body and answer shapes confidence M).
+    from other angles, e.g. the references for `klingkit elements create` (/v1/general/ai-multi-shot, priced
+    per call: --dry-run prices it; body and answer shapes confidence M).
     """
     run_job(session, Job("ai_multi_shot", {"image": _media(image, "IMAGE")}, "multi-shot"), guard)

@@ -93,11 +93,17 @@ def elements_delete(session: Session, ids: tuple[str, ...]) -> None:
 
 @click.command("create", epilog="Examples:\n\n  klingkit voices create Narrator --audio sample.wav")
 @click.argument("name")
-@click.option("--audio", required=True, metavar="PATH|URL", help="A 5-30 s voice sample.")
+@click.option(
+    "--audio",
+    required=True,
+    metavar="PATH|URL",
+    help="A {:g}-{:g} s voice sample.".format(*library.VOICE_SAMPLE_SECONDS),
+)
 @session_options
 @generate_options
 def voices_create(session: Session, guard: Guard, name: str, audio: str) -> None:
-    """Create a custom voice from a sample (a task, 0.05 units); prints its id and saves the sample."""
+    """Create a custom voice from a sample (a paid task; --dry-run prices it); prints its id and saves the
+    sample."""
     run_job(session, Job("create_voice", {"name": name, "audio": _media(audio, "--audio")}, "voice"), guard)
 
 
