@@ -94,3 +94,13 @@ def test_limits_in_help_are_the_catalogs() -> None:
     assert "{:g}-{:g} s".format(*drive.AVATAR_AUDIO_SECONDS) in _help("avatar")
     assert "{:g}-{:g} s".format(*library.VOICE_SAMPLE_SECONDS) in _help("voices create")
     assert "up to {:g} s".format(drive.MOTION_VIDEO_SECONDS["video"][1]) in _help("motion")
+
+
+def test_the_readme_section_of_the_2026_h2_api_leaves_prices_to_the_catalog() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The 2026-H2 API", 1)[1].split("\n## ", 1)[0]
+    assert not PRICE_IN_PROSE.findall(section), (
+        "a price typed in the README: `klingkit models`/--dry-run read it"
+    )
