@@ -105,7 +105,7 @@ class Videos(_Resource):
     def avatar(self, **params: Any) -> Task:
         """A talking portrait: ``image`` plus ``sound_file`` (path, bytes or URL; 2-300 s) or ``audio_id``
         (from ``audio.tts``), optional ``prompt`` and ``mode`` std|pro (``/v1/videos/avatar/image2video``).
-        The video lasts as long as the audio; 0.4/0.8 units a second."""
+        The video lasts as long as the audio, priced per second (``catalog.drive``)."""
         return self._client.submit(prepare("avatar", strict=self._client.strict, **params))
 
     def motion_control(self, **params: Any) -> Task:
@@ -160,7 +160,7 @@ class AsyncVideos(_AsyncResource):
     async def avatar(self, **params: Any) -> Task:
         """A talking portrait: ``image`` plus ``sound_file`` (path, bytes or URL; 2-300 s) or ``audio_id``
         (from ``audio.tts``), optional ``prompt`` and ``mode`` std|pro (``/v1/videos/avatar/image2video``).
-        The video lasts as long as the audio; 0.4/0.8 units a second."""
+        The video lasts as long as the audio, priced per second (``catalog.drive``)."""
         return await self._client.submit(prepare("avatar", strict=self._client.strict, **params))
 
     async def motion_control(self, **params: Any) -> Task:
@@ -195,12 +195,12 @@ class Images(_Resource):
 
     def recognize(self, **params: Any) -> Task:
         """Segment ``image`` (``type`` object_seg|head_seg|face_seg|cloth_seg) at once
-        (``/v1/videos/image-recognize``, 0.1 unit): the finished task's image output is the mask."""
+        (``/v1/videos/image-recognize``, ``catalog.recognize``): the finished task's image output is the mask."""
         return self._client.submit(prepare("recognize", strict=self._client.strict, **params))
 
     def multi_shot(self, **params: Any) -> Task:
         """AI multi-shot: views of the subject in ``image`` (a frontal picture) from other angles, for an
-        element's references (``/v1/general/ai-multi-shot``, 20 units a call); the outputs are images."""
+        element's references (``/v1/general/ai-multi-shot``, priced per call, ``catalog.multishot``); the outputs are images."""
         return self._client.submit(prepare("ai_multi_shot", strict=self._client.strict, **params))
 
 
@@ -229,12 +229,12 @@ class AsyncImages(_AsyncResource):
 
     async def recognize(self, **params: Any) -> Task:
         """Segment ``image`` (``type`` object_seg|head_seg|face_seg|cloth_seg) at once
-        (``/v1/videos/image-recognize``, 0.1 unit): the finished task's image output is the mask."""
+        (``/v1/videos/image-recognize``, ``catalog.recognize``): the finished task's image output is the mask."""
         return await self._client.submit(prepare("recognize", strict=self._client.strict, **params))
 
     async def multi_shot(self, **params: Any) -> Task:
         """AI multi-shot: views of the subject in ``image`` (a frontal picture) from other angles, for an
-        element's references (``/v1/general/ai-multi-shot``, 20 units a call); the outputs are images."""
+        element's references (``/v1/general/ai-multi-shot``, priced per call, ``catalog.multishot``); the outputs are images."""
         return await self._client.submit(prepare("ai_multi_shot", strict=self._client.strict, **params))
 
 
