@@ -200,7 +200,7 @@ class Images(_Resource):
 
     def multi_shot(self, **params: Any) -> Task:
         """AI multi-shot: views of the subject in ``image`` (a frontal picture) from other angles, for an
-        element's references (``/v1/general/ai-multi-shot``, priced per call, ``catalog.multishot``); the outputs are images."""
+        element's references (``/v1/general/ai-multi-shot``, ``catalog.multishot``); the outputs are images."""
         return self._client.submit(prepare("ai_multi_shot", strict=self._client.strict, **params))
 
 
@@ -234,7 +234,7 @@ class AsyncImages(_AsyncResource):
 
     async def multi_shot(self, **params: Any) -> Task:
         """AI multi-shot: views of the subject in ``image`` (a frontal picture) from other angles, for an
-        element's references (``/v1/general/ai-multi-shot``, priced per call, ``catalog.multishot``); the outputs are images."""
+        element's references (``/v1/general/ai-multi-shot``, ``catalog.multishot``); the outputs are images."""
         return await self._client.submit(prepare("ai_multi_shot", strict=self._client.strict, **params))
 
 
