@@ -13,6 +13,8 @@ import pytest
 
 from klingkit.sandbox import Sandbox
 
+from .media_server import MediaServer
+
 
 class ManualClock:
     """Unix seconds that stand still until ``advance`` is called (thread-safe reads)."""
@@ -45,6 +47,14 @@ def server(clock: ManualClock) -> Iterator[Sandbox]:
 def sandbox(server: Sandbox) -> Sandbox:
     server.reset()
     return server
+
+
+@pytest.fixture
+def web() -> Iterator[MediaServer]:
+    """A web server on 127.0.0.1 serving the test's input files (and receiving callbacks)."""
+    server = MediaServer()
+    yield server
+    server.close()
 
 
 @pytest.fixture

@@ -21,13 +21,15 @@ class MediaServer:
     def __init__(self) -> None:
         self.files: dict[str, tuple[str, bytes]] = {}
         self.hits: list[str] = []
+        self.hosts: list[str] = []  # the Host header of each GET
         self.slow: set[str] = set()  # paths that send their headers, then stall for SLOW_SECONDS
         self.callbacks: list[tuple[dict[str, str], bytes]] = []
-        files, hits, slow, callbacks = self.files, self.hits, self.slow, self.callbacks
+        files, hits, hosts, slow, callbacks = self.files, self.hits, self.hosts, self.slow, self.callbacks
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 hits.append(self.path)
+                hosts.append(self.headers.get("Host", ""))
                 found = files.get(self.path)
                 if found is None:
                     self.send_error(404)

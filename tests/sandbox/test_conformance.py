@@ -27,13 +27,6 @@ MS_2020 = 1_577_836_800_000  # any millisecond timestamp is larger; any second t
 
 
 @pytest.fixture
-def web() -> Iterator[MediaServer]:
-    server = MediaServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def receiver() -> Iterator[Receiver]:
     r = Receiver()
     yield r

@@ -6,6 +6,7 @@ time)."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import subprocess
@@ -32,13 +33,6 @@ from klingkit.sandbox.render import probe, render_audio
 from .conftest import data, failure
 from .media_server import MediaServer, mp4
 from .test_tls_and_start import _command, _serve, _stop
-
-
-@pytest.fixture
-def web() -> Iterator[MediaServer]:
-    server = MediaServer()
-    yield server
-    server.close()
 
 
 def _png(width: int, height: int, fmt: str = "PNG") -> bytes:
@@ -226,16 +220,20 @@ def test_a_refused_request_fetches_nothing(api: httpx.Client, web: MediaServer) 
 # --- fetching kept safe ---------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _beyond_loopback() -> Iterator[httpx.Client]:
+    """A client of a sandbox that fetches as one listening beyond loopback does (no private URLs)."""
+    with Sandbox(time_scale=0.0, private_urls=False) as sb:
+        headers = {"Authorization": f"Bearer {sb.api_key}"}
+        with httpx.Client(base_url=sb.base_url, headers=headers, timeout=30) as api:
+            yield api
+
+
 def test_beyond_loopback_private_urls_are_refused_but_own_outputs_are_read(web: MediaServer) -> None:
     assert _private_urls("0.0.0.0", None) is False and _private_urls("::", None) is False
     assert _private_urls("127.0.0.1", None) is True and _private_urls("0.0.0.0", True) is True
     url = web.add("/square.png", "image/png", _png(800, 800))
-    with (
-        Sandbox(time_scale=0.0, private_urls=False) as sb,
-        httpx.Client(
-            base_url=sb.base_url, headers={"Authorization": f"Bearer {sb.api_key}"}, timeout=30
-        ) as api,
-    ):
+    with _beyond_loopback() as api:
         refused = _legacy(api, "/v1/videos/image2video", {"image": url, "prompt": "x"})
         assert refused["task_status"] == "failed" and refused["task_status_msg"] == PRIVATE_URL_MESSAGE
         assert web.hits == []  # never contacted
@@ -308,3 +306,22 @@ def test_serve_documents_and_applies_the_private_url_rule(web: MediaServer) -> N
         finally:
             _stop(proc)
     assert web.hits == ["/a.png"]  # only the sandbox that allows loopback URLs fetched it
+
+
+def test_beyond_loopback_the_connection_goes_to_the_checked_address(
+    web: MediaServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A host name that resolves to an address the check accepts: the fetch connects to that very address,
+    # with the URL's own Host header (here the "public" address is the loopback web server, let through).
+    async def resolve(host: str, port: int, **_: Any) -> list[Any]:
+        assert host == "media.example"
+        return [(2, 1, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(_fetch_net.anyio, "getaddrinfo", resolve)
+    monkeypatch.setattr(_fetch_net, "_global", lambda address: address == "127.0.0.1")
+    web.add("/square.png", "image/png", _png(800, 800))
+    url = f"http://media.example:{web.server.server_port}/square.png"
+    with _beyond_loopback() as api:
+        done = _legacy(api, "/v1/videos/image2video", {"image": url, "prompt": "x"})
+    assert done["task_status"] == "succeed", done
+    assert web.hits == ["/square.png"] and web.hosts == [f"media.example:{web.server.server_port}"]

@@ -140,6 +140,9 @@ class Check:
             ("2026 omni-video/kling-3.0-omni, video by URL", self.omni_new),
             ("2026 omni-video/kling-4.0, feature_video by URL", self.kling4),
             ("solutions/virtual_try_on by URL", lambda: self.try_on_new(web)),
+            ("legacy avatar, image and sound_file by URL", lambda: self.avatar(web)),
+            ("legacy motion-control, video_url by URL", lambda: self.motion(web)),
+            ("2026 motion-control/kling-3.0, contents by URL", lambda: self.motion_new(web)),
             ("2026 POST /tasks listing", self.listing),
         ]
 
@@ -287,6 +290,32 @@ class Check:
                              {"type": "product_image", "url": web.add("/s2.png", "image/png", _png(500, 500))}]}  # fmt: skip
         task = self._new_task("/solutions/virtual_try_on", body, query="/solutions")
         _image_size(self.new.download(task["outputs"][0]["url"]))
+
+    def avatar(self, web: MediaServer) -> None:
+        from klingkit.sandbox.render import render_audio  # the harness makes the user's own voice file
+
+        body = {"image": web.add("/face.png", "image/png", _png(720, 1280)), "mode": "std",
+                "sound_file": web.add("/hello.mp3", "audio/mpeg", render_audio(3.0, "hello")), "prompt": "smile"}  # fmt: skip
+        shape = self._legacy_video("/v1/videos/avatar/image2video", body, "avatar")
+        _expect(
+            abs(shape["seconds"] - 3) < 0.2 and shape["audio"],
+            f"the avatar does not follow its audio: {shape}",
+        )
+
+    def motion(self, web: MediaServer) -> None:
+        body = {"model_name": "kling-v2-6", "image_url": web.add("/hero.png", "image/png", _png(720, 720)),
+                "video_url": self.found["rabbit"]["url"], "mode": "std"}  # fmt: skip
+        shape = self._legacy_video("/v1/videos/motion-control", body, "motion")
+        _expect(abs(shape["seconds"] - 5) < 0.2, f"motion control does not follow the reference: {shape}")
+
+    def motion_new(self, web: MediaServer) -> None:
+        body = {"contents": [{"type": "image", "url": web.add("/hero2.png", "image/png", _png(720, 720))},
+                             {"type": "video", "url": self.found["rabbit"]["url"]}],
+                "settings": {"resolution": "720p"}}  # fmt: skip
+        shape = _probe(
+            self.new.download(self._new_task("/motion-control/kling-3.0", body)["outputs"][0]["url"])
+        )
+        _expect(abs(shape["seconds"] - 5) < 0.2, f"motion control does not follow the reference: {shape}")
 
     def listing(self) -> None:
         page = self.new.call("POST", "/tasks", {"limit": 50})

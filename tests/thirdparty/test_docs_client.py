@@ -35,4 +35,4 @@ def test_docs_clients_run_every_flow_over_https_against_the_served_sandbox() -> 
     command = shutil.which("klingkit") or str(Path(sys.executable).with_name("klingkit"))
     results, requests = run(command)
     assert [(name, why) for name, why in results if why] == []
-    assert len(results) == 17 and requests >= 40
+    assert len(results) == 20 and requests >= 50

@@ -85,9 +85,11 @@ CHOICES: dict[str, Decision] = {
         Decision(
             "url_inputs_everywhere",
             "the same fetching on every route: the legacy ones, the 2026 model-in-path ones "
-            "(contents[].url), the try-on solution, omni image_list/video_list and audio URLs; a reachable "
-            "file is used exactly like the same bytes sent as base64 (so it shapes the output: a first "
-            "frame's aspect, a 4.0 input video's length)",
+            "(contents[].url), the try-on solution, omni image_list/video_list, audio URLs, avatar, motion "
+            "control, Image 4.0, recognition, multi-shot, custom elements and voices; a reachable file is "
+            "used exactly like the same bytes sent as base64 (so it shapes the output: a first frame's "
+            "aspect, a 4.0 input video's length, an avatar's audio, a motion reference's length); element "
+            "references and voice samples keep their URLs (the library shows them) and are only checked",
             "§2.0 (URL or base64 for every media field), §2.14, §2.15",
             "M",
         ),
