@@ -81,6 +81,7 @@ class Sources:
     video_url: str = ""
     session_id: str = ""
     audio_url: str = ""
+    long_audio_url: str = ""  # 8 s: long enough for an avatar's audio and a voice sample
 
 
 # --- generation -------------------------------------------------------------------------------------------
@@ -394,14 +395,11 @@ def kling4_cases() -> Iterator[Case]:
         yield Case("image_to_video", {**base, "image": IMG, "image_tail": IMG}, f"{model} last frame")
 
 
-URL_AUDIO = "https://example.com/voice.mp3"
-URL_VIDEO = "https://example.com/dance.mp4"
-
-
-def late_2026_cases() -> Iterator[Case]:
+def late_2026_cases(src: Sources) -> Iterator[Case]:
     """The 2026-H2 routes: avatar, motion control (legacy and 2026), Image 4.0 and Long Image 4.0,
     elements, voices and image recognition, each with values inside and just outside the catalog's."""
     drive, library, image4 = catalog.drive, catalog.library, catalog.image4
+    URL_AUDIO, URL_VIDEO = src.long_audio_url, src.video_url  # fetched by the sandbox
     for mode, prompt in itertools.product((None, *drive.AVATAR_MODES, "ultra"), ("", "x", "y" * 2501)):
         p = {"image": IMG, "sound_file": URL_AUDIO, "mode": mode, "prompt": prompt}
         yield Case("avatar", {k: v for k, v in p.items() if v not in (None, "")}, f"avatar {mode}")
@@ -449,7 +447,7 @@ GROUPS: dict[str, Callable[[Sources], Iterator[Case]]] = {
     "omni-image": lambda s: omni_image_cases(),
     "audio": audio_cases,
     "kling-4": lambda s: kling4_cases(),
-    "late-2026": lambda s: late_2026_cases(),
+    "late-2026": late_2026_cases,
 }
 
 
@@ -611,6 +609,11 @@ def prepare_sources(sb: Sandbox, api: httpx.Client) -> Sources:
         json={"text": "hello there", "voice_id": catalog.VOICES["zh"][0], "voice_language": "zh"},
     ).json()["data"]
     src.audio_url = tts["task_result"]["audios"][0]["url"]
+    # The sandbox fetches input URLs as Kling does, so the late routes get real media of the sandbox's own.
+    long_tts = {"text": "hello there " * 10, "voice_id": catalog.VOICES["zh"][0], "voice_language": "zh"}
+    src.long_audio_url = api.post("/v1/audio/tts", json=long_tts).json()["data"]["task_result"]["audios"][0][
+        "url"
+    ]
     return src
 
 
