@@ -81,13 +81,16 @@ async def read_json(request: Request) -> Any:
 async def gate(request: Request, kind: str, label: str, api_key_only: bool, handler: Handler) -> Response:
     """Count, inject faults, authenticate, handle, and shape the answer."""
     sb = state_of(request)
-    sb.counters.requests[label] = sb.counters.requests.get(label, 0) + 1
     rule: FaultRule | None = sb.faults.pick(kind, request.url.path)
+    if rule is not None and rule.delay:
+        # Read the request first: a slow server has received it, and handles it even if the client
+        # hangs up meanwhile (what a client killed between send and answer must recover from). It is
+        # counted only once whole, so a test that kills the client on seeing the count never kills it
+        # between its headers and its body.
+        await request.body()
+    sb.counters.requests[label] = sb.counters.requests.get(label, 0) + 1
     if rule is not None:
         if rule.delay:
-            # Read the request first: a slow server has received it, and handles it even if the client
-            # hangs up meanwhile (what a client killed between send and answer must recover from).
-            await request.body()
             await asyncio.sleep(rule.delay)
         if rule.code is not None:
             return error_response(sb, KlingFailure(rule.code))
