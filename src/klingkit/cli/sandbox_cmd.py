@@ -59,6 +59,14 @@ def sandbox() -> None:
     "its field's size limit and 60 s. [default: on for a loopback --host, else off]",
 )
 @click.option(
+    "--render-processes",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Render outputs in this many worker processes, so downloads never slow creates and status "
+    "checks when many clients load the sandbox (0 = render in the server process).",
+)
+@click.option(
     "--json",
     "json_output",
     is_flag=True,
@@ -73,6 +81,7 @@ def serve(
     tls: bool,
     public_host: str | None,
     private_urls: bool | None,
+    render_processes: int,
     json_output: bool,
 ) -> None:
     """Serve the sandbox until Ctrl-C. Credentials: API key sandbox-api-key (see README).
@@ -102,6 +111,7 @@ def serve(
             tls=tls,
             public_host=public_host,
             private_urls=private_urls,
+            render_processes=render_processes,
         )
     except PortInUseError:
         click.echo(

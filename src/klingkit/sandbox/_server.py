@@ -271,6 +271,7 @@ def serve(
     tls: bool = False,
     public_host: str | None = None,
     private_urls: bool | None = None,
+    render_processes: int = 0,
 ) -> None:
     """Serve the sandbox in the foreground until interrupted (Ctrl-C).
 
@@ -279,7 +280,9 @@ def serve(
     ``time_scale``, ``seed``, ``state``, ``env`` {name: value}, ``tls``, ``ca_file``, ``trust_env``
     {name: value}, ``private_urls``) with ``json_output``. ``port`` 0 picks a free port; a port in use
     raises :class:`PortInUseError`. ``seed`` None: task ids unique across runs. ``private_urls`` None:
-    input URLs on private addresses are fetched only when ``host`` is loopback.
+    input URLs on private addresses are fetched only when ``host`` is loopback. ``render_processes`` > 0
+    renders outputs in that many worker processes, so downloads never slow the answers to creates and
+    status checks under load; they end with the server.
     """
     config = SandboxConfig(
         time_scale=float(time_scale),
@@ -287,6 +290,7 @@ def serve(
         id_seed=seed,
         state=Path(state) if state else None,
         private_urls=_private_urls(host, private_urls),
+        render_processes=render_processes,
     )
     named = tls or bool(public_host)
     try:
