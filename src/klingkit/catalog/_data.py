@@ -69,6 +69,10 @@ BILLING_LIMIT = (1, 500)
 RETENTION_DAYS = 30  # §7.3: outputs are cleared after 30 days
 
 VIDEO_ASPECT_RATIOS = ("16:9", "9:16", "1:1")
+DEFAULT_ASPECT_RATIO = (
+    "16:9"  # what the legacy and 2026 video and image routes use when aspect_ratio is absent
+)
+DEFAULT_IMAGE_RESOLUTION = "1k"  # the image routes' resolution when none is given
 IMAGE_ASPECT_RATIOS: tuple[str, ...] = ("16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9")
 VIDEO_MODES = ("std", "pro", "4k")
 MODE_ALIASES = {"standard": "std", "professional": "pro", "std": "std", "pro": "pro", "4k": "4k"}
@@ -216,6 +220,8 @@ __all__ = [
     "CAMERA_AXES",
     "CAMERA_PRESETS",
     "CAMERA_TYPES",
+    "DEFAULT_ASPECT_RATIO",
+    "DEFAULT_IMAGE_RESOLUTION",
     "DEFAULT_MODELS",
     "DEFAULT_MODES",
     "DEFAULT_REGION",

@@ -31,8 +31,8 @@ def image_generations(ctx: Context, body: Body) -> Plan:
     n = int(ok.count or 0)
     prompt = str(p["prompt"])
     source = _image(ctx, body, "image")
-    resolution = str(p.get("resolution") or "1k")
-    aspect = str(p.get("aspect_ratio") or "16:9")
+    resolution = str(p.get("resolution") or catalog.DEFAULT_IMAGE_RESOLUTION)
+    aspect = str(p.get("aspect_ratio") or catalog.DEFAULT_ASPECT_RATIO)
     plan = Plan(
         "images/generations",
         "legacy",
@@ -62,7 +62,7 @@ def multi_image_to_image(ctx: Context, body: Body) -> Plan:
         _image(ctx, Body(raw, f"subject_image_list[{i}]."), "subject_image", required=True)
     _image(ctx, body, "scene_image")
     _image(ctx, body, "style_image")
-    aspect = body.choice("aspect_ratio", facts.IMAGE_ASPECT_RATIOS, "16:9")
+    aspect = body.choice("aspect_ratio", facts.IMAGE_ASPECT_RATIOS, catalog.DEFAULT_ASPECT_RATIO)
     plan = Plan(
         "multi-image2image",
         "legacy",
@@ -71,7 +71,7 @@ def multi_image_to_image(ctx: Context, body: Body) -> Plan:
         units=ok.estimate.units,
         weight=n,
         work_seconds=_image_work(n),
-        outputs=_image_outputs(n, "1k", aspect, prompt),
+        outputs=_image_outputs(n, catalog.DEFAULT_IMAGE_RESOLUTION, aspect, prompt),
         billing={"model_name": name, "n": n},
     )
     _options(plan, body)
@@ -134,7 +134,7 @@ def omni_image(ctx: Context, body: Body) -> Plan:
     for i, raw in enumerate(images):
         _image(ctx, Body(raw, f"image_list[{i}]."), "image", required=True)
     body.items("element_list", 0, 10)
-    resolution = str(p.get("resolution") or "1k")
+    resolution = str(p.get("resolution") or catalog.DEFAULT_IMAGE_RESOLUTION)
     aspect = str(p.get("aspect_ratio") or "auto")
     plan = Plan(
         "omni-image",

@@ -51,11 +51,13 @@ def new_video(ctx: Context, body: Body, model_name: str, image_to_video: bool) -
                 ref = _image(ctx, item, "url", required=True, max_bytes=facts.IMAGE_MAX_BYTES_NEW)
                 first, last = (ref, last) if kind == "first_frame" else (first, ref)
         p.update(prompt=prompt, image=first, image_tail=last, element_list=elements)
-        aspect = "16:9"  # the clip follows the first frame; settings.aspect_ratio is not read here
+        aspect = (
+            catalog.DEFAULT_ASPECT_RATIO
+        )  # the clip follows the first frame; settings.aspect_ratio is not read here
     else:
         prompt = str(body.data.get("prompt") or "")
         p.update(prompt=body.data.get("prompt"), aspect_ratio=s.get("aspect_ratio"))
-        aspect = str(s.get("aspect_ratio") or "16:9")
+        aspect = str(s.get("aspect_ratio") or catalog.DEFAULT_ASPECT_RATIO)
     # The catalog's contract: prompt length per model, resolution, audio (and native audio's resolutions),
     # duration, aspect ratio, multi-shot, first/last frame and elements; the price.
     ok = _checked(feature, {**p, "model_name": model.name}, names=NEW_ROUTE_NAMES)
@@ -146,7 +148,7 @@ def new_omni_video(ctx: Context, body: Body, model_name: str) -> Plan:
     }
     ok = _checked("omni-video-new", params, names=NEW_ROUTE_NAMES)
     resolution, duration, audio = str(ok.resolution), int(ok.duration or 0), str(ok.audio)
-    aspect = str(settings.data.get("aspect_ratio") or "16:9")
+    aspect = str(settings.data.get("aspect_ratio") or catalog.DEFAULT_ASPECT_RATIO)
     size_hint = (first["width"], first["height"]) if first and "width" in first else None
     width, height = _fit(resolution, aspect, size_hint)
     prompt = prompts[0]

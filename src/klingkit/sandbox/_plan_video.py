@@ -52,7 +52,7 @@ def _legacy_video(ctx: Context, body: Body, image_to_video: bool) -> Plan:
     variant = "voice" if p.get("voice_list") else "audio" if sound else "silent"
     size_hint: tuple[int, int] | None = None
     first = last = None
-    aspect = "16:9"
+    aspect = catalog.DEFAULT_ASPECT_RATIO
     if image_to_video:
         first = _image(ctx, body, "image")
         last = _image(ctx, body, "image_tail", check_aspect=False)
@@ -63,7 +63,7 @@ def _legacy_video(ctx: Context, body: Body, image_to_video: bool) -> Plan:
         if ref and "width" in ref:
             size_hint = (ref["width"], ref["height"])
     else:
-        aspect = str(p.get("aspect_ratio") or "16:9")
+        aspect = str(p.get("aspect_ratio") or catalog.DEFAULT_ASPECT_RATIO)
     resolution = catalog.mode_resolution(model, mode)
     width, height = _fit(resolution, aspect, size_hint)
     plan = Plan(
@@ -122,7 +122,7 @@ def multi_image_to_video(ctx: Context, body: Body) -> Plan:
     for i, raw in enumerate(p["image_list"]):
         _image(ctx, Body(raw, f"image_list[{i}]."), "image", required=True)
     prompt = str(p["prompt"])
-    aspect = str(p.get("aspect_ratio") or "16:9")
+    aspect = str(p.get("aspect_ratio") or catalog.DEFAULT_ASPECT_RATIO)
     resolution = catalog.mode_resolution(model, mode)
     width, height = catalog.video_size(resolution, aspect)
     plan = Plan(
@@ -207,7 +207,7 @@ def omni_video(ctx: Context, body: Body) -> Plan:
     ok = _checked("omni-video", {**p, "model_name": model.name})
     mode, duration = str(ok.mode), int(ok.duration or 0)
     sound = p.get("sound") == "on"
-    aspect = str(p.get("aspect_ratio") or "16:9")
+    aspect = str(p.get("aspect_ratio") or catalog.DEFAULT_ASPECT_RATIO)
     first = None
     for i, raw in enumerate(body.items("image_list", 0, 7)):
         item = Body(raw, f"image_list[{i}].")
