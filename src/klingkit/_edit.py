@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._exceptions import ValidationError
 from ._requests import prepare
+from ._validation import refused_as_validation_error
 from .catalog import edit as facts
 
 if TYPE_CHECKING:
@@ -43,8 +44,7 @@ def _points_body(session_id: str, frame: int, points: Sequence[Point]) -> dict[s
             "points": [{"x": float(x), "y": float(y)} for x, y in points]}  # fmt: skip
     refusals = facts.check_points(body)
     if refusals:
-        r = refusals[0]
-        raise ValidationError(r.field, r.value, r.allowed, r.why or None)
+        raise refused_as_validation_error(refusals[0])
     return body
 
 

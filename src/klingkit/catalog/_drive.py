@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._kling4 import Refusal
+from ._refusal import Refusal
 from ._types import Endpoint
 
 __all__ = [

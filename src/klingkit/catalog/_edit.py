@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._kling4 import Refusal
+from ._refusal import Refusal
 from ._types import Endpoint
 
 EDIT = Endpoint("multi-elements", "/v1/videos/multi-elements", "legacy", "video", "video")

@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._kling4 import REFUSED_OPTIONS, Refusal
+from ._kling4 import REFUSED_OPTIONS
+from ._refusal import Refusal
 from ._types import Endpoint
 
 __all__ = ["ENDPOINTS", "MODELS", "check", "count", "price"]

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._data import IMAGE_MAX_BYTES_NEW, USD_PER_UNIT
+from ._refusal import Refusal
 
 __all__ = [
     "ALIASES",
@@ -130,23 +131,6 @@ ROUTES = {"text": "text-to-video", "keyframes": "image-to-video", "omni": "omni-
 """Which catalog endpoint (feature key) serves each mode."""
 
 _MENTION = re.compile(r"(?<![\w@])@([\w-]+)", re.UNICODE)
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a request is refused: the wire ``field``, the ``value`` given and what is ``allowed``."""
-
-    field: str
-    value: Any
-    allowed: str
-    why: str = ""
-
-    def message(self) -> str:
-        shown = repr(self.value)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        text = f"{self.field} {shown} is not allowed; allowed: {self.allowed}"
-        return f"{text} ({self.why})" if self.why else text
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._kling4 import Refusal
+from ._refusal import Refusal
 from ._types import Endpoint
 
 ELEMENTS = Endpoint("custom-elements", "/v1/general/advanced-custom-elements", "legacy", "video", "element")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._kling4 import Refusal
+from ._refusal import Refusal
 from ._types import Endpoint
 
 MULTI_SHOT = Endpoint("ai-multi-shot", "/v1/general/ai-multi-shot", "legacy", "image", "image")

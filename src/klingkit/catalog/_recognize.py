@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._kling4 import Refusal
+from ._refusal import Refusal
 from ._types import Endpoint
 
 RECOGNIZE = Endpoint("image-recognize", "/v1/videos/image-recognize", "legacy", "video", "image", sync=True)

@@ -23,16 +23,16 @@ from . import _library as library
 from . import _multishot as multishot
 from . import _recognize as recognize
 from ._checked import Checked, Known, Route
-from ._kling4 import Refusal as WireRefusal
 from ._price import Estimate
-from .rules import Checks, Refusal
+from ._refusal import Refusal
+from .rules import Checks
 
 
-def _first(refusals: Sequence[WireRefusal]) -> None:
-    """The first refusal of a wire-body rule set, as the contract's :class:`Refusal`."""
+def _first(refusals: Sequence[Refusal]) -> None:
+    """Raise the first refusal of a wire-body rule set (the modules return them all, for a server that
+    names several)."""
     if refusals:
-        r = refusals[0]
-        raise Refusal(r.field, r.value, r.allowed, r.why or None)
+        raise refusals[0]
 
 
 def _estimate(feature: str, units: float, basis: str, exact: bool) -> Estimate:

@@ -159,8 +159,7 @@ def kling4_route(feature: str, p: Mapping[str, Any], c: Checks, known: Known) ->
     body = {k: v for k, v in p.items() if k != "model_name"}
     refusals = kling4_rules.check(feature, model, body, known.videos)
     if refusals:
-        first = refusals[0]
-        raise Refusal(first.field, first.value, first.allowed, first.why or None)
+        raise refusals[0]
     priced = kling4.priced(feature, model, body, known.videos)
     est = Estimate.of(priced.units, "video", priced.basis, False)
     mode = {v: k for k, v in C.MODE_RESOLUTION.items()}.get(priced.resolution)

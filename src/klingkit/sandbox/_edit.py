@@ -37,7 +37,7 @@ def _session(sb: SandboxState, body: Any) -> tuple[dict[str, Any], dict[str, Any
 
 def _refuse(refusals: list[Any]) -> None:
     if refusals:
-        raise invalid("; ".join(r.message() for r in refusals[:3]))
+        raise invalid("; ".join(str(r) for r in refusals[:3]))
 
 
 def _init(sb: SandboxState, body: Any) -> Any:

@@ -27,7 +27,7 @@ from ._plan import Body, Context, OutputPlan, Plan, _checked, _image_value
 
 def _refuse(refusals: list[Any]) -> None:
     if refusals:
-        raise invalid("; ".join(r.message() for r in refusals[:3]))
+        raise invalid("; ".join(str(r) for r in refusals[:3]))
 
 
 def refuse_unknown_ids(ctx: Context, body: Any) -> None:

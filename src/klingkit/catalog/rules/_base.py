@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 from ... import catalog
 from .. import _data as C
+from .._refusal import Refusal as Refusal  # the one refusal type (a leaf module, shared with _kling4...)
 from .._types import VideoModel
 
 
@@ -18,29 +19,6 @@ def _join(items: Iterable[object]) -> str:
 
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
-
-
-class Refusal(ValueError):
-    """A request the rules refuse: ``field``, the ``value`` given, what is ``allowed`` and a ``suggestion``
-    (the nearest model that allows it, or a plain-words fix). ``policy`` names the catalog policy behind a
-    refusal a server would not make. The client raises it as ``klingkit.ValidationError``; the sandbox
-    answers it as 400/1201.
-    """
-
-    def __init__(
-        self, field: str, value: Any, allowed: Any, suggestion: str | None = None, *, policy: str = ""
-    ) -> None:
-        self.field = field
-        self.value = value
-        self.allowed = allowed
-        self.suggestion = suggestion or ""
-        self.policy = policy
-        shown = repr(value)
-        if len(shown) > 80:
-            shown = shown[:77] + "..."
-        text = allowed if isinstance(allowed, str) or not isinstance(allowed, Sequence) else _join(allowed)
-        line = f"invalid {field}={shown}: allowed {text}"
-        super().__init__(line + (f"; {self.suggestion}" if self.suggestion else ""))
 
 
 class Checks:
