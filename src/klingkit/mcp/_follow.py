@@ -29,6 +29,10 @@ CHECK_GROWTH = 1.5
 CHECK_MAX_S = 8.0
 """...up to this many seconds, so a finished task is noticed within a few seconds."""
 
+KLING_CANNOT_CANCEL = (
+    "Kling has no cancel: stopping only stops following; a running task finishes and is billed if it succeeds"
+)
+
 Listener = Callable[["Task"], Awaitable[None]]
 
 

@@ -36,8 +36,7 @@ import mcp_types as types
 from pydantic import ConfigDict, Field
 
 from ._errors import ToolError
-from ._follow import downloadable
-from ._service import KLING_CANNOT_CANCEL
+from ._follow import KLING_CANNOT_CANCEL, downloadable
 
 if TYPE_CHECKING:
     from mcp.client.extension import ClaimContext
