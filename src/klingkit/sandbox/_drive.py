@@ -9,44 +9,25 @@ video's length.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from typing import Any
 
 from klingkit import catalog
 from klingkit.catalog import drive
 
-from ._errors import invalid, not_found
-from ._plan import Body, Context, Plan, _checked, _fit, _image_value, _video_output, _video_work
+from ._errors import not_found
+from ._plan import Body, Context, Plan, _checked, _fit, _image_value
+from ._plan_build import media_seconds, video_plan
 
 _URL_SECONDS = 5.0
 """Length assumed for a media URL: the sandbox does not fetch the internet."""
-
-
-def _decoded_seconds(ctx: Context, name: str, value: Any, ext: str) -> float | None:
-    """Length of base64 media (decoded with PyAV); None for a URL."""
-    if not isinstance(value, str) or value.startswith(("http://", "https://")):
-        return None
-    try:
-        raw = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise invalid(f"{name}: File is not in a valid base64 format") from None
-    path = ctx.keep_input(raw, ext)
-    try:
-        import av
-
-        with av.open(path) as container:
-            return float(container.duration or 0) / 1_000_000 or None
-    except Exception:
-        raise invalid(f"{name} could not be decoded") from None
 
 
 def avatar(ctx: Context, data: Any, _model: str | None) -> Plan:
     body = Body(data)
     seconds = None
     if body.has("sound_file"):
-        seconds = _decoded_seconds(ctx, "sound_file", body.data["sound_file"], "audio")
+        seconds = media_seconds(ctx, "sound_file", body.data["sound_file"], "audio")
     elif isinstance(body.data.get("audio_id"), str) and body.data["audio_id"]:
         found = ctx.find_audio(body.data["audio_id"]) if ctx.find_audio else None
         if found is None:
@@ -60,25 +41,18 @@ def avatar(ctx: Context, data: Any, _model: str | None) -> Plan:
     resolution = "1080p" if mode == "pro" else "720p"
     hint = (portrait["width"], portrait["height"]) if "width" in portrait else None
     width, height = _fit(resolution, "9:16", hint)
-    plan = Plan(
+    plan = video_plan(
         "avatar",
         "legacy",
-        "video",
         None,
-        units=units,
-        weight=1,
-        work_seconds=_video_work(length, resolution),
-        outputs=[
-            _video_output(
-                width,
-                height,
-                drive.AVATAR_FPS,
-                length,
-                audio=True,
-                prompt=str(body.data.get("prompt") or "avatar"),
-                first_frame=portrait.get("file"),
-            )
-        ],
+        units,
+        size=(width, height),
+        fps=drive.AVATAR_FPS,
+        seconds=length,
+        resolution=resolution,
+        audio=True,
+        prompt=str(body.data.get("prompt") or "avatar"),
+        first_frame=portrait.get("file"),
         billing={"model_name": "avatar", "mode": mode, "duration": length},
     )
     _options(plan, body)
@@ -93,7 +67,7 @@ def _motion(ctx: Context, data: Any, model: str | None, new: bool) -> Plan:
     flat = drive.motion_fields(body.data, new)
     seconds = None
     if isinstance(flat.get("video"), str):
-        seconds = _decoded_seconds(ctx, "video", flat["video"], "mp4")
+        seconds = media_seconds(ctx, "video", flat["video"], "mp4")
     feature = "motion-control-new" if new else "motion-control"
     wire = {**body.data, "model_name": name} if new else body.data
     _checked(feature, wire, catalog.Known(media_seconds=seconds))  # the catalog's contract
@@ -104,25 +78,18 @@ def _motion(ctx: Context, data: Any, model: str | None, new: bool) -> Plan:
     hint = (character["width"], character["height"]) if "width" in character else None
     width, height = _fit(resolution, "16:9", hint)
     keep = flat.get("keep_sound") == "yes"
-    plan = Plan(
-        "motion-control-new" if new else "motion-control",
+    plan = video_plan(
+        feature,
         "new" if new else "legacy",
-        "video",
         str(name),
-        units=units,
-        weight=1,
-        work_seconds=_video_work(length, resolution),
-        outputs=[
-            _video_output(
-                width,
-                height,
-                24,
-                length,
-                audio=keep,
-                prompt=str(flat.get("prompt") or "motion"),
-                first_frame=character.get("file"),
-            )
-        ],
+        units,
+        size=(width, height),
+        fps=24,
+        seconds=length,
+        resolution=resolution,
+        audio=keep,
+        prompt=str(flat.get("prompt") or "motion"),
+        first_frame=character.get("file"),
         billing={"model_name": name, "resolution": resolution, "duration": length, "motion_control": True},
     )
     _options(plan, body.obj("options") if new else body)

@@ -14,7 +14,8 @@ from klingkit import catalog
 from klingkit.catalog import image4
 
 from ._errors import not_found
-from ._plan import Body, Context, Plan, _checked, _image_outputs, _image_value, _image_work
+from ._plan import Body, Context, Plan, _checked, _image_outputs, _image_value
+from ._plan_build import image_plan
 
 
 def plan(ctx: Context, feature: str, body: Any, model_in_path: str) -> Plan:
@@ -45,15 +46,12 @@ def plan(ctx: Context, feature: str, body: Any, model_in_path: str) -> Plan:
             else ("16:9" if first["width"] > first["height"] else "9:16")
         )
     n, units = int(ok.count or 0), ok.estimate.units
-    plan = Plan(
+    plan = image_plan(
         feature,
         "new",
-        "image",
         model_in_path,
-        units=units,
-        weight=n,
-        work_seconds=_image_work(n),
-        outputs=_image_outputs(n, resolution, aspect, prompt),
+        units,
+        _image_outputs(n, resolution, aspect, prompt),
         billing={"model_name": model_in_path, "resolution": resolution, "images": n},
     )
     wm = (data.data.get("options") or {}).get("watermark_info")

@@ -8,8 +8,6 @@ show the task, with that status); presets cannot be deleted.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +21,7 @@ from klingkit.catalog import library
 from ._errors import invalid, not_found
 from ._http import gate, read_json, state_of
 from ._plan import Body, Context, OutputPlan, Plan, _checked, _image_value
+from ._plan_build import media_seconds
 
 
 def _refuse(refusals: list[Any]) -> None:
@@ -68,26 +67,9 @@ def element(ctx: Context, data: Any, _model: str | None) -> Plan:
     return plan
 
 
-def _seconds(ctx: Context, value: Any) -> float | None:
-    if not isinstance(value, str) or value.startswith(("http://", "https://")):
-        return None
-    try:
-        raw = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise invalid("audio_file: File is not in a valid base64 format") from None
-    path = ctx.keep_input(raw, "audio")
-    try:
-        import av
-
-        with av.open(path) as container:
-            return float(container.duration or 0) / 1_000_000 or None
-    except Exception:
-        raise invalid("audio_file could not be decoded") from None
-
-
 def voice(ctx: Context, data: Any, _model: str | None) -> Plan:
     body = Body(data)
-    seconds = _seconds(ctx, body.data.get("audio_file"))
+    seconds = media_seconds(ctx, "audio_file", body.data.get("audio_file"), "audio")
     ok = _checked("custom-voices", body.data, facts.Known(media_seconds=seconds))  # the catalog's contract
     sample = min(seconds or 6.0, 6.0)
     meta = {"name": body.data["name"], "owned_by": "user", "status": "available"}

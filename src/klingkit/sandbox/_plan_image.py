@@ -16,10 +16,10 @@ from ._plan import (
     _file,
     _image,
     _image_outputs,
-    _image_work,
     _legacy_model,
     _options,
 )
+from ._plan_build import image_plan, tryon_plan
 
 
 def image_generations(ctx: Context, body: Body) -> Plan:
@@ -33,15 +33,12 @@ def image_generations(ctx: Context, body: Body) -> Plan:
     source = _image(ctx, body, "image")
     resolution = str(p.get("resolution") or catalog.DEFAULT_IMAGE_RESOLUTION)
     aspect = str(p.get("aspect_ratio") or catalog.DEFAULT_ASPECT_RATIO)
-    plan = Plan(
+    plan = image_plan(
         "images/generations",
         "legacy",
-        "image",
         model.name,
-        units=ok.estimate.units,
-        weight=n,
-        work_seconds=_image_work(n),
-        outputs=_image_outputs(n, resolution, aspect, prompt, source=_file(source)),
+        ok.estimate.units,
+        _image_outputs(n, resolution, aspect, prompt, source=_file(source)),
         billing={"model_name": model.name, "resolution": resolution, "n": n},
     )
     _options(plan, body)
@@ -63,15 +60,12 @@ def multi_image_to_image(ctx: Context, body: Body) -> Plan:
     _image(ctx, body, "scene_image")
     _image(ctx, body, "style_image")
     aspect = body.choice("aspect_ratio", facts.IMAGE_ASPECT_RATIOS, catalog.DEFAULT_ASPECT_RATIO)
-    plan = Plan(
+    plan = image_plan(
         "multi-image2image",
         "legacy",
-        "image",
         name,
-        units=ok.estimate.units,
-        weight=n,
-        work_seconds=_image_work(n),
-        outputs=_image_outputs(n, catalog.DEFAULT_IMAGE_RESOLUTION, aspect, prompt),
+        ok.estimate.units,
+        _image_outputs(n, catalog.DEFAULT_IMAGE_RESOLUTION, aspect, prompt),
         billing={"model_name": name, "n": n},
     )
     _options(plan, body)
@@ -105,17 +99,7 @@ def expand(ctx: Context, body: Body) -> Plan:
         )
         for i in range(n)
     ]
-    plan = Plan(
-        "editing/expand",
-        "legacy",
-        "image",
-        None,
-        units=ok.estimate.units,
-        weight=n,
-        work_seconds=_image_work(n),
-        outputs=outputs,
-        billing={"n": n},
-    )
+    plan = image_plan("editing/expand", "legacy", None, ok.estimate.units, outputs, billing={"n": n})
     _options(plan, body)
     return plan
 
@@ -136,15 +120,12 @@ def omni_image(ctx: Context, body: Body) -> Plan:
     body.items("element_list", 0, 10)
     resolution = str(p.get("resolution") or catalog.DEFAULT_IMAGE_RESOLUTION)
     aspect = str(p.get("aspect_ratio") or "auto")
-    plan = Plan(
+    plan = image_plan(
         "omni-image",
         "legacy",
-        "image",
         model.name,
-        units=ok.estimate.units,
-        weight=count,
-        work_seconds=_image_work(count),
-        outputs=_image_outputs(count, resolution, aspect, prompt),
+        ok.estimate.units,
+        _image_outputs(count, resolution, aspect, prompt),
         billing={"model_name": model.name, "resolution": resolution, "n": count},
     )
     _options(plan, body)
@@ -159,22 +140,6 @@ def try_on(ctx: Context, body: Body) -> Plan:
     ok = _checked("kolors-virtual-try-on", {**fields, "model_name": name})  # both images; a flat price
     human = _image(ctx, body, "human_image", required=True, check_aspect=False)
     _image(ctx, body, "cloth_image", required=True, check_aspect=False)
-    plan = Plan(
-        "kolors-virtual-try-on",
-        "legacy",
-        "tryon",
-        name,
-        units=ok.estimate.units,
-        weight=1,
-        work_seconds=30,
-        outputs=[
-            OutputPlan(
-                "image",
-                None,
-                {"width": 768, "height": 1024, "prompt": "try-on", "source": _file(human), "index": 0},
-            )
-        ],
-        billing={"model_name": name},
-    )
+    plan = tryon_plan("kolors-virtual-try-on", "legacy", name, ok.estimate.units, _file(human), "try-on")
     _options(plan, body)
     return plan

@@ -13,7 +13,6 @@ from ._plan import (
     Body,
     Context,
     ImageRef,
-    OutputPlan,
     Plan,
     _checked,
     _file,
@@ -22,9 +21,8 @@ from ._plan import (
     _media_value,
     _new_options,
     _options,
-    _video_output,
-    _video_work,
 )
+from ._plan_build import tryon_plan, video_plan
 
 
 def new_video(ctx: Context, body: Body, model_name: str, image_to_video: bool) -> Plan:
@@ -61,29 +59,7 @@ def new_video(ctx: Context, body: Body, model_name: str, image_to_video: bool) -
     # The catalog's contract: prompt length per model, resolution, audio (and native audio's resolutions),
     # duration, aspect ratio, multi-shot, first/last frame and elements; the price.
     ok = _checked(feature, {**p, "model_name": model.name}, names=NEW_ROUTE_NAMES)
-    resolution, duration, audio = str(ok.resolution), int(ok.duration or 0), str(ok.audio)
-    size_hint = (first["width"], first["height"]) if first and "width" in first else None
-    width, height = _fit(resolution, aspect, size_hint)
-    plan = Plan(
-        feature,
-        "new",
-        "video",
-        model.name,
-        units=ok.estimate.units,
-        weight=1,
-        work_seconds=_video_work(duration, resolution),
-        outputs=[
-            _video_output(
-                width, height, 24, duration, audio=audio == "native", prompt=prompt, first_frame=_file(first)
-            )
-        ],
-        billing={
-            "model_name": model.name,
-            "resolution": resolution,
-            "duration": duration,
-            "video_sound": audio,
-        },
-    )
+    plan = _new_route_video(feature, model.name, ok, aspect, first, prompt)
     _new_options(plan, body)
     return plan
 
@@ -147,35 +123,47 @@ def new_omni_video(ctx: Context, body: Body, model_name: str) -> Plan:
         **_given(settings.data, "resolution", "duration", "aspect_ratio", "audio"),
     }
     ok = _checked("omni-video-new", params, names=NEW_ROUTE_NAMES)
-    resolution, duration, audio = str(ok.resolution), int(ok.duration or 0), str(ok.audio)
     aspect = str(settings.data.get("aspect_ratio") or catalog.DEFAULT_ASPECT_RATIO)
+    plan = _new_route_video(
+        "omni-video-new", name, ok, aspect, first, prompts[0], mode=ok.mode, refer_video_input=bool(videos)
+    )
+    _new_options(plan, body)
+    return plan
+
+
+def _new_route_video(
+    feature: str,
+    name: str,
+    ok: catalog.Checked,
+    aspect: str,
+    first: ImageRef | None,
+    prompt: str,
+    **billing: Any,
+) -> Plan:
+    """A 2026-route video as the catalog read it: its resolution, duration and sound; a first frame's shape
+    decides the picture's (Kling follows the frame); ``billing`` adds what the route's price depends on."""
+    resolution, duration, audio = str(ok.resolution), int(ok.duration or 0), str(ok.audio)
     size_hint = (first["width"], first["height"]) if first and "width" in first else None
-    width, height = _fit(resolution, aspect, size_hint)
-    prompt = prompts[0]
-    plan = Plan(
-        "omni-video-new",
+    return video_plan(
+        feature,
         "new",
-        "video",
         name,
-        units=ok.estimate.units,
-        weight=1,
-        work_seconds=_video_work(duration, resolution),
-        outputs=[
-            _video_output(
-                width, height, 24, duration, audio=audio == "native", prompt=prompt, first_frame=_file(first)
-            )
-        ],
+        ok.estimate.units,
+        size=_fit(resolution, aspect, size_hint),
+        fps=24,
+        seconds=duration,
+        resolution=resolution,
+        audio=audio == "native",
+        prompt=prompt,
+        first_frame=_file(first),
         billing={
             "model_name": name,
             "resolution": resolution,
             "duration": duration,
-            "mode": ok.mode,
+            **billing,
             "video_sound": audio,
-            "refer_video_input": bool(videos),
         },
     )
-    _new_options(plan, body)
-    return plan
 
 
 def _given(data: dict[str, Any], *keys: str) -> dict[str, Any]:
@@ -204,28 +192,10 @@ def solutions_try_on(ctx: Context, body: Body) -> Plan:
     # The catalog's contract on the flat fields (both images, the keep_* switches) and the price.
     ok = _checked("virtual_try_on", {**kinds, **_given(settings.data, *facts.TRYON_SOLUTION_SETTINGS)})
     applied = {key: settings.flag(key, default) for key, (default, _) in catalog.tryon.SETTINGS.items()}
-    plan = Plan(
-        "virtual_try_on",
-        "solutions",
-        "tryon",
-        None,
-        units=ok.estimate.units,
-        weight=1,
-        work_seconds=30,
-        outputs=[
-            OutputPlan(
-                "image",
-                None,
-                {
-                    "width": 768,
-                    "height": 1024,
-                    # the settings in effect tint the picture: two runs with other settings differ
-                    "prompt": "try-on " + " ".join(k for k, on in applied.items() if on),
-                    "source": _file(kinds["person_image"]),
-                    "index": 0,
-                },
-            )
-        ],
+    # the settings in effect tint the picture: two runs with other settings differ
+    prompt = "try-on " + " ".join(k for k, on in applied.items() if on)
+    plan = tryon_plan(
+        "virtual_try_on", "solutions", None, ok.estimate.units, _file(kinds["person_image"]), prompt
     )
     options = body.obj("options")
     _options(plan, options)

@@ -21,9 +21,9 @@ from ._plan import (
     _media_value,
     _options,
     _source_video,
-    _video_output,
     _video_work,
 )
+from ._plan_build import video_plan
 
 # Fields a legacy video route does not document; a server ignores them (policy undocumented-field).
 _NOT_ON_LEGACY_VIDEO = ("resolution", "audio")
@@ -66,28 +66,21 @@ def _legacy_video(ctx: Context, body: Body, image_to_video: bool) -> Plan:
         aspect = str(p.get("aspect_ratio") or catalog.DEFAULT_ASPECT_RATIO)
     resolution = catalog.mode_resolution(model, mode)
     width, height = _fit(resolution, aspect, size_hint)
-    plan = Plan(
+    plan = video_plan(
         feature,
         "legacy",
-        "video",
         model.name,
-        units=ok.estimate.units,
-        weight=1,
-        work_seconds=_video_work(duration, resolution),
-        outputs=[
-            _video_output(
-                width,
-                height,
-                model.fps(image_to_video),
-                duration,
-                audio=sound,
-                prompt=prompt,
-                camera=camera,
-                first_frame=_file(first),
-                last_frame=_file(last),
-                multi_shot=multi,
-            )
-        ],
+        ok.estimate.units,
+        size=(width, height),
+        fps=model.fps(image_to_video),
+        seconds=duration,
+        resolution=resolution,
+        audio=sound,
+        prompt=prompt,
+        camera=camera,
+        first_frame=_file(first),
+        last_frame=_file(last),
+        multi_shot=multi,
         billing={
             "model_name": model.name,
             "resolution": resolution,
@@ -124,16 +117,17 @@ def multi_image_to_video(ctx: Context, body: Body) -> Plan:
     prompt = str(p["prompt"])
     aspect = str(p.get("aspect_ratio") or catalog.DEFAULT_ASPECT_RATIO)
     resolution = catalog.mode_resolution(model, mode)
-    width, height = catalog.video_size(resolution, aspect)
-    plan = Plan(
+    plan = video_plan(
         "multi-image2video",
         "legacy",
-        "video",
         name,
-        units=ok.estimate.units,
-        weight=1,
-        work_seconds=_video_work(duration, resolution),
-        outputs=[_video_output(width, height, model.fps(True), duration, audio=False, prompt=prompt)],
+        ok.estimate.units,
+        size=catalog.video_size(resolution, aspect),
+        fps=model.fps(True),
+        seconds=duration,
+        resolution=resolution,
+        audio=False,
+        prompt=prompt,
         billing={"model_name": name, "resolution": resolution, "duration": duration, "mode": mode},
     )
     _options(plan, body)
@@ -183,15 +177,17 @@ def effects(ctx: Context, body: Body) -> Plan:
     else:
         _image(ctx, inp, "image", required=True)
     duration = _duration(inp, "duration", (5, 10), 5, scene)
-    plan = Plan(
+    plan = video_plan(
         "effects",
         "legacy",
-        "video",
         None,
-        units=ok.estimate.units,
-        weight=1,
-        work_seconds=_video_work(duration, "720p"),
-        outputs=[_video_output(1280, 720, 24, duration, audio=False, prompt=scene)],
+        ok.estimate.units,
+        size=(1280, 720),
+        fps=24,
+        seconds=duration,
+        resolution="720p",
+        audio=False,
+        prompt=scene,
         billing={"duration": duration, "effect_scene": scene},
     )
     _options(plan, body)
@@ -220,18 +216,18 @@ def omni_video(ctx: Context, body: Body) -> Plan:
         _media_value(item.name("video_url"), item.data.get("video_url"), facts.VIDEO_FORMATS)
     body.items("element_list", 0, facts.ELEMENT_LIST_MAX)
     resolution = catalog.mode_resolution(model, mode)
-    width, height = catalog.video_size(resolution, aspect)
-    plan = Plan(
+    plan = video_plan(
         "omni-video",
         "legacy",
-        "video",
         model.name,
-        units=ok.estimate.units,
-        weight=1,
-        work_seconds=_video_work(duration, resolution),
-        outputs=[
-            _video_output(width, height, 24, duration, audio=sound, prompt=prompt, first_frame=_file(first))
-        ],
+        ok.estimate.units,
+        size=catalog.video_size(resolution, aspect),
+        fps=24,
+        seconds=duration,
+        resolution=resolution,
+        audio=sound,
+        prompt=prompt,
+        first_frame=_file(first),
         billing={
             "model_name": model.name,
             "resolution": resolution,

@@ -8,37 +8,23 @@ task (audio is always on), as long as ``settings.duration`` or, for an edit, as 
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Mapping
 from typing import Any
 
 from klingkit import catalog
 from klingkit.catalog import kling4
 
-from ._errors import invalid, not_found
-from ._plan import Body, Context, Plan, _checked, _fit, _image_value, _video_output, _video_work
+from ._errors import not_found
+from ._plan import Body, Context, Plan, _checked, _fit, _image_value
+from ._plan_build import decoded_media, video_plan
 
 
-def _video_facts(ctx: Context, value: Any) -> kling4.VideoFacts | None:
-    """Decode a base64 input video and read its length, frame rate and size (None for a URL)."""
-    if not isinstance(value, str) or value.startswith(("http://", "https://")):
-        return None
-    try:
-        raw = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise invalid("File is not in a valid base64 format") from None
-    path = ctx.keep_input(raw, "mp4")
-    try:
-        import av
-
-        with av.open(path) as container:
-            stream = container.streams.video[0]
-            seconds = float(container.duration or 0) / 1_000_000 or None
-            fps = float(stream.average_rate) if stream.average_rate else None
-            return kling4.VideoFacts(seconds, fps, stream.width or None, stream.height or None)
-    except Exception:
-        raise invalid("the input video could not be decoded") from None
+def _read_video(container: Any) -> kling4.VideoFacts:
+    """Length, frame rate and size of a decoded input video."""
+    stream = container.streams.video[0]
+    seconds = float(container.duration or 0) / 1_000_000 or None
+    fps = float(stream.average_rate) if stream.average_rate else None
+    return kling4.VideoFacts(seconds, fps, stream.width or None, stream.height or None)
 
 
 def plan(ctx: Context, feature: str, body: Any, model_in_path: str) -> Plan:
@@ -56,7 +42,7 @@ def plan(ctx: Context, feature: str, body: Any, model_in_path: str) -> Plan:
             continue
         kind, url = item.get("type"), item.get("url")
         if kind in ("feature_video", "base_video"):
-            facts = _video_facts(ctx, url)
+            facts = decoded_media(ctx, f"contents[{i}].url", url, "mp4", _read_video)
             if facts is not None:
                 videos[f"contents[{i}]"] = facts
         elif kind in ("first_frame", "middle_frame", "last_frame", "refer_image") and url:
@@ -76,25 +62,18 @@ def plan(ctx: Context, feature: str, body: Any, model_in_path: str) -> Plan:
         (c.get("text", "") for c in contents or [] if isinstance(c, Mapping) and c.get("type") == "prompt"),
         "",
     )
-    plan = Plan(
+    plan = video_plan(
         feature,
         "new",
-        "video",
         model,
-        units=ok.estimate.units,
-        weight=1,
-        work_seconds=_video_work(seconds, resolution),
-        outputs=[
-            _video_output(
-                width,
-                height,
-                24,
-                seconds,
-                audio=True,  # 4.0 always generates sound
-                prompt=str(prompt),
-                first_frame=first.get("file") if first else None,
-            )
-        ],
+        ok.estimate.units,
+        size=(width, height),
+        fps=24,
+        seconds=seconds,
+        resolution=resolution,
+        audio=True,  # 4.0 always generates sound
+        prompt=str(prompt),
+        first_frame=first.get("file") if first else None,
         billing={
             "model_name": model,
             "resolution": resolution,
