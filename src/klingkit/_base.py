@@ -189,6 +189,7 @@ class _BaseKling:
         state: _WaitState,
         max_wait: float | None,
         poll_interval: float | None,
+        floor: float | None,
         signal: Callable[[], None],
     ) -> Watch:
         """The hub registration of one wait: its deadline and, when the caller chose one (here or on
@@ -196,7 +197,7 @@ class _BaseKling:
         budget = self.max_wait if max_wait is None else max_wait
         deadline = None if budget is None else state.started + budget
         fixed = poll_interval if poll_interval is not None else self.poll_interval
-        return Watch(tuple(t.id for t in state.tasks), deadline, fixed, signal)
+        return Watch(tuple(t.id for t in state.tasks), deadline, fixed, signal, floor=floor)
 
     def _take(self, watch: Watch, state: _WaitState) -> Iterator[bool]:
         """Apply what the hub delivered to ``watch``, one status check at a time; yields after each,

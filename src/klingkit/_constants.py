@@ -40,6 +40,17 @@ POLL_FLOOR_UNKNOWN = 5.0  # a task of unknown route/model: the seeds' 'every 5-1
 POLL_CAP = 30.0
 POLL_MIN = 0.05  # never busy-loop, even with poll_interval=0
 POLL_GATHER = 0.05  # waits that start within this window share their first status round
+# The hub learns each kind of task's pace from those it saw finish (``_hub_pace``): the latest PACE_SAMPLES
+# durations per kind; the learned range is their 10th-90th percentiles widened by PACE_MARGIN_MIN +
+# PACE_MARGIN_FIRST / samples; inside it a task is checked at least PACE_RANGE_CHECKS times. A throughput
+# wait (its own floor) on a kind never seen finishing explores: checks PACE_EXPLORE_FIRST, then
+# PACE_EXPLORE_SHARE of the task's age apart.
+PACE_SAMPLES = 20
+PACE_MARGIN_MIN = 0.03
+PACE_MARGIN_FIRST = 0.22
+PACE_RANGE_CHECKS = 4
+PACE_EXPLORE_FIRST = 0.5
+PACE_EXPLORE_SHARE = 0.25
 TASK_AGE_TRUSTED = 6 * 3600.0  # a server created_at older than this is not used as the task's age
 # Kept for callers of the old growth schedule (``_retry.poll_delay``).
 POLL_INITIAL = 2.0

@@ -94,6 +94,7 @@ class SyncDriver:
         found: dict[str, Task] = {}
         errors: list[BaseException] = []
         while queries:
+            self._hub.sent += len(queries)
             if len(queries) == 1:
                 answers = [self._one(queries[0])]
             else:
@@ -164,6 +165,7 @@ class AsyncDriver:
         found: dict[str, Task] = {}
         errors: list[BaseException] = []
         while queries:
+            self._hub.sent += len(queries)
             answers = await asyncio.gather(*(self._one(q) for q in queries))
             queries = _collect(answers, found, errors)
         return found, errors

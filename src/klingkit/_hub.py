@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import timezone
 
 from . import _constants as C
+from ._hub_pace import PaceBook, explore_gap, finished_seconds, pace_key
 from ._models import Task
 from ._retry import next_check
 from ._status import _merge, _Query, legacy_page_is_cheaper, plan_status_queries
@@ -37,6 +38,7 @@ class Watch:
     errors: list[BaseException] = field(default_factory=list)
     expired: bool = False
     broken: BaseException | None = None  # the driver itself failed: raise this in the waiter
+    floor: float | None = None  # a throughput wait's least seconds between two checks of one task
 
 
 @dataclass
@@ -101,6 +103,8 @@ class StatusHub:
         self._wall = wall
         self._pushed: dict[str, Task] = {}  # states from callbacks for tasks no wait holds yet
         self._gather_at: float | None = None  # when the pending first round of new waits goes out
+        self.pace = PaceBook()  # how long each kind of task took, from those seen finishing
+        self.sent = 0  # status requests the driver sent for the waits (for reports and benchmarks)
 
     # --- waits come and go ----------------------------------------------------------------------
 
@@ -121,10 +125,14 @@ class StatusHub:
                 if self._gather_at is None or self._gather_at < now:
                     self._gather_at = now + C.POLL_GATHER
                 if track is None:
-                    born = now - task_age(task, self._wall())
-                    track = _Track(task, born, typical_of(task), self._gather_at)
+                    age = task_age(task, self._wall())
+                    track = _Track(task, now - age, typical_of(task), self._gather_at)
                     self.tracks[task.id] = track
-                elif track.last_check is None or now - track.last_check > C.POLL_FLOOR:
+                    if watch.floor is not None and task.created_at is not None:
+                        # A throughput wait hands over a task it has just seen (a create's answer, with
+                        # the server's created_at): its first check follows the schedule from its age.
+                        track.next_due = now + self._gap(track, age, watch.fixed, watch.floor)
+                elif track.last_check is None or now - track.last_check > self._floor(track):
                     track.next_due = min(track.next_due, self._gather_at)
                 track.watches += 1
         if watch.inbox:
@@ -207,7 +215,8 @@ class StatusHub:
                     spare[group] -= 1
                     continue
                 last = track.last_check
-                if due_at[tid] - now <= 0.5 * max(due_at[tid] - last, 0.0) and now - last >= C.POLL_FLOOR:
+                floor = self._floor(track)
+                if due_at[tid] - now <= 0.5 * max(due_at[tid] - last, 0.0) and now - last >= floor:
                     chosen.add(tid)
                     spare[group] -= 1
             tasks = [live[tid].task for tid in live if tid in chosen]
@@ -225,19 +234,25 @@ class StatusHub:
         end the waits whose deadline has passed."""
         with self.lock:
             fresh: dict[str, Task] = {}
+            learned: list[_Track] = []
             for tid in asked:
                 track = self.tracks.get(tid)
                 if track is None:
                     continue
                 track.last_check = now
                 if tid in found:
+                    was_done = track.task.done
                     track.task = _merge(track.task, found[tid])
                     fresh[tid] = track.task
                     age = task_age(track.task, self._wall())  # the server's clock, when it tells
                     if age > 0:
                         track.born = min(track.born, now - age)
+                    if track.task.done and not was_done:
+                        learned.append(track)
                 fixed = self._fixed(tid, fixed_default)
-                track.next_due = now + next_check(now - track.born, track.typical, fixed, self._floor(track))
+                track.next_due = now + self._gap(track, now - track.born, fixed, self._floor(track))
+            for track in learned:
+                self._learn(track, now)
             signal = self._deliver(fresh)
             for w in self.watches:
                 if errors and any(t in w.ids for t in asked):
@@ -301,8 +316,44 @@ class StatusHub:
         return spare
 
     def _floor(self, track: _Track) -> float:
-        # Without a typical time, a lone task is checked no closer than the seeds' 5 s.
+        """The least seconds between two checks of ``track``: the lowest floor of the throughput waits
+        holding it; else 2 s, or the seeds' 5 s for a task of unknown route."""
+        chosen = [w.floor for w in self.watches if w.floor is not None and track.task.id in w.ids]
+        if chosen:
+            return max(min(chosen), C.POLL_MIN)
         return C.POLL_FLOOR if track.typical is not None else C.POLL_FLOOR_UNKNOWN
+
+    def _learn(self, done: _Track, now: float) -> None:
+        """A task was seen finished: one more sample of its kind's pace. On the first, the throughput
+        waits' tasks of that kind (explored until now) are brought forward to the start of the learned
+        range (now, if they are past it)."""
+        first = self.pace.typical(done.task) is None
+        self.pace.observe(done.task, finished_seconds(done.task))
+        key = pace_key(done.task)
+        learned = self.pace.typical(done.task)
+        if not first or key is None or learned is None:
+            return
+        for track in self.tracks.values():
+            if track.task.done or pace_key(track.task) != key or not self._throughput(track):
+                continue
+            if self._fixed(track.task.id, None) is not None:
+                continue
+            track.next_due = min(track.next_due, max(now, track.born + learned[0]))
+
+    def _throughput(self, track: _Track) -> bool:
+        return any(w.floor is not None and track.task.id in w.ids for w in self.watches)
+
+    def _gap(self, track: _Track, age: float, fixed: float | None, floor: float) -> float:
+        """Seconds to ``track``'s next check: the pace learned for its kind when there is one, else the
+        catalog's; a throughput wait on a kind never seen finishing explores (``_hub_pace``)."""
+        if fixed is not None:
+            return next_check(age, None, fixed, floor)
+        learned = self.pace.typical(track.task)
+        if learned is not None:
+            return next_check(age, learned, None, floor, learned=True)
+        if self._throughput(track):
+            return explore_gap(age, floor)
+        return next_check(age, track.typical, None, floor)
 
 
 def _group(task: Task) -> str:

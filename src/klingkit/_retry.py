@@ -177,28 +177,35 @@ def next_check(
     typical: tuple[float, float] | None = None,
     fixed: float | None = None,
     floor: float = C.POLL_FLOOR,
+    learned: bool = False,
 ) -> float:
     """Seconds from now to the next status check of a task that has run ``age`` seconds and was just
-    checked. ``typical`` is the catalog's ``(min, max)`` for the task; ``fixed`` is a caller's
-    ``poll_interval``, kept as given.
+    checked. ``typical`` is the ``(min, max)`` for the task (the catalog's, or with ``learned`` the
+    range the hub learned from finished tasks of its kind); ``fixed`` is a caller's ``poll_interval``,
+    kept as given.
 
     Without a typical time the checks are ``POLL_SHARE_LATE * age`` apart. With one, the schedule sleeps
     until ``POLL_FIRST_SHARE * min`` (at most ``POLL_CAP`` at a time), checks ``POLL_SHARE_EARLY * age`` apart up to ``min``,
     ``POLL_SHARE_TYPICAL * age`` apart up to ``max`` (where tasks end: the lag stays a few per cent of the
-    task's duration), then ``POLL_SHARE_LATE * age``. Always between ``floor`` and ``POLL_CAP``.
+    task's duration), then ``POLL_SHARE_LATE * age``. Always between ``floor`` and ``POLL_CAP``. A
+    learned range already has its margin: the first check comes at its minimum, and inside it the
+    checks are also at most ``1 / PACE_RANGE_CHECKS`` of its width apart.
     """
     if fixed is not None:
         return max(fixed, C.POLL_MIN)
     age = max(age, 0.0)
     share = C.POLL_SHARE_LATE
+    cap = max(C.POLL_CAP, floor)  # even a long model's task is looked at twice a minute
     if typical is not None and typical[0] > 0:
         low, high = typical
-        first = C.POLL_FIRST_SHARE * low
-        cap = max(C.POLL_CAP, floor)  # even a long model's task is looked at twice a minute
+        first = (1.0 if learned else C.POLL_FIRST_SHARE) * low
         if age < first:
             return min(max(first - age, floor), cap)
         if age < low:
             return min(max(min(C.POLL_SHARE_EARLY * age, low - age), floor), cap)
         if age < high:
-            share = C.POLL_SHARE_TYPICAL
-    return min(max(share * age, floor), max(C.POLL_CAP, floor))
+            gap = C.POLL_SHARE_TYPICAL * age
+            if learned:
+                gap = min(gap, (high - low) / C.PACE_RANGE_CHECKS)
+            return min(max(gap, floor), cap)
+    return min(max(share * age, floor), cap)

@@ -69,13 +69,13 @@ class Tasks(_TasksBase["Kling"]):
         return [t if isinstance(t, Task) else self.get(t) for t in tasks]
 
     def _follow(
-        self, state: _WaitState, max_wait: float | None, poll_interval: float | None
+        self, state: _WaitState, max_wait: float | None, poll_interval: float | None, floor: float | None
     ) -> Iterator[bool]:
         """Register ``state``'s tasks with the client's hub and apply each delivery; yields after each
         one, True once the wait's deadline has passed. Unregisters when closed."""
         c = self._client
         event = threading.Event()
-        watch = c._watch(state, max_wait, poll_interval, event.set)
+        watch = c._watch(state, max_wait, poll_interval, floor, event.set)
         c._hub.add(watch, state.tasks, c._monotonic())
         c._driver.ensure()
         try:
@@ -88,13 +88,13 @@ class Tasks(_TasksBase["Kling"]):
             c._hub.remove(watch)
 
     def _completed(
-        self, state: _WaitState, max_wait: float | None, poll_interval: float | None
+        self, state: _WaitState, max_wait: float | None, poll_interval: float | None, floor: float | None
     ) -> Iterator[Task]:
         delivery = _Delivery(state)
         yield from delivery.finished()
         if not state.pending():
             return
-        for expired in self._follow(state, max_wait, poll_interval):
+        for expired in self._follow(state, max_wait, poll_interval, floor):
             yield from delivery.finished()
             if not state.pending():
                 return
@@ -108,13 +108,19 @@ class Tasks(_TasksBase["Kling"]):
         max_wait: float | None = None,
         poll_interval: float | None = None,
         on_progress: ProgressCallback | None = None,
+        poll_floor: float | None = None,
     ) -> Iterator[Task]:
         """Yield each task as soon as it is known to have ended (succeeded or failed: look at its
         ``status``; nothing is raised for a failed task). Status requests are shared with every other
         wait on this client. When ``max_wait`` (s, default the client's) runs out, the tasks still
-        running are yielded last, unfinished. Leaving the loop early stops following the rest."""
+        running are yielded last, unfinished. Leaving the loop early stops following the rest.
+
+        ``poll_floor`` (s) is the least time between two checks of one task (default 2 s): a throughput
+        caller that starts new work as each task ends passes less. Checks follow the pace this client
+        learned from tasks of the same kind it saw finish, else the catalog's typical time; with a
+        ``poll_floor``, a kind never seen finishing is checked from 1 s on, at half the task's age."""
         state = self._client._wait_state(self._start(tasks), on_progress)
-        yield from self._completed(state, max_wait, poll_interval)
+        yield from self._completed(state, max_wait, poll_interval, poll_floor)
 
     def wait(
         self,
@@ -122,14 +128,15 @@ class Tasks(_TasksBase["Kling"]):
         max_wait: float | None = None,
         poll_interval: float | None = None,
         on_progress: ProgressCallback | None = None,
+        poll_floor: float | None = None,
     ) -> Task:
         """Wait until the task ends and return it. ``max_wait`` (s, default the client's 1800) bounds the
         whole wait. Checks follow the task's typical time from the catalog (none early, closer near its
-        typical finish, never closer than 2 s) unless ``poll_interval`` (s) fixes the spacing; waits
-        running at once share their status requests. Raises TaskFailedError, or TaskTimeoutError (the
+        typical finish, never closer than 2 s or ``poll_floor``) unless ``poll_interval`` (s) fixes the
+        spacing; waits running at once share their status requests. Raises TaskFailedError, or TaskTimeoutError (the
         task keeps running and is billed)."""
         state = self._client._wait_state(self._start([task]), on_progress)
-        for _ in self._completed(state, max_wait, poll_interval):
+        for _ in self._completed(state, max_wait, poll_interval, poll_floor):
             pass
         return _outcome(state.tasks[0], state, self._client._monotonic())
 
@@ -140,27 +147,33 @@ class Tasks(_TasksBase["Kling"]):
         poll_interval: float | None = None,
         on_progress: ProgressCallback | None = None,
         raise_on_error: bool = False,
+        poll_floor: float | None = None,
     ) -> builtins.list[Task]:
         """Wait for several tasks with coalesced status requests (one ``/tasks`` call per 20 ids; for
         legacy routes a list page or one query per task, whichever costs less). Returns the tasks in
         order: finished, or still running when ``max_wait`` ran out. With ``raise_on_error`` a failure
         or timeout raises as in :meth:`wait`. Built on :meth:`as_completed`."""
         state = self._client._wait_state(self._start(tasks), on_progress)
-        for _ in self._completed(state, max_wait, poll_interval):
+        for _ in self._completed(state, max_wait, poll_interval, poll_floor):
             pass
         return self._client._outcomes(state, raise_on_error)
 
     def iter_status(
-        self, task: Task | str, max_wait: float | None = None, poll_interval: float | None = None
+        self,
+        task: Task | str,
+        max_wait: float | None = None,
+        poll_interval: float | None = None,
+        poll_floor: float | None = None,
     ) -> Iterator[Task]:
         """Yield the task after every status check until it ends or ``max_wait`` runs out; never raises
-        for failed tasks or transient errors (for progress displays)."""
+        for failed tasks or transient errors (for progress displays and followers; ``poll_floor`` as in
+        :meth:`as_completed`)."""
         first = task if isinstance(task, Task) else self.get(task)
         state = self._client._wait_state([first], None)
         yield first
         if first.done:
             return
-        for expired in self._follow(state, max_wait, poll_interval):
+        for expired in self._follow(state, max_wait, poll_interval, poll_floor):
             yield state.tasks[0]
             if expired or state.tasks[0].done:
                 return

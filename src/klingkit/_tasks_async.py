@@ -63,7 +63,7 @@ class AsyncTasks(_TasksBase["AsyncKling"]):
         return [t if isinstance(t, Task) else await self.get(t) for t in tasks]
 
     async def _follow(
-        self, state: _WaitState, max_wait: float | None, poll_interval: float | None
+        self, state: _WaitState, max_wait: float | None, poll_interval: float | None, floor: float | None
     ) -> AsyncGenerator[bool, None]:
         """Register ``state``'s tasks with the client's hub and apply each delivery; yields after each
         one, True once the wait's deadline has passed. Unregisters when closed or cancelled."""
@@ -75,7 +75,7 @@ class AsyncTasks(_TasksBase["AsyncKling"]):
             with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
                 loop.call_soon_threadsafe(event.set)
 
-        watch = c._watch(state, max_wait, poll_interval, signal)
+        watch = c._watch(state, max_wait, poll_interval, floor, signal)
         c._hub.add(watch, state.tasks, c._monotonic())
         c._driver.ensure()
         try:
@@ -88,14 +88,14 @@ class AsyncTasks(_TasksBase["AsyncKling"]):
             c._hub.remove(watch)
 
     async def _completed(
-        self, state: _WaitState, max_wait: float | None, poll_interval: float | None
+        self, state: _WaitState, max_wait: float | None, poll_interval: float | None, floor: float | None
     ) -> AsyncGenerator[Task, None]:
         delivery = _Delivery(state)
         for task in delivery.finished():
             yield task
         if not state.pending():
             return
-        follow = self._follow(state, max_wait, poll_interval)
+        follow = self._follow(state, max_wait, poll_interval, floor)
         try:
             async for expired in follow:
                 for task in delivery.finished():
@@ -115,17 +115,20 @@ class AsyncTasks(_TasksBase["AsyncKling"]):
         max_wait: float | None = None,
         poll_interval: float | None = None,
         on_progress: ProgressCallback | None = None,
+        poll_floor: float | None = None,
     ) -> AsyncIterator[Task]:
         state = self._client._wait_state(await self._start(tasks), on_progress)
-        completed = self._completed(state, max_wait, poll_interval)
+        completed = self._completed(state, max_wait, poll_interval, poll_floor)
         try:
             async for task in completed:
                 yield task
         finally:
             await completed.aclose()
 
-    async def _drain(self, state: _WaitState, max_wait: float | None, poll_interval: float | None) -> None:
-        completed = self._completed(state, max_wait, poll_interval)
+    async def _drain(
+        self, state: _WaitState, max_wait: float | None, poll_interval: float | None, floor: float | None
+    ) -> None:
+        completed = self._completed(state, max_wait, poll_interval, floor)
         try:
             async for _ in completed:
                 pass
@@ -138,9 +141,10 @@ class AsyncTasks(_TasksBase["AsyncKling"]):
         max_wait: float | None = None,
         poll_interval: float | None = None,
         on_progress: ProgressCallback | None = None,
+        poll_floor: float | None = None,
     ) -> Task:
         state = self._client._wait_state(await self._start([task]), on_progress)
-        await self._drain(state, max_wait, poll_interval)
+        await self._drain(state, max_wait, poll_interval, poll_floor)
         return _outcome(state.tasks[0], state, self._client._monotonic())
 
     async def wait_many(
@@ -150,20 +154,25 @@ class AsyncTasks(_TasksBase["AsyncKling"]):
         poll_interval: float | None = None,
         on_progress: ProgressCallback | None = None,
         raise_on_error: bool = False,
+        poll_floor: float | None = None,
     ) -> builtins.list[Task]:
         state = self._client._wait_state(await self._start(tasks), on_progress)
-        await self._drain(state, max_wait, poll_interval)
+        await self._drain(state, max_wait, poll_interval, poll_floor)
         return self._client._outcomes(state, raise_on_error)
 
     async def iter_status(
-        self, task: Task | str, max_wait: float | None = None, poll_interval: float | None = None
+        self,
+        task: Task | str,
+        max_wait: float | None = None,
+        poll_interval: float | None = None,
+        poll_floor: float | None = None,
     ) -> AsyncIterator[Task]:
         first = task if isinstance(task, Task) else await self.get(task)
         state = self._client._wait_state([first], None)
         yield first
         if first.done:
             return
-        follow = self._follow(state, max_wait, poll_interval)
+        follow = self._follow(state, max_wait, poll_interval, poll_floor)
         try:
             async for expired in follow:
                 yield state.tasks[0]
