@@ -156,7 +156,7 @@ async def _run(args: argparse.Namespace, base_url: str, api_key: str, work: Path
         "ok": result.ok,
         "makespan": makespan,
         "tasks_makespan": max(settled) - t0 if settled else makespan,
-        "status_requests": runner.status_requests,
+        "status_requests": result.status_requests,
         "traced_peak_mib": traced_peak / 2**20,
     }
 

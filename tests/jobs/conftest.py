@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from klingkit import catalog
+from klingkit._base import _BaseKling
+from klingkit._drive import AsyncDriver
 from klingkit._exceptions import (
     ContentPolicyError,
     NotFoundError,
@@ -18,7 +20,10 @@ from klingkit._exceptions import (
     ServerError,
     ValidationError,
 )
+from klingkit._hub import StatusHub
 from klingkit._models import Output, Page, Task, TaskStatus
+from klingkit._status import _Query
+from klingkit._tasks_async import AsyncTasks
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,14 @@ def fake_prepare(feature: str, **params: Any) -> FakeSpec:
 
 
 class FakeTasks:
+    # The real follow of ``AsyncKling.tasks`` on the fake client's hub.
+    iter_status = AsyncTasks.iter_status
+    _follow = AsyncTasks._follow
+    notify = AsyncTasks.notify
+
     def __init__(self, client: FakeClient) -> None:
         self.c = client
+        self._client = client
 
     async def get(self, task_id: str, feature: str | None = None) -> Task:
         self.c.status_requests += 1
@@ -73,8 +84,26 @@ class FakeTasks:
         return Page(items=[self.c.view(i) for i in ids], page=page, page_size=page_size)
 
 
+class FakeDriver(AsyncDriver):
+    """The client's real status hub and driver loop; only the requests are answered from the store (one
+    status request per planned query, counted like the others)."""
+
+    async def _one(self, q: _Query) -> Any:
+        c: FakeClient = self._client  # type: ignore[assignment]
+        c.status_requests += 1
+        return {tid: c.view(tid) for tid in q.ids if tid in c.store}, []
+
+
 class FakeClient:
-    """Tasks finish after ``task_seconds`` of the fake clock; scripted failures by prompt words."""
+    """Tasks finish after ``task_seconds`` of the fake clock; scripted failures by prompt words. Waits
+    go through a real :class:`StatusHub` (what ``AsyncKling`` does), answered by :class:`FakeDriver`."""
+
+    max_wait: float | None = None
+    poll_interval: float | None = None
+    _custom_sleep = False
+    _wait_state = _BaseKling._wait_state
+    _watch = _BaseKling._watch
+    _take = _BaseKling._take
 
     def __init__(self, clock: list[float] | None = None, task_seconds: float = 0.0, limit: int = 100) -> None:
         self.now = clock if clock is not None else [0.0]
@@ -88,6 +117,13 @@ class FakeClient:
         self.fail_next: list[Exception] = []
         self.lose_next = 0
         self.tasks = FakeTasks(self)
+        self._hub = StatusHub()
+        self._driver = FakeDriver(self, self._hub)  # type: ignore[arg-type]
+
+    def _monotonic(self) -> float:
+        import time
+
+        return time.monotonic()
 
     def running(self) -> int:
         import time

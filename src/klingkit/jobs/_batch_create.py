@@ -266,15 +266,15 @@ class _Creating(_RunnerBase):
         row.family = getattr(task, "family", None) or row.family
         row.recover = False
         now = self.clock()
-        row.submitted = now
-        row.gap = self.durations.first_check(row.plan.feature)
-        row.next_check = now + row.gap
+        row.submitted = row.next_check = now
         self.ledger.record_task(row.external_id, task)
         if _unnamed(row):  # the one link from this row to its task that Kling does not keep
             write_claim(self.out_dir, row.external_id, task_id=row.task_id)
         row.state = "running"
         if getattr(task, "done", False):
             self._settle(row, task)
+        else:
+            self._follow_row(row)
 
 
 def _unnamed(row: _Row) -> bool:

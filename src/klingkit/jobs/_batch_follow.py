@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import catalog
+from .. import Task, TaskStatus
 from ..download import clear_foreign
 from ..errors import (
     KlingError,
     OutputExistsError,
 )
 from ._batch_state import (
+    CALLBACK_POLL_INTERVAL,
     MAX_DOWNLOAD_ERRORS,
     _error_text,
     _is_policy,
-    _items,
     _Row,
     _RunnerBase,
     _server_seconds,
     _status,
 )
+
+CALLBACK_NUDGE = 5.0  # s: a row the receiver saw finish is re-checked at most this often until it settles
 
 
 class _Following(_RunnerBase):
@@ -31,67 +32,49 @@ class _Following(_RunnerBase):
 
     # --- status ------------------------------------------------------------------------------------
 
-    def _maybe_poll(self, now: float) -> None:
-        if self._polling:
-            return
-        due = [r for r in self._rows if r.state == "running" and r.next_check <= now]
-        if not due:
-            return
-        self._polling = True
-        self._spawn(self._poll([r for r in self._rows if r.state == "running"]))
+    def _follow_row(self, row: _Row) -> None:
+        """Follow the running row's task on the client's status hub, with every other row's: one
+        ``/tasks`` request per 20 ids, or one list page per legacy feature, at the pace the hub learns
+        from the batch's finished tasks."""
+        self._spawn(self._track(row, str(row.task_id)))
 
-    async def _poll(self, rows: list[_Row]) -> None:
+    async def _track(self, row: _Row, task_id: str) -> None:
+        first = row.task if row.task is not None and str(getattr(row.task, "id", "")) == task_id else None
+        task = first if isinstance(first, Task) else self._stub(row, task_id)
+        interval = CALLBACK_POLL_INTERVAL if self.callback_url else None
+        follow = self.client.tasks.iter_status(
+            task, max_wait=self.row_deadline, poll_interval=interval, poll_floor=self.durations.floor
+        )
         try:
-            fresh = await self._refresh(rows)
-            now = self.clock()
-            for row in rows:
-                if row.state != "running":
-                    continue
-                task = fresh.get(row.task_id or "")
-                if task is not None and getattr(task, "done", False):
-                    self._settle(row, task)
-                    continue
-                if task is not None:
-                    row.task = task
+            async for state in follow:
+                if row.state != "running" or row.task_id != task_id:
+                    return  # the row timed out or moved on: stop following this task
+                if state is task:
+                    continue  # what we handed in
+                if getattr(state, "done", False):
+                    self._settle(row, state)
+                    self._kick()  # a slot is free: the next create goes out now
+                    return
+                if _status(state) != _status(row.task):
                     with contextlib.suppress(KeyError):
-                        self.ledger.record_task(row.external_id, task)
-                age = now - row.submitted
-                row.gap = self.durations.next_check(row.plan.feature, age, row.gap or 1.0)
-                row.next_check = now + row.gap
-        except (KlingError, OSError):
-            # A failed status request is not a failed row: try again a little later.
-            later = self.clock() + 2.0
-            for row in rows:
-                row.next_check = max(row.next_check, later)
+                        self.ledger.record_task(row.external_id, state)
+                row.task = state
         finally:
-            self._polling = False
+            await follow.aclose()
 
-    async def _refresh(self, rows: Sequence[_Row]) -> dict[str, Any]:
-        """Fresh Task objects for ``rows``, with as few status requests as possible."""
-        out: dict[str, Any] = {}
-        new_ids = [r.task_id for r in rows if r.task_id and r.family == "new"]
-        for i in range(0, len(new_ids), 20):
-            self.status_requests += 1
-            for task in await self.client.tasks.query(new_ids[i : i + 20]):
-                out[str(task.id)] = task
-        by_feature: dict[str, list[_Row]] = {}
-        for r in rows:
-            if r.task_id and r.family != "new":
-                by_feature.setdefault(r.plan.feature, []).append(r)
-        for feature, group in by_feature.items():
-            endpoint = catalog.ENDPOINTS.get(feature)
-            if len(group) > 1 and endpoint is not None and endpoint.family == "legacy":
-                self.status_requests += 1
-                page = await self.client.tasks.list(
-                    feature, page=1, page_size=min(500, max(30, 2 * len(group)))
-                )
-                for task in _items(page):
-                    out[str(task.id)] = task
-            for r in group:
-                if r.task_id and r.task_id not in out:
-                    self.status_requests += 1
-                    out[r.task_id] = await self.client.tasks.get(r.task_id, feature=feature)
-        return out
+    @staticmethod
+    def _stub(row: _Row, task_id: str) -> Task:
+        """A task known only by id (resumed from the ledger): its route and parameters tell the hub how
+        to ask for it and at what pace."""
+        spec = row.plan.spec
+        return Task(
+            id=task_id,
+            status=TaskStatus.SUBMITTED,
+            feature=row.plan.feature,
+            family=row.family,
+            model=getattr(spec, "model", None),
+            params=dict(getattr(spec, "params", None) or {}),
+        )
 
     def _settle(self, row: _Row, task: Any) -> None:
         """A task of ``row`` reached a terminal state."""
@@ -128,10 +111,9 @@ class _Following(_RunnerBase):
             if rec.status == "succeeded" and rec.files and all(Path(f).exists() for f in rec.files):
                 self.window.finished()
                 row.files, row.units, row.state = list(rec.files), rec.units, "done"
-            elif rec.status == "succeeded":
-                row.next_check = min(row.next_check, self.clock())  # fetch it now and download
-            else:
-                row.next_check = min(row.next_check, self.clock())
+            elif self.clock() >= row.next_check:  # the hub checks it now (once per CALLBACK_NUDGE)
+                row.next_check = self.clock() + CALLBACK_NUDGE
+                self.client.tasks.notify(str(row.task_id))
 
     # --- downloads ---------------------------------------------------------------------------------
 

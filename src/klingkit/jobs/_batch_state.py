@@ -172,12 +172,14 @@ class _RunnerBase:
             self.durations.initial = CALLBACK_POLL_INTERVAL
         self.clock = clock
         self.owner = _lease_owner()
-        self.status_requests = 0
+        self.status_requests = (
+            0  # the runner's own (lookups, downloads' refetches); the hub counts its rounds
+        )
         self._rows: list[_Row] = []
         self._queue: list[_Row] = []
         self._downloads: asyncio.Queue[_Row] | None = None
         self._wake: asyncio.Event | None = None
-        self._polling = False
+        self._hub_sent0 = 0  # the hub's count when the run started
         self._unnamed_busy = False  # a create without external id is unanswered (see _Creating._create)
         self._stopped: str | None = None
         self._started = 0.0
@@ -273,6 +275,9 @@ class _RunnerBase:
         raise NotImplementedError
 
     def _now_running(self, row: _Row, task: Any) -> None:
+        raise NotImplementedError
+
+    def _follow_row(self, row: _Row) -> None:
         raise NotImplementedError
 
 

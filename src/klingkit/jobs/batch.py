@@ -29,7 +29,11 @@ Why it survives anything:
 
 The parts: ``_batch_rows`` (reading and planning rows), ``_batch_state`` (rows, lease, shared steps),
 ``_batch_create`` (creating and adopting), ``_batch_follow`` (status and downloads), ``_batch_sched``
-(the AIMD window and poll timing), ``_batch_report`` (results and report files).
+(the AIMD window and the poll floor), ``_batch_report`` (results and report files).
+
+Status: every running row's task is followed on the client's status hub (``client.tasks.iter_status``
+with the runner's ``poll_floor``), which coalesces all rows' checks and learns the batch's pace from its
+finished tasks; a finished task frees its slot at once.
 
 Scheduling: a new row starts as soon as a slot frees; 1303 halves the window (AIMD) and backs off; one
 status request serves many tasks (``/tasks`` for 2026 routes, one list page per feature for legacy
@@ -211,14 +215,15 @@ class BatchRunner(_Creating, _Following, _RunnerBase):
                 self._queue.append(row)
             else:  # submitted / processing / unknown: await it
                 row.state = "running"
-                row.submitted = self.clock()
-                row.next_check = self.clock()
+                row.submitted = row.next_check = self.clock()
+                self._follow_row(row)
 
     # --- main loop ---------------------------------------------------------------------------------
 
     async def run(self) -> BatchResult:
         """Run (or resume) the batch until every row has succeeded or failed; returns the result."""
         self._started = self.clock()
+        self._hub_sent0 = _hub_sent(self.client)
         self._wake = asyncio.Event()
         self._downloads = asyncio.Queue()
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -238,7 +243,6 @@ class BatchRunner(_Creating, _Following, _RunnerBase):
                 if self.callback_url:
                     self._absorb_ledger()
                 self._start_creates(now)
-                self._maybe_poll(now)
                 self._expire(now)
                 if now - last_progress >= 0.5:
                     self._report_progress()
@@ -277,10 +281,7 @@ class BatchRunner(_Creating, _Following, _RunnerBase):
 
     async def _sleep_until_next(self, now: float) -> None:
         assert self._wake is not None
-        wake_at = now + 0.5
-        running = [r for r in self._rows if r.state == "running"]
-        if running and not self._polling:
-            wake_at = min(wake_at, min(r.next_check for r in running))
+        wake_at = now + 0.5  # a finished task wakes the loop at once (``_kick``)
         if self._queue and not self._stopped:
             blocked = max(self.window.blocked_until, min(r.not_before for r in self._queue))
             if blocked > now:
@@ -350,5 +351,10 @@ class BatchRunner(_Creating, _Following, _RunnerBase):
             rows=rows,
             elapsed=self.clock() - self._started,
             stopped=self._stopped,
-            status_requests=self.status_requests,
+            status_requests=self.status_requests + _hub_sent(self.client) - self._hub_sent0,
         )
+
+
+def _hub_sent(client: Any) -> int:
+    """Status requests the client's hub has sent so far (0 for a client without one)."""
+    return int(getattr(getattr(client, "_hub", None), "sent", 0))
