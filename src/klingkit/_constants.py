@@ -38,6 +38,9 @@ POLL_SHARE_LATE = 0.1
 POLL_FLOOR = 2.0
 POLL_FLOOR_UNKNOWN = 5.0  # a task of unknown route/model: the seeds' 'every 5-10 s' at the closest
 POLL_CAP = 30.0
+# A task whose status request also serves other waited-for tasks (a /tasks call, a legacy list page) costs
+# a share of that request: from its typical minimum on it is checked up to POLL_SHARED_GAIN times as often.
+POLL_SHARED_GAIN = 2.5
 POLL_MIN = 0.05  # never busy-loop, even with poll_interval=0
 POLL_GATHER = 0.05  # waits that start within this window share their first status round
 # The hub learns each kind of task's pace from those it saw finish (``_hub_pace``): the latest PACE_SAMPLES

@@ -235,6 +235,7 @@ class StatusHub:
         with self.lock:
             fresh: dict[str, Task] = {}
             learned: list[_Track] = []
+            shared = self._sharing()
             for tid in asked:
                 track = self.tracks.get(tid)
                 if track is None:
@@ -250,7 +251,8 @@ class StatusHub:
                     if track.task.done and not was_done:
                         learned.append(track)
                 fixed = self._fixed(tid, fixed_default)
-                track.next_due = now + self._gap(track, now - track.born, fixed, self._floor(track))
+                gain = min(float(shared.get(_group(track.task), 1)), C.POLL_SHARED_GAIN)
+                track.next_due = now + self._gap(track, now - track.born, fixed, self._floor(track), gain)
             for track in learned:
                 self._learn(track, now)
             signal = self._deliver(fresh)
@@ -343,17 +345,33 @@ class StatusHub:
     def _throughput(self, track: _Track) -> bool:
         return any(w.floor is not None and track.task.id in w.ids for w in self.watches)
 
-    def _gap(self, track: _Track, age: float, fixed: float | None, floor: float) -> float:
+    def _sharing(self) -> dict[str, int]:
+        """How many waited-for tasks one status request serves, per group: up to 20 ids on ``/tasks``;
+        on a legacy route every task of the feature when a list page is the cheaper way, else one."""
+        counts: dict[str, int] = {}
+        for track in self.tracks.values():
+            if not track.task.done:
+                group = _group(track.task)
+                counts[group] = counts.get(group, 0) + 1
+        out = {}
+        for group, n in counts.items():
+            if group.startswith("legacy:"):
+                out[group] = n if legacy_page_is_cheaper(n, self.depth.get(group.split(":", 1)[1])) else 1
+            else:
+                out[group] = min(n, C.TASKS_QUERY_BATCH)
+        return out
+
+    def _gap(self, track: _Track, age: float, fixed: float | None, floor: float, gain: float = 1.0) -> float:
         """Seconds to ``track``'s next check: the pace learned for its kind when there is one, else the
         catalog's; a throughput wait on a kind never seen finishing explores (``_hub_pace``)."""
         if fixed is not None:
             return next_check(age, None, fixed, floor)
         learned = self.pace.typical(track.task)
         if learned is not None:
-            return next_check(age, learned, None, floor, learned=True)
+            return next_check(age, learned, None, floor, learned=True, gain=gain)
         if self._throughput(track):
             return explore_gap(age, floor)
-        return next_check(age, track.typical, None, floor)
+        return next_check(age, track.typical, None, floor, gain=gain)
 
 
 def _group(task: Task) -> str:

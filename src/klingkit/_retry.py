@@ -178,6 +178,7 @@ def next_check(
     fixed: float | None = None,
     floor: float = C.POLL_FLOOR,
     learned: bool = False,
+    gain: float = 1.0,
 ) -> float:
     """Seconds from now to the next status check of a task that has run ``age`` seconds and was just
     checked. ``typical`` is the ``(min, max)`` for the task (the catalog's, or with ``learned`` the
@@ -189,7 +190,9 @@ def next_check(
     ``POLL_SHARE_TYPICAL * age`` apart up to ``max`` (where tasks end: the lag stays a few per cent of the
     task's duration), then ``POLL_SHARE_LATE * age``. Always between ``floor`` and ``POLL_CAP``. A
     learned range already has its margin: the first check comes at its minimum, and inside it the
-    checks are also at most ``1 / PACE_RANGE_CHECKS`` of its width apart.
+    checks are also at most ``1 / PACE_RANGE_CHECKS`` of its width apart. ``gain`` (>= 1) divides the
+    spacing from the typical minimum on: a task whose status request serves others too costs a share
+    of it, so it can be looked at more often for the same requests.
     """
     if fixed is not None:
         return max(fixed, C.POLL_MIN)
@@ -204,8 +207,8 @@ def next_check(
         if age < low:
             return min(max(min(C.POLL_SHARE_EARLY * age, low - age), floor), cap)
         if age < high:
-            gap = C.POLL_SHARE_TYPICAL * age
+            gap = C.POLL_SHARE_TYPICAL * age / gain
             if learned:
                 gap = min(gap, (high - low) / C.PACE_RANGE_CHECKS)
             return min(max(gap, floor), cap)
-    return min(max(share * age, floor), cap)
+    return min(max(share * age / gain, floor), cap)

@@ -161,3 +161,39 @@ def test_a_callers_poll_interval_wins_over_the_learned_pace() -> None:
     checks = [at for at, asked in rounds if "a" in asked]
     assert checks[-1] == pytest.approx(5.0, abs=0.1)
     assert all(b - a == pytest.approx(5.0) for a, b in itertools.pairwise(checks))
+
+
+def test_tasks_sharing_requests_are_checked_closer_for_no_more_requests_each() -> None:
+    """40 videos waited on together ride in two /tasks requests: each is looked at up to 2.5 times as
+    often near its finish (a median lag under 2.5 s) and still costs fewer requests than one alone."""
+    assert next_check(120.0, (90.0, 180.0), gain=2.5) == pytest.approx(0.08 * 120 / 2.5)
+    assert next_check(10.0, (90.0, 180.0), gain=2.5) == next_check(10.0, (90.0, 180.0))  # the sleep stays
+
+    def video(tid: str, finish: float, now: float) -> Task:
+        done = now >= finish
+        return Task(id=tid, status=TaskStatus.SUCCEEDED if done else TaskStatus.PROCESSING, family="new",
+                    feature="text-to-video", model="kling-3.0", created_at=T0,
+                    updated_at=T0 + timedelta(seconds=finish if done else 0))  # fmt: skip
+
+    def wait(n: int) -> tuple[float, float]:
+        central = catalog.task_seconds("text-to-video", model="kling-3.0")
+        finish = {f"v{i}": central * (0.8 + 0.5 * i / max(n - 1, 1)) for i in range(n)}
+        hub = StatusHub(wall=lambda: T0.timestamp())
+        hub.add(Watch(tuple(finish), None, None), [video(t, f, 0.0) for t, f in finish.items()], now=0.0)
+        now, sent, lags = 0.0, 0, {}
+        while len(lags) < n:
+            queries, next_at = hub.plan(now)
+            if not queries:
+                assert next_at is not None
+                now = next_at
+                continue
+            sent += len(queries)
+            asked = [tid for q in queries for tid in q.ids]
+            hub.apply(asked, {t: video(t, finish[t], now) for t in asked}, [], now, None)
+            lags.update({t: now - finish[t] for t in asked if now >= finish[t] and t not in lags})
+        return sent / n, sorted(lags.values())[n // 2]
+
+    alone, _ = wait(1)
+    together, together_lag = wait(40)
+    assert together < 1.5 and together < alone
+    assert together_lag <= 2.5
