@@ -24,6 +24,12 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "motion_control": {"image": "https://example.com/a.png", "video": "https://example.com/d.mp4"},
     "create_element": {"name": "Hero", "images": ["https://example.com/a.png"]},
     "create_voice": {"name": "Narrator", "audio": "https://example.com/s.wav"},
+    "edit_video": {"video": "vid-1", "remove": True, "points": ["0.5,0.5"]},
+    "recognize_image": {"image": "https://example.com/a.png"},
+    "multi_shot": {"image": "https://example.com/a.png"},
+    "expand_image": {"image": "https://example.com/a.png", "left": 0.5},
+    "omni_image": {"prompt": "a fox", "refs": ["https://example.com/a.png"]},
+    "omni_video": {"prompt": "a fox", "refs": ["https://example.com/a.png"]},
 }
 
 
@@ -60,7 +66,7 @@ def test_schemas_offer_every_catalog_model_and_value() -> None:
         catalog.image4.ASPECT_RATIOS
     )
     assert (image["n"]["minimum"], image["n"]["maximum"]) == (_data.N_MIN, _data.N_MAX)
-    assert ops.get("apply_effect").input_schema()["properties"]["scene"]["enum"] == [
+    assert ops.get("apply_effect").input_schema()["properties"]["scene"]["examples"] == [
         *_data.SINGLE_IMAGE_EFFECTS,
         *_data.DUAL_IMAGE_EFFECTS,
     ]

@@ -62,6 +62,7 @@ register("motion", "klingkit.cli.drive_cmd", "motion", "A character image driven
 register(
     "multishot", "klingkit.cli.image_cmd", "multishot", "AI multi-shot: a subject seen from other angles."
 )
+register("recognize", "klingkit.cli.image_cmd", "recognize", "Image recognition: a mask of what is in it.")
 register("tasks", "klingkit.cli.tasks", "tasks", "List, inspect, wait for and download tasks.")
 register("history", "klingkit.cli.tasks", "history", "Search past runs recorded in the local ledger.")
 register("account", "klingkit.cli.account", "account", "Resource packs, balances and remaining units.")

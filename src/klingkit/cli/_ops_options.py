@@ -60,6 +60,8 @@ def click_type(
         if lenient or len(values) > 12:  # long lists: a metavar, not a [a|b|...] usage line
             return Allowed([str(v) for v in values], lenient=lenient)
         return click.Choice([str(v) for v in values], case_sensitive=False)
+    if "examples" in schema:  # known values offered, any other passed on (judged when the call is made)
+        return Allowed([str(v) for v in schema["examples"]], lenient=True)
     if seconds:
         return Seconds(fractional=schema.get("type") == "number", low=low, high=high)
     if schema.get("type") == "integer":

@@ -13,6 +13,7 @@ import click
 from klingkit.catalog import drive, kling4
 
 from ._exit import CLIError
+from ._ops_options import ops_argument, ops_option
 from ._run import Guard, Job, run_job
 from ._session import Session, session_options
 from .generate import _drop_none, _media, generate_options
@@ -129,6 +130,9 @@ _OMNI_EPILOG = (
 )
 
 
+_OMNI = "omni_video"
+
+
 def _named(values: tuple[str, ...]) -> dict[str, str] | list[str]:
     """``name=ID`` pairs (the name is what the prompt says after @) or bare ids (named by themselves)."""
     if all("=" in v for v in values):
@@ -141,40 +145,46 @@ def _named(values: tuple[str, ...]) -> dict[str, str] | list[str]:
 
 
 @click.command(epilog=_OMNI_EPILOG)
-@click.argument("prompt")
-@click.option(
+@ops_argument(_OMNI, "prompt", "prompt")
+@ops_option(
+    _OMNI,
+    "refs",
     "--ref",
     "refs",
-    multiple=True,
     metavar="PATH|URL",
     help=f"Reference image (up to {kling4.OMNI_IMAGES_MAX}).",
 )
-@click.option(
+@ops_option(
+    _OMNI,
+    "elements",
     "--element",
     "elements",
-    multiple=True,
     metavar="NAME=ID",
     help=f"Element, named @NAME (up to {kling4.OMNI_ELEMENTS_MAX}).",
 )
-@click.option(
+@ops_option(
+    _OMNI,
+    "voices",
     "--voice",
     "voices",
-    multiple=True,
     metavar="NAME=ID",
     help=f"Voice, named @NAME (up to {kling4.OMNI_VOICES_MAX}).",
 )
-@click.option("--feature-video", "feature_videos", multiple=True, metavar="PATH|URL", help="Feature video.")
-@click.option("--base-video", metavar="PATH|URL", help="A video to edit (the result keeps its length).")
-@click.option("--keep-sound", is_flag=True, help="With --base-video: keep its original sound.")
-@click.option("--model", type=click.Choice(tuple(kling4.MODELS)), default="kling-4.0", show_default=True)
-@click.option("-d", "--duration", type=int, help=_DURATION_HELP)
-@click.option("-m", "--mode", type=click.Choice(("std", "pro")), help="std (720p) or pro (1080p; not Flash).")
-@click.option(
-    "-r",
-    "--ratio",
-    type=click.Choice(kling4.ASPECT_RATIOS),
-    help=f"Aspect ratio. [default: {kling4.DEFAULT_ASPECT_RATIO}]",
+@ops_option(
+    _OMNI, "feature_videos", "--feature-video", "feature_videos", metavar="PATH|URL", help="Feature video."
 )
+@ops_option(
+    _OMNI,
+    "base_video",
+    "--base-video",
+    metavar="PATH|URL",
+    help="A video to edit (the result keeps its length).",
+)
+@ops_option(_OMNI, "keep_sound", "--keep-sound", help="With --base-video: keep its original sound.")
+@ops_option(_OMNI, "model", "--model", take_default=True)
+@ops_option(_OMNI, "duration", "-d", "--duration", help=_DURATION_HELP)
+@ops_option(_OMNI, "mode", "-m", "--mode")
+@ops_option(_OMNI, "aspect_ratio", "-r", "--ratio")
 @session_options
 @generate_options
 def omni(

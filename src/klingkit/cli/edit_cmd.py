@@ -1,7 +1,8 @@
 """``klingkit edit VIDEO --add|--swap|--remove``: multi-element video editing in one command.
 
-The selection session (free, answers at once) is opened only when the edit will really be sent; a dry run
-validates and prices the edit task without it.
+The options are the ``edit_video`` operation's (:mod:`klingkit.ops`), so the CLI and the MCP tool take the
+same things. The selection session (free, answers at once) is opened only when the edit will really be
+sent; a dry run validates and prices the edit task without it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import click
 
 from ._exit import CLIError
+from ._ops_options import ops_argument, ops_option
 from ._run import Guard, Job, run_job
 from ._session import Session, session_options
 from .generate import _drop_none, _media, generate_options
@@ -19,6 +21,7 @@ _EPILOG = (
     '  klingkit edit https://example.com/v.mp4 --add hat.png -p "a red hat on the man"\n\n'
     "  klingkit edit 8812345 --remove --point 0.4,0.6 --frame 12 -m pro -d 10"
 )
+_OP = "edit_video"
 
 
 def _point(text: str) -> tuple[float, float]:
@@ -31,17 +34,15 @@ def _point(text: str) -> tuple[float, float]:
 
 
 @click.command(epilog=_EPILOG)
-@click.argument("video")
-@click.option("--add", "add", metavar="PATH|URL", help="Add the subject of this image.")
-@click.option("--swap", "swap", metavar="PATH|URL", help="Swap the selected thing for this image's subject.")
-@click.option("--remove", is_flag=True, help="Remove the selected thing.")
-@click.option("--point", "points", multiple=True, metavar="X,Y", help="Select what to change (0-1 shares).")
-@click.option(
-    "--frame", type=click.IntRange(min=0), default=0, show_default=True, help="Frame of the points."
-)
-@click.option("-p", "--prompt", metavar="TEXT", help="What the result shows (needed for --add and --swap).")
-@click.option("-m", "--mode", type=click.Choice(("std", "pro")), help="std (720p) or pro (1080p).")
-@click.option("-d", "--duration", type=click.Choice(("5", "10")), help="Seconds. [default: 5]")
+@ops_argument(_OP, "video", "video")
+@ops_option(_OP, "add", "--add", "add", metavar="PATH|URL")
+@ops_option(_OP, "swap", "--swap", "swap", metavar="PATH|URL")
+@ops_option(_OP, "remove", "--remove")
+@ops_option(_OP, "points", "--point", "points", metavar="X,Y", help="Select what to change (0-1 shares).")
+@ops_option(_OP, "frame", "--frame", take_default=True, help="Frame of the points.")
+@ops_option(_OP, "prompt", "-p", "--prompt", metavar="TEXT")
+@ops_option(_OP, "mode", "-m", "--mode")
+@ops_option(_OP, "duration", "-d", "--duration", seconds=True, metavar="SECONDS")
 @session_options
 @generate_options
 def edit(
@@ -55,7 +56,7 @@ def edit(
     frame: int,
     prompt: str | None,
     mode: str | None,
-    duration: str | None,
+    duration: int | None,
 ) -> None:
     """Edit VIDEO (a Kling video id or URL): add, swap or remove things (--dry-run prices it)."""
     chosen = [name for name, on in (("--add", add), ("--swap", swap), ("--remove", remove)) if on]

@@ -16,12 +16,11 @@ from klingkit.catalog import image4
 
 from ._exit import CLIError
 from ._help import examples
+from ._ops_options import ops_argument, ops_option
 from ._options import prompt_options
 from ._run import Guard, Job, run_job
 from ._session import Session, session_options
 from .generate import PRICE_ONLY_PROMPT, _drop_none, _media, generate_options
-
-_RATIO = click.FloatRange(catalog.EXPAND_RATIO_MIN, catalog.EXPAND_RATIO_MAX)
 
 
 @click.command(
@@ -34,19 +33,15 @@ _RATIO = click.FloatRange(catalog.EXPAND_RATIO_MIN, catalog.EXPAND_RATIO_MAX)
         'klingkit image expand photo.png --up 0.3 --down 0.3 -p "more sky and sand" -n 2',
     ),
 )
-@click.argument("image", metavar="IMAGE")
-@click.option("--up", type=_RATIO, default=0.0, show_default=True, help="Add this share of the height above.")
-@click.option(
-    "--down", type=_RATIO, default=0.0, show_default=True, help="Add this share of the height below."
+@ops_argument("expand_image", "image", "image", metavar="IMAGE")
+@ops_option("expand_image", "up", "--up", take_default=True)
+@ops_option("expand_image", "down", "--down", take_default=True)
+@ops_option("expand_image", "left", "--left", take_default=True)
+@ops_option("expand_image", "right", "--right", take_default=True)
+@ops_option(
+    "expand_image", "prompt", "-p", "--prompt", metavar="TEXT", help="What the new area shows (optional)."
 )
-@click.option("--left", type=_RATIO, default=0.0, show_default=True, help="Add this share of the width left.")
-@click.option(
-    "--right", type=_RATIO, default=0.0, show_default=True, help="Add this share of the width right."
-)
-@click.option("-p", "--prompt", metavar="TEXT", help="What the new area shows (optional).")
-@click.option(
-    "-n", "count", type=click.IntRange(catalog.N_MIN, catalog.N_MAX), help="How many images. [default: 1]"
-)
+@ops_option("expand_image", "n", "-n", "count", help="How many images. [default: 1]")
 @session_options
 @generate_options
 def image_expand(
@@ -76,7 +71,7 @@ def image_expand(
     run_job(session, Job("expand", _drop_none(params), "image expand"), guard)
 
 
-_OMNI_MODELS = (*(m.name for m in catalog.OMNI_IMAGE_MODELS), *image4.MODELS)
+_OMNI = "omni_image"
 
 
 def _series(value: str | None) -> int | str | None:
@@ -98,33 +93,34 @@ def _series(value: str | None) -> int | str | None:
     ),
 )
 @prompt_options()
-@click.option("--ref", "refs", multiple=True, metavar="PATH|URL", help="Reference image (repeatable).")
-@click.option("--element", "elements", multiple=True, metavar="ID", help="Element id (repeatable).")
-@click.option(
+@ops_option(_OMNI, "refs", "--ref", "refs", metavar="PATH|URL", help="Reference image (repeatable).")
+@ops_option(_OMNI, "elements", "--element", "elements", metavar="ID", help="Element id (repeatable).")
+@ops_option(
+    _OMNI,
+    "model",
     "--model",
-    type=click.Choice(_OMNI_MODELS),
-    default=catalog.DEFAULT_MODELS["omni-image"],
-    show_default=True,
+    take_default=True,
     help=f"{' and '.join(image4.MODELS)} use the 2026 route (shapes {image4.CONFIDENCE}, route and price "
     f"{image4.ROUTE_CONFIDENCE}).",
 )
-@click.option(
-    "-n", "count", type=click.IntRange(catalog.N_MIN, catalog.N_MAX), help="How many images. [default: 1]"
+@ops_option(_OMNI, "n", "-n", "count", help="How many images. [default: 1]")
+@ops_option(
+    _OMNI,
+    "aspect_ratio",
+    "-r",
+    "--ratio",
+    metavar="W:H",
+    help="Aspect ratio, or auto (the model's list is checked).",
 )
-@click.option("-r", "--ratio", metavar="W:H", help="Aspect ratio, or auto (the model's list is checked).")
-@click.option(
-    "--resolution",
-    type=click.Choice(tuple(dict.fromkeys((*catalog.IMAGE_RESOLUTIONS, *image4.RESOLUTIONS)))),
-    help="Image resolution (the model's list is checked).",
+@ops_option(_OMNI, "resolution", "--resolution")
+@ops_option(_OMNI, "series", "--series", metavar="N|auto")
+@ops_option(_OMNI, "skill", "--skill", help="Long Image 4.0: a web page or an e-commerce set.")
+@ops_option(
+    _OMNI, "style", "--style", metavar="PATH|URL", help="Long Image 4.0 webpage: the style reference."
 )
-@click.option(
-    "--series", metavar="N|auto", help="A series of N related images (or as many as the model picks)."
+@ops_option(
+    _OMNI, "subject", "--subject", metavar="PATH|URL", help="Long Image 4.0 webpage: the subject reference."
 )
-@click.option(
-    "--skill", type=click.Choice(image4.SKILLS), help="Long Image 4.0: a web page or an e-commerce set."
-)
-@click.option("--style", metavar="PATH|URL", help="Long Image 4.0 webpage: the style reference.")
-@click.option("--subject", metavar="PATH|URL", help="Long Image 4.0 webpage: the subject reference.")
 @session_options
 @generate_options
 def image_omni(
@@ -181,7 +177,7 @@ def image_omni(
         "klingkit multishot https://example.com/hero.png --dry-run --json",
     ),
 )
-@click.argument("image", metavar="IMAGE")
+@ops_argument("multi_shot", "image", "image", metavar="IMAGE")
 @session_options
 @generate_options
 def multishot(session: Session, guard: Guard, image: str) -> None:
@@ -192,3 +188,23 @@ def multishot(session: Session, guard: Guard, image: str) -> None:
     per call: --dry-run prices it; body and answer shapes confidence M).
     """
     run_job(session, Job("ai_multi_shot", {"image": _media(image, "IMAGE")}, "multi-shot"), guard)
+
+
+@click.command(
+    "recognize",
+    epilog=examples(
+        "klingkit recognize photo.png -o masks/",
+        "klingkit recognize https://example.com/team.jpg --type face_seg --dry-run --json",
+    ),
+)
+@ops_argument("recognize_image", "image", "image", metavar="IMAGE")
+@ops_option("recognize_image", "kind", "--type", "kind", take_default=True)
+@session_options
+@generate_options
+def recognize(session: Session, guard: Guard, image: str, kind: str) -> None:
+    """Image recognition: a mask of the objects, heads, faces or clothes in IMAGE.
+
+    The task answers at once (/v1/videos/image-recognize, priced per call: --dry-run prices it; body and
+    answer shapes confidence L).
+    """
+    run_job(session, Job("recognize", {"image": _media(image, "IMAGE"), "type": kind}, "recognize"), guard)

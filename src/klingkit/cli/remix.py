@@ -280,10 +280,12 @@ def _tryon_help() -> str:
     help="Photo of the garment.",
 )
 @ops_option("try_on", "model", "--model")
-@click.option("--solution", is_flag=True, help="Use the 2026 virtual_try_on solution route.")
-@click.option("--keep-face/--no-keep-face", default=None, help=_keep_help("keep_face"))
-@click.option("--keep-pose/--no-keep-pose", default=None, help=_keep_help("keep_pose"))
-@click.option("--keep-background/--no-keep-background", default=None, help=_keep_help("keep_background"))
+@ops_option("try_on", "solution", "--solution", help="Use the 2026 virtual_try_on solution route.")
+@ops_option("try_on", "keep_face", "--keep-face/--no-keep-face", help=_keep_help("keep_face"))
+@ops_option("try_on", "keep_pose", "--keep-pose/--no-keep-pose", help=_keep_help("keep_pose"))
+@ops_option(
+    "try_on", "keep_background", "--keep-background/--no-keep-background", help=_keep_help("keep_background")
+)
 @session_options
 @generate_options
 def tryon(

@@ -117,12 +117,12 @@ class Generating:
         if key is None:
             from klingkit import new_external_id
 
-            return await self._create(name, spec, new_external_id(), confirm, session)
+            return await self._create(name, spec, new_external_id(), confirm, session, args)
         eid = external_id_for(str(key))
         async with self._key_locks.setdefault(eid, anyio.Lock()):
             rec = self.ledger.get(eid)
             if rec is None:
-                return await self._create(name, spec, eid, confirm, session)
+                return await self._create(name, spec, eid, confirm, session, args)
             if not _same_request(rec, spec):
                 raise ToolError(
                     "idempotency_conflict",
@@ -130,9 +130,23 @@ class Generating:
                     "use a new key for a new request; reuse a key only to repeat the same call",
                     external_id=eid,
                 )
-            return await self._replay(name, rec, spec, session)
+            return await self._replay(name, rec, spec, session, args)
 
-    async def _create(self, name: str, spec: Any, eid: str, confirm: bool, session: str) -> dict[str, Any]:
+    async def _opened(self, name: str, args: Mapping[str, Any], spec: Any) -> Any:
+        """The spec to send: an operation with a free first step (an edit's selection session) takes it
+        now, after every money check, and is prepared again with what it answered."""
+        op = ops.get(name)
+        if op.opens is None:
+            return spec
+        from klingkit import prepare
+
+        extra = await op.opens(self.client(), args, self._resolve_video)
+        feature, params = op.request(args, self._resolve_video)
+        return prepare(feature, **{**params, **extra}).with_external_id(spec.external_id)
+
+    async def _create(
+        self, name: str, spec: Any, eid: str, confirm: bool, session: str, args: Mapping[str, Any]
+    ) -> dict[str, Any]:
         est = spec.estimate
         self.guards.check(est, confirm, session)
         spec = spec.with_external_id(eid)
@@ -162,7 +176,7 @@ class Generating:
         )
         self.guards.charge(session, est.usd)  # reserved before sending: a parallel call sees it
         try:
-            task = await self.client().submit(spec)
+            task = await self.client().submit(await self._opened(name, args, spec))
         except Exception as exc:
             status = getattr(exc, "http_status", None)
             if isinstance(status, int) and status < 500:  # refused: no task exists, nothing to pay
@@ -177,7 +191,9 @@ class Generating:
         self.follower.follow(eid, task)
         return self._handle(name, eid, task, est, session, replay=False)
 
-    async def _replay(self, name: str, rec: TaskRecord, spec: Any, session: str) -> dict[str, Any]:
+    async def _replay(
+        self, name: str, rec: TaskRecord, spec: Any, session: str, args: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """The same key again: report the recorded task; an unanswered create is looked up, not re-sent."""
         eid = rec.external_id
         if rec.task_id is None and rec.status == "rejected":
@@ -201,7 +217,7 @@ class Generating:
             try:
                 task = await self.client().tasks.get_by_external_id(eid, feature=rec.feature)
             except NotFoundError:
-                task = await self.client().submit(spec.with_external_id(eid))
+                task = await self.client().submit(await self._opened(name, args, spec.with_external_id(eid)))
             self.ledger.record_task(eid, task)
         else:
             task = await self.client().tasks.get(rec.task_id, feature=rec.feature)

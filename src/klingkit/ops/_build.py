@@ -117,6 +117,14 @@ def lip_sync(a: Mapping[str, Any], resolve: ResolveVideo) -> tuple[str, dict[str
 def effect(a: Mapping[str, Any], _: ResolveVideo) -> tuple[str, dict[str, Any]]:
     from klingkit import catalog
 
+    scene = a.get("scene")
+    if isinstance(scene, str) and not S.effect_scene_known(scene):  # the data as it is now, user file too
+        from klingkit.errors import ValidationError
+
+        known = S.effect_scene_names()
+        raise ValidationError("scene", scene, f"a scene of the effects data ({len(known)}: "
+                              f"{', '.join(known[:8])}, ...)", "`klingkit effects` lists them; a scene "
+                              "Kling added since can be added to $KLINGKIT_EFFECTS")  # fmt: skip
     images = list(a.get("images") or [])
     params: dict[str, Any] = {
         "effect_scene": a.get("scene"),
@@ -132,6 +140,18 @@ def effect(a: Mapping[str, Any], _: ResolveVideo) -> tuple[str, dict[str, Any]]:
 
 
 def try_on(a: Mapping[str, Any], _: ResolveVideo) -> tuple[str, dict[str, Any]]:
+    keep = {k: a.get(k) for k in S.tryon_settings()}
+    if a.get("solution") or any(v is not None for v in keep.values()):  # the keep settings choose 3.0's route
+        if a.get("model"):
+            from klingkit.errors import ValidationError
+
+            raise ValidationError("model", a.get("model"), "no model on the Try-On solution route (solution, "
+                                  "keep_*)", "leave out model, or leave out solution and the keep settings")  # fmt: skip
+        return "virtual_try_on", {
+            "person_image": a.get("person_image"),
+            "product_image": a.get("garment_image"),
+            **keep,
+        }
     return "kolors-virtual-try-on", {
         "model_name": a.get("model"),
         "human_image": a.get("person_image"),

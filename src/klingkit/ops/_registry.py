@@ -10,80 +10,14 @@ argument). The CLI's options take their types, choices, ranges, defaults and hel
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
-
 from . import _build as B
 from . import _schema as S
-from ._build import Build, ResolveVideo
+from ._build import ResolveVideo
+from ._registry_h2 import OPERATIONS_H2
+from ._types import Operation, P, Param
+from ._types import op as _op
 
 __all__ = ["OPERATIONS", "Operation", "Param", "ResolveVideo"]
-
-
-@dataclass(frozen=True)
-class Param:
-    """One argument: its name, JSON schema, whether it is required and the CLI's spelling of it."""
-
-    name: str
-    schema: dict[str, Any]
-    required: bool = False
-    flag: str | None = None
-
-
-@dataclass(frozen=True)
-class Operation:
-    """One thing klingkit can do for a person or an agent.
-
-    ``paid`` operations create a Kling task (priced before sending); the others are free. ``build`` maps
-    the arguments to ``(catalog feature, library params)``, which ``klingkit.prepare`` validates and prices.
-    """
-
-    name: str
-    title: str
-    summary: str
-    paid: bool
-    params: tuple[Param, ...] = ()
-    cli: str | None = None
-    build: Build | None = field(default=None, compare=False)
-    network: bool = True  # False: answered from the catalog alone (offline)
-
-    def input_schema(self) -> dict[str, Any]:
-        """The JSON Schema (an object) of this operation's arguments."""
-        return {
-            "type": "object",
-            "properties": {p.name: dict(p.schema) for p in self.params},
-            "required": [p.name for p in self.params if p.required],
-            "additionalProperties": False,
-        }
-
-    def param(self, name: str) -> Param:
-        """The parameter called ``name``; KeyError naming this operation's parameters otherwise."""
-        for p in self.params:
-            if p.name == name:
-                return p
-        raise KeyError(
-            f"{self.name} has no parameter {name!r}; it has {', '.join(p.name for p in self.params)}"
-        )
-
-    def request(
-        self, args: Mapping[str, Any], resolve_video: ResolveVideo = str
-    ) -> tuple[str, dict[str, Any]]:
-        """``(feature, params)`` for ``klingkit.prepare``; None values are left out."""
-        if self.build is None:
-            raise TypeError(f"{self.name} does not create a task")
-        feature, params = self.build(args, resolve_video)
-        return feature, {k: v for k, v in params.items() if v is not None}
-
-
-def P(name: str, schema: dict[str, Any], flag: str | None = None, required: bool = False) -> Param:
-    return Param(name, schema, required, flag)
-
-
-def _op(
-    name: str, title: str, cli: str, build: Build | None, summary: str, *params: Param, offline: bool = False
-) -> Operation:
-    return Operation(name, title, summary, build is not None, params, cli, build, network=not offline)
 
 
 # --- parameters several operations share -------------------------------------------------------------
@@ -93,7 +27,15 @@ _NEGATIVE = P("negative_prompt", S.text("What to avoid.", S.prompt_max()), "--ne
 _CFG = P("cfg_scale", S.number("Prompt adherence (cfg_scale).", *S.cfg_range()), "--cfg")
 _VIDEO_MODES = S.video_modes()
 _VIDEO_DURATIONS = S.video_durations()
-_VOICE = P("voice_id", S.enum(S.voices(), "Voice preset id (`klingkit voices` lists them)."), "--voice")
+_VOICE = P(
+    "voice_id",
+    S.suggest(
+        S.voices(),
+        "A voice id: a preset (`klingkit voices` lists them; the examples "
+        "are some) or a custom voice create_voice made.",
+    ),
+    "--voice",
+)
 _LANGUAGE = P("voice_language", S.enum(S.voice_languages(), "Voice language."), "--language")
 _SPEED = P("voice_speed", S.number("Voice speed.", *S.voice_speed()), "--speed")
 _VIDEO_REF = S.text("A video file/URL, video id, or task/external id.")
@@ -181,7 +123,8 @@ _GENERATE: tuple[Operation, ...] = (
     _op(
         "apply_effect", "Apply a video effect", "klingkit effect", B.effect,
         "Turn one image (or two, for two-person scenes) into a short effect video.",
-        P("scene", S.enum(S.effect_scenes(), "Effect scene (`klingkit effects` lists them)."), "SCENE", True),
+        P("scene", S.suggest(S.effect_scenes(), "Effect scene: `klingkit effects` lists them (the examples are "
+                             "the packaged ones); scenes added to $KLINGKIT_EFFECTS count too."), "SCENE", True),
         P("images", S.array(S.media("Input image"), 1, 2), "--image", required=True),
         P("model", S.enum(S.video_models(), "Model (two-person scenes)."), "--model"),
         P("mode", S.enum(_VIDEO_MODES, "Mode (two-person scenes)."), "--mode"),
@@ -189,10 +132,14 @@ _GENERATE: tuple[Operation, ...] = (
     ),
     _op(
         "try_on", "Virtual try-on", "klingkit tryon", B.try_on,
-        "Dress a person in a garment (virtual try-on image).",
+        "Dress a person in a garment (virtual try-on image). Try-On 3.0 (the solution route, chosen by "
+        "solution or any keep_* setting) keeps the face, pose and background unless told not to.",
         P("person_image", S.media("Photo of the person"), "--person", required=True),
-        P("garment_image", S.media("Photo of the garment"), "--garment", required=True),
+        P("garment_image", S.media(f"Photo of the garment ({S.tryon_garments()})"), "--garment", required=True),
         P("model", S.enum(S.tryon_models(), "Try-on model (legacy route)."), "--model"),
+        P("solution", S.boolean("Use the Try-On 3.0 solution route."), "--solution"),
+        *(P(name, S.boolean(f"Keep {what} (Try-On 3.0; on unless false; chooses the solution route)."),
+            f"--{name.replace('_', '-')}") for name, (_, what) in S.tryon_settings().items()),
     ),
     _op(
         "generate_avatar", "Talking portrait", "klingkit avatar", B.avatar,
@@ -230,6 +177,7 @@ _GENERATE: tuple[Operation, ...] = (
         P("name", S.text("The voice's name.", _NAME_MAX), "NAME", required=True),
         P("audio", S.media("A 5-30 s voice sample"), "--audio", required=True),
     ),
+    *OPERATIONS_H2,
 )  # fmt: skip
 
 # --- free operations ----------------------------------------------------------------------------------

@@ -299,3 +299,86 @@ def models_overview() -> dict[str, Any]:
         "voices": {lang: list(ids) for lang, ids in catalog.VOICES.items()},
         "usd_per_unit": usd_per_unit(),
     }
+
+
+# --- the 2026-H2 operations (editing, recognition, multi-shot, expand, omni image, Kling 4.0 omni) ---------
+
+
+def suggest(values: Any, description: str) -> dict[str, Any]:
+    """A string whose known values are ``examples``, not an ``enum``: other values (a custom voice id, an
+    effect scene added in the user's effects file) are judged when the call is made."""
+    return {"type": "string", "description": description, "examples": list(dict.fromkeys(values))}
+
+
+def edit() -> Any:
+    """The multi-element editing facts (``catalog.edit``)."""
+    return catalog.edit
+
+
+def recognize_kinds() -> list[str]:
+    return list(catalog.recognize.KINDS)
+
+
+def expand_ratio() -> tuple[float, float]:
+    """The share of a side an outpainting may add (inclusive)."""
+    return catalog.EXPAND_RATIO_MIN, catalog.EXPAND_RATIO_MAX
+
+
+def omni_image_models() -> tuple[list[str], str]:
+    """(models, default) of omni image: the omni models, then Image 4.0 and Long Image 4.0."""
+    names = [m.name for m in catalog.OMNI_IMAGE_MODELS] + list(catalog.image4.MODELS)
+    return names, catalog.DEFAULT_MODELS["omni-image"]
+
+
+def omni_image_ratios() -> list[str]:
+    found = [r for m in catalog.OMNI_IMAGE_MODELS for r in m.aspect_ratios]
+    return list(dict.fromkeys([*found, *catalog.image4.ASPECT_RATIOS]))
+
+
+def omni_image_resolutions() -> list[str]:
+    return list(dict.fromkeys([*catalog.IMAGE_RESOLUTIONS, *catalog.image4.RESOLUTIONS]))
+
+
+def omni_image4() -> Any:
+    """The Image 4.0 / Long Image 4.0 facts (series range, skills, the Long Image model)."""
+    return catalog.image4
+
+
+def kling4() -> Any:
+    """The Kling 4.0 facts (models, durations, aspect ratios, omni input limits)."""
+    return catalog.kling4
+
+
+def kling4_durations() -> tuple[int, int]:
+    """The shortest and longest seconds some Kling 4.0 model takes; the chosen model's own are checked."""
+    models = catalog.kling4.MODELS.values()
+    return min(m.durations[0] for m in models), max(m.durations[1] for m in models)
+
+
+def kling4_modes() -> list[str]:
+    """The modes whose resolution some Kling 4.0 model renders (std 720p, pro 1080p)."""
+    made = {r for m in catalog.kling4.MODELS.values() for r in m.resolutions}
+    return [m for m in catalog.VIDEO_MODES if catalog.resolution_for_mode(m) in made]
+
+
+def tryon_settings() -> dict[str, tuple[bool, str]]:
+    """Try-On 3.0's settings: name -> (default, what it keeps)."""
+    return dict(catalog.tryon.SETTINGS)
+
+
+def tryon_garments() -> str:
+    """What a garment photo may show (Try-On 3.0), as one phrase."""
+    return "; ".join(f"{k}: {v}" for k, v in catalog.tryon.GARMENT_PHOTOS.items())
+
+
+def effect_scene_known(name: str) -> bool:
+    """Whether ``name`` is a scene of the effects data as it is now (the packaged file and the user's
+    ``$KLINGKIT_EFFECTS`` read again, so scenes added while a server runs count)."""
+    catalog.effect_scenes.reload()
+    return bool(catalog.effect_scenes.scene(name).known)
+
+
+def effect_scene_names() -> list[str]:
+    """Every scene of the effects data as it is now (packaged + the user's file)."""
+    catalog.effect_scenes.reload()
+    return [s.name for s in catalog.effect_scenes.scenes() if not s.retired]
