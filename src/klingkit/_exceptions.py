@@ -88,6 +88,7 @@ class ValidationError(KlingError, ValueError):
     ``field`` is the parameter name, ``value`` what was given, ``allowed`` a description or list of what is
     accepted and ``suggestion`` the closest valid value or a plain-words fix (may be empty). ``policy``
     names the catalog policy behind a refusal a server would not make (``undocumented-field``), else "".
+    ``all`` holds every problem the rules found in the request (this one first; its message says each).
     """
 
     def __init__(
@@ -98,6 +99,7 @@ class ValidationError(KlingError, ValueError):
         self.allowed = allowed
         self.suggestion = suggestion or ""
         self.policy = policy
+        self.all: tuple[ValidationError, ...] = (self,)  # every problem of the request, this one first
         super().__init__(self._line())
 
     def _line(self) -> str:

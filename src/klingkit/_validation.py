@@ -20,10 +20,20 @@ T = TypeVar("T")
 
 
 def refused_as_validation_error(refusal: Refusal) -> ValidationError:
-    """The client's error for a catalog refusal: same field, value, allowed, suggestion and policy."""
-    return ValidationError(
-        refusal.field, refusal.value, refusal.allowed, refusal.suggestion or None, policy=refusal.policy
-    )
+    """The client's error for a catalog refusal: same field, value, allowed, suggestion and policy.
+
+    When the rules refused several fields (``refusal.all``), the error is the first one's, its ``all``
+    holds one ValidationError per refusal and its message says every problem, a line each.
+    """
+    errors = [
+        ValidationError(r.field, r.value, r.allowed, r.suggestion or None, policy=r.policy)
+        for r in refusal.all
+    ]
+    first = errors[0]
+    if len(errors) > 1:
+        first.all = tuple(errors)
+        first.args = ("\n".join(str(e) for e in errors),)
+    return first
 
 
 def run(rule: Callable[..., T], *args: Any, **kwargs: Any) -> T:

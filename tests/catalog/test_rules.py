@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import klingkit
+from klingkit import catalog
 from klingkit.catalog import rules
 
 from .test_consistency import MINIMAL
@@ -75,17 +76,9 @@ def test_weird_values_are_refused_by_name_or_accepted_never_crash(feature: str) 
 
 
 def test_a_refusal_names_field_value_allowed_and_the_nearest_model() -> None:
-    c = rules.Checks()
     with pytest.raises(rules.Refusal) as e:
-        rules.legacy_video(
-            {"prompt": "x", "duration": 15},
-            c,
-            i2v=False,
-            model="kling-v2-6",
-            mode="std",
-            duration=15.0,
-            sound=False,
-            multi=False,
+        catalog.check(
+            "text2video", {"prompt": "x", "duration": 15, "model_name": "kling-v2-6", "mode": "std"}
         )
     r = e.value
     assert (r.field, r.value) == ("duration", 15)

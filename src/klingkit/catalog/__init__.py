@@ -325,6 +325,7 @@ __all__ = [
     "omni_video_model",
     "price",
     "recognize",
+    "refusals",
     "resolution_for_mode",
     "rules",
     "takes_external_id",
@@ -340,7 +341,7 @@ __all__ = [
 
 from . import rules as rules
 from ._contract import ROUTES as CONTRACT_ROUTES  # after the rules, which it reads
-from ._contract import Checked, Known, check, image_price, price
+from ._contract import Checked, Known, check, image_price, price, refusals
 
 # Routes described in their own modules (the 2026-H2 additions), registered in the one route table.
 ENDPOINTS.update(

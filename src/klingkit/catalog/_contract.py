@@ -32,7 +32,7 @@ from ._routes_media import MEDIA_ROUTES, image_price
 from ._routes_video import VIDEO_ROUTES, kling4_route
 from .rules import Checks, Refusal
 
-__all__ = ["ROUTES", "Checked", "Known", "check", "image_price", "price"]
+__all__ = ["ROUTES", "Checked", "Known", "check", "image_price", "price", "refusals"]
 
 ROUTES: dict[str, Route] = {**VIDEO_ROUTES, **MEDIA_ROUTES, **H2_ROUTES}
 """Every create route the rules cover (catalog endpoint keys) -> its rules, defaults and price."""
@@ -68,3 +68,18 @@ def check(
 def price(feature: str, params: Mapping[str, Any], *, known: Known | None = None) -> Estimate:
     """The price of a request for ``feature`` (what :func:`check` returns, for callers that only price)."""
     return check(feature, params, known=known).estimate
+
+
+def refusals(
+    feature: str, params: Mapping[str, Any], *, strict: bool = False, known: Known | None = None
+) -> list[Refusal]:
+    """Every refusal of a request for ``feature`` at once (empty: :func:`check` accepts it).
+
+    The interpreter (:mod:`klingkit.catalog.rules._interp`) collects them in table order; what
+    :func:`check` raises is the first, carrying this list in ``.all``.
+    """
+    try:
+        check(feature, params, strict=strict, known=known)
+    except Refusal as r:
+        return list(r.all)
+    return []

@@ -20,7 +20,8 @@ class Refusal(ValueError):
     answers it as 400/1201.
 
     Rules that read a whole body (the 2026-H2 routes) return a list of them, so a server can name several
-    problems at once; raising the first is what the contract does.
+    problems at once; the contract raises the first, carrying them all in ``all`` (as the interpreter of
+    the rule tables does for every other route).
     """
 
     def __init__(
@@ -31,6 +32,7 @@ class Refusal(ValueError):
         self.allowed = allowed
         self.suggestion = suggestion or ""
         self.policy = policy
+        self.all: list[Refusal] = [self]  # every refusal of the request, this one first (see raise_all)
         shown = repr(value)
         if len(shown) > 80:
             shown = shown[:77] + "..."

@@ -26,13 +26,13 @@ from ._checked import Checked, Known, Route
 from ._price import Estimate
 from ._refusal import Refusal
 from .rules import Checks
+from .rules._base import raise_all
 
 
 def _first(refusals: Sequence[Refusal]) -> None:
-    """Raise the first refusal of a wire-body rule set (the modules return them all, for a server that
-    names several)."""
-    if refusals:
-        raise refusals[0]
+    """Raise a wire-body rule set's refusals: the first, carrying them all in ``.all`` (the modules return
+    every one, as the interpreter collects every one for the other routes)."""
+    raise_all(refusals)
 
 
 def _estimate(feature: str, units: float, basis: str, exact: bool) -> Estimate:

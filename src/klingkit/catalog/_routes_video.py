@@ -9,6 +9,7 @@ from typing import Any
 from . import _data as C
 from . import _effects as effects_data
 from . import _kling4 as kling4
+from . import _lookup as catalog
 from ._checked import (
     EXTENDED_MAX_SECONDS,
     EXTENSION_SECONDS,
@@ -20,12 +21,13 @@ from ._checked import (
     model_of,
 )
 from ._lookup import mode_resolution, new_video_model
-from ._policies import EXTENDABLE_MODELS, SERVER_STATE
 from ._price import Estimate, flat_price, new_video_price, video_price
-from .rules import Checks, Refusal, as_bool, as_duration, given
+from .rules import Checks, as_bool, as_duration, given
 from .rules import _kling4 as kling4_rules
 from .rules import _omni as omni_rules
 from .rules import _video as video_rules
+from .rules._base import raise_all
+from .rules._interp import Ctx, run
 
 # --- video ----------------------------------------------------------------------------------------------
 
@@ -35,43 +37,36 @@ def _legacy_video(p: Mapping[str, Any], c: Checks, known: Known, *, i2v: bool) -
     model, mode, duration = model_of(p, feature), mode_of(p, feature), duration_of(p)
     sound = p.get("sound") == "on"
     multi = as_bool("multi_shot", p["multi_shot"]) if given(p, "multi_shot") else False
-    camera = video_rules.camera_control(p["camera_control"], c) if given(p, "camera_control") else None
-    video_rules.legacy_video(
-        p, c, i2v=i2v, model=model, mode=mode, duration=duration, sound=sound, multi=multi, camera_wire=camera
-    )
-    shots = video_rules.multi_shot(p, duration, c) if multi else None
+    x = Ctx(p, model, catalog.video_model(model), mode, duration, sound, facts={"multi": multi})
+    run(video_rules.IMAGE2VIDEO if i2v else video_rules.TEXT2VIDEO, x, c)
     variant = "voice" if p.get("voice_list") else "audio" if sound else "silent"
     est = video_price(model, mode, duration, variant=variant)
-    values = {"camera_control": camera, "multi_shot": multi, "multi_prompt": shots}
+    values = {
+        "camera_control": x.values.get("camera_control"),
+        "multi_shot": multi,
+        "multi_prompt": x.values.get("multi_prompt"),
+    }
     return Checked(feature, est, model=model, mode=mode, duration=duration, values=values)
 
 
 def _multi_image_video(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     feature = "multi-image2video"
     model, mode, duration = model_of(p, feature), mode_of(p, feature), duration_of(p)
-    video_rules.multi_image_to_video(p, c, model=model, mode=mode, duration=duration)
+    run(video_rules.MULTI_IMAGE2VIDEO, Ctx(p, model, catalog.video_model(model), mode, duration), c)
     est = video_price(model, mode, duration)
     return Checked(feature, est, model=model, mode=mode, duration=duration)
 
 
 def _extend(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
-    video_rules.video_extend(p, c)
+    run(video_rules.VIDEO_EXTEND, Ctx(p), c)
     if known.video_seconds is None:
         units = max(flat_price("extend_std"), flat_price("extend_pro"))
         basis = "extension: mode is inherited from the source video; the pro price is assumed"
         return Checked("video-extend", Estimate.of(units, "video", basis, False))
     # What follows reads the source video, which only a server has (policy server-state).
-    if known.video_model not in EXTENDABLE_MODELS:
-        allowed = f"a video made by {', '.join(EXTENDABLE_MODELS)}"
-        why = f"it was made by {known.video_model}; only videos of those models can be extended"
-        raise Refusal("video_id", p.get("video_id"), allowed, why, policy=SERVER_STATE)
     total = known.video_seconds + EXTENSION_SECONDS
-    if total > EXTENDED_MAX_SECONDS:
-        allowed = f"a video of at most {EXTENDED_MAX_SECONDS - EXTENSION_SECONDS:g} s"
-        why = (
-            f"the extended video would be {total:g} s; at most {EXTENDED_MAX_SECONDS:g} s can be extended to"
-        )
-        raise Refusal("video_id", p.get("video_id"), allowed, why, policy=SERVER_STATE)
+    facts = {"known": known, "total": total, "max": EXTENDED_MAX_SECONDS, "adds": EXTENSION_SECONDS}
+    run(video_rules.VIDEO_EXTEND_SOURCE, Ctx(p, facts=facts), c)
     mode = known.video_mode or "std"
     key = "extend_pro" if mode in ("pro", "4k") else "extend_std"
     est = Estimate.of(flat_price(key), "video", f"extension of a {mode} video")
@@ -82,7 +77,7 @@ def _omni_video(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     feature = "omni-video"
     model, mode, duration = model_of(p, feature), mode_of(p, feature), duration_of(p)
     sound = p.get("sound") == "on"
-    omni_rules.omni_video(p, c, model=model, mode=mode, duration=duration, sound=sound)
+    run(omni_rules.OMNI_VIDEO, Ctx(p, model, catalog.omni_video_model(model), mode, duration, sound), c)
     variant = "video_input" if p.get("video_list") else "audio" if sound else "silent"
     est = video_price(model, mode, duration, variant=variant, omni=True)
     return Checked(feature, est, model=model, mode=mode, duration=duration)
@@ -92,13 +87,17 @@ def _new_video(p: Mapping[str, Any], c: Checks, known: Known, *, i2v: bool) -> C
     feature = "image-to-video" if i2v else "text-to-video"
     name = p.get("model_name")
     model = new_video_model(name) if isinstance(name, str) else None
-    if model is None:
-        known_names = ", ".join(m.name for m in C.NEW_VIDEO_MODELS)
-        c.fail("model_name", name, known_names, f"the 2026 route {feature} takes the new model names")
+    run(omni_rules.NEW_VIDEO_MODEL, Ctx(p, row=model, facts={"feature": feature}), c)
+    assert model is not None  # refused above
     resolution = str(p["resolution"]) if given(p, "resolution") else model.resolutions[0]
     audio = str(p["audio"]) if given(p, "audio") else None
     duration = duration_of(p)
-    omni_rules.new_video(p, c, i2v=i2v, model=model, resolution=resolution, audio=audio, duration=duration)
+    table = omni_rules.NEW_IMAGE_TO_VIDEO if i2v else omni_rules.NEW_TEXT_TO_VIDEO
+    run(
+        table,
+        Ctx(p, model.name, model, duration=duration, facts={"resolution": resolution, "audio": audio}),
+        c,
+    )
     native = audio == "native" or (audio is None and model.audio == ("native",))
     est = new_video_price(model.name, resolution, duration, audio=native)
     mode = {v: k for k, v in C.MODE_RESOLUTION.items()}.get(resolution)
@@ -111,20 +110,20 @@ def _new_video(p: Mapping[str, Any], c: Checks, known: Known, *, i2v: bool) -> C
 def _new_omni_video(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     name = p.get("model_name")
     model = omni_rules.omni_new_model(name) if isinstance(name, str) and name else None
-    if model is None:
-        known_names = ", ".join(m.new_name for m in C.OMNI_VIDEO_MODELS if m.new_name)
-        c.fail("model_name", name, known_names, "the 2026 route omni-video-new takes the 2026 model names")
+    run(omni_rules.OMNI_VIDEO_NEW_MODEL, Ctx(p, row=model), c)
+    assert model is not None  # refused above
     resolution = str(p["resolution"]) if given(p, "resolution") else C.OMNI_NEW_DEFAULT_RESOLUTION
     audio = str(p["audio"]) if given(p, "audio") else None
     duration = duration_of(p)
-    images = c.listed("image_list", p.get("image_list"))
-    frames = [str(item.get("type") or "") if isinstance(item, Mapping) else "" for item in images]
-    omni_rules.new_omni_video(
-        p, c, model=model, resolution=resolution, audio=audio, duration=duration, frames=frames
+    frames = omni_rules.frames_of(p)
+    facts = {"resolution": resolution, "audio": audio, "frames": frames}
+    run(
+        omni_rules.OMNI_VIDEO_NEW,
+        Ctx(p, model.new_name or model.name, model, duration=duration, facts=facts),
+        c,
     )
     mode = {mode_resolution(model, m): m for m in model.modes}[resolution]
-    videos = c.listed("video_list", p.get("video_list"))
-    variant = "video_input" if videos else "audio" if audio == "native" else "silent"
+    variant = "video_input" if p.get("video_list") else "audio" if audio == "native" else "silent"
     est = video_price(model.name, mode, duration, variant=variant, omni=True)
     return Checked(
         "omni-video-new",
@@ -139,8 +138,12 @@ def _new_omni_video(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
 
 
 def _effects(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
-    dual = video_rules.effects(p, c)
-    scene = effects_data.scene(str(p.get("effect_scene") or ""))  # scenes and prices are data (._effects)
+    name = p.get("effect_scene")
+    scene = effects_data.scene(
+        name if isinstance(name, str) else ""
+    )  # scenes and prices are data (._effects)
+    run(video_rules.EFFECTS, Ctx(p, facts={"scene": scene}), c)
+    dual = scene.images == 2
     basis = f"effect {scene.name}: " + (
         "its own price" if scene.exact else f"the {scene.images}-image scene price (scenes vary)"
     )
@@ -157,9 +160,7 @@ def kling4_route(feature: str, p: Mapping[str, Any], c: Checks, known: Known) ->
     price is an estimate on both sides (reseller prices, conf L)."""
     model = str(kling4.canonical(p.get("model_name")))
     body = {k: v for k, v in p.items() if k != "model_name"}
-    refusals = kling4_rules.check(feature, model, body, known.videos)
-    if refusals:
-        raise refusals[0]
+    raise_all(kling4_rules.check(feature, model, body, known.videos))
     priced = kling4.priced(feature, model, body, known.videos)
     est = Estimate.of(priced.units, "video", priced.basis, False)
     mode = {v: k for k, v in C.MODE_RESOLUTION.items()}.get(priced.resolution)

@@ -6,7 +6,7 @@ level; the library's error classes are imported only when an error is actually b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
 
@@ -86,6 +86,9 @@ class ErrorReport:
     task_id: str | None = None
     flag: str | None = None
     command: str | None = None  # the exact command line that would work, when one was found
+    problems: tuple[
+        dict[str, Any], ...
+    ] = ()  # every refusal when there are several (field, flag, message, hint)
 
     def to_json(self) -> dict[str, Any]:
         """The ``error`` object of the ``{"ok": false, ...}`` envelope."""
@@ -104,6 +107,8 @@ class ErrorReport:
             out["flag"] = self.flag
         if self.command is not None:
             out["try"] = self.command
+        if self.problems:
+            out["problems"] = list(self.problems)
         return out
 
 
@@ -242,6 +247,23 @@ def describe(exc: BaseException) -> ErrorReport:
 
 
 def _validation_report(exc: Any) -> ErrorReport:
+    """A library refusal in CLI words; with several (``exc.all``), every one at once, each naming its flag."""
+    first = _one_refusal(exc)
+    others = [_one_refusal(e) for e in getattr(exc, "all", ())[1:]]
+    if not others:
+        return first
+    done = "; nothing was sent"
+    lines = [first.message.removesuffix(done)] + [o.message.removesuffix(done) for o in others]
+    hints = [f"{r.flag}: {r.hint}" for r in (first, *others) if r.hint]
+    problems = tuple(
+        {"field": r.field, "flag": r.flag, "message": r.message.removesuffix(done), "hint": r.hint}
+        for r in (first, *others)
+    )
+    message = f"{len(lines)} problems:\n  " + "\n  ".join(lines) + "\nnothing was sent"
+    return replace(first, message=message, hint="; ".join(hints), command=None, problems=problems)
+
+
+def _one_refusal(exc: Any) -> ErrorReport:
     """A library refusal in CLI words: the flag, the value as typed, what is allowed, the line that works."""
     from klingkit.catalog import lists
 

@@ -16,10 +16,48 @@ from __future__ import annotations
 from ._audio import advanced_lip_sync, identify_face, lip_sync, text_to_audio, tts, video_to_audio, voice_id
 from ._base import Checks, Refusal, as_bool, as_duration, as_mode, given, page
 from ._images import expand, image_generation, multi_image_to_image, omni_image, try_on
-from ._omni import new_omni_video, new_video, omni_new_model, omni_video
-from ._video import camera_control, effects, legacy_video, multi_image_to_video, multi_shot, video_extend
+from ._interp import camera_control, multi_shot
+from ._omni import (
+    NEW_IMAGE_TO_VIDEO,
+    NEW_TEXT_TO_VIDEO,
+    NEW_VIDEO_MODEL,
+    OMNI_VIDEO,
+    OMNI_VIDEO_NEW,
+    OMNI_VIDEO_NEW_MODEL,
+    omni_new_model,
+)
+from ._video import EFFECTS, IMAGE2VIDEO, MULTI_IMAGE2VIDEO, TEXT2VIDEO, VIDEO_EXTEND, VIDEO_EXTEND_SOURCE
+from ._vocab import Rule
+
+TABLES: dict[str, tuple[tuple[Rule, ...], ...]] = {
+    "text2video": (TEXT2VIDEO,),
+    "image2video": (IMAGE2VIDEO,),
+    "multi-image2video": (MULTI_IMAGE2VIDEO,),
+    "video-extend": (VIDEO_EXTEND, VIDEO_EXTEND_SOURCE),
+    "effects": (EFFECTS,),
+    "omni-video": (OMNI_VIDEO,),
+    "text-to-video": (NEW_VIDEO_MODEL, NEW_TEXT_TO_VIDEO),
+    "image-to-video": (NEW_VIDEO_MODEL, NEW_IMAGE_TO_VIDEO),
+    "omni-video-new": (OMNI_VIDEO_NEW_MODEL, OMNI_VIDEO_NEW),
+}
+"""Each route's rule tables (catalog endpoint keys), in the order the route runs them; the interpreter
+(:mod:`._interp`) evaluates them. Routes not listed state their rules in their own catalog modules over the
+wire body (Kling 4.0, 2026-H2: ``_kling4``, ``_drive``, ``_image4``, ...), which return every refusal too."""
 
 __all__ = [
+    "EFFECTS",
+    "IMAGE2VIDEO",
+    "MULTI_IMAGE2VIDEO",
+    "NEW_IMAGE_TO_VIDEO",
+    "NEW_TEXT_TO_VIDEO",
+    "NEW_VIDEO_MODEL",
+    "OMNI_VIDEO",
+    "OMNI_VIDEO_NEW",
+    "OMNI_VIDEO_NEW_MODEL",
+    "TABLES",
+    "TEXT2VIDEO",
+    "VIDEO_EXTEND",
+    "VIDEO_EXTEND_SOURCE",
     "Checks",
     "Refusal",
     "advanced_lip_sync",
@@ -27,26 +65,19 @@ __all__ = [
     "as_duration",
     "as_mode",
     "camera_control",
-    "effects",
     "expand",
     "given",
     "identify_face",
     "image_generation",
-    "legacy_video",
     "lip_sync",
     "multi_image_to_image",
-    "multi_image_to_video",
     "multi_shot",
-    "new_omni_video",
-    "new_video",
     "omni_image",
     "omni_new_model",
-    "omni_video",
     "page",
     "text_to_audio",
     "try_on",
     "tts",
-    "video_extend",
     "video_to_audio",
     "voice_id",
 ]

@@ -21,6 +21,14 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
+def raise_all(found: Sequence[Refusal]) -> None:
+    """Raise the first of ``found`` carrying them all in ``.all`` (nothing when empty)."""
+    if found:
+        first = found[0]
+        first.all = list(found)
+        raise first
+
+
 class Checks:
     """Collects warnings and raises errors; ``strict`` turns unknown models into errors."""
 

@@ -1,187 +1,124 @@
-"""The 2026 model-in-path routes and omni video (§2.14, §2.15): ``/text-to-video/{model}``,
-``/image-to-video/{model}``, ``/v1/videos/omni-video`` and ``/omni-video/{model}``."""
+"""The 2026 model-in-path routes' and omni video's rules as data (§2.14, §2.15): ``/text-to-video/{model}``,
+``/image-to-video/{model}``, ``/v1/videos/omni-video`` and ``/omni-video/{model}``; read by the interpreter
+(:mod:`._interp`).
+
+Facts the route derives before the rules run (``Ctx.facts``): ``resolution`` and ``audio`` (the 2026
+settings, defaults applied; ``audio`` None when not given); ``frames`` (omni-video-new: the ``type`` of each
+``image_list`` item, "" when untyped).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
-from ... import catalog
 from .. import _data as C
-from .._types import NewVideoModel, VideoModel
-from ._base import (
-    Checks,
-    _join,
-    _num,
-    _suggest,
-    as_bool,
-    given,
+from .._lookup import mode_resolution
+from .._types import VideoModel
+from ._base import _join, _num, as_bool
+from ._vocab import (
+    Count,
+    Ctx,
+    Each,
+    Field,
+    Forbid,
+    KnownModel,
+    Listed,
+    Nearest,
+    PerModel,
+    Refuse,
+    Require,
+    Rule,
 )
 
 
-def new_video(
-    p: Mapping[str, Any],
-    c: Checks,
-    *,
-    i2v: bool,
-    model: NewVideoModel,
-    resolution: str,
-    audio: str | None,
-    duration: float,
-) -> None:
-    """The rules of the 2026 model-in-path routes (``/text-to-video/kling-3.0``, §2.15)."""
-    name = model.name
-    legacy = next((m.name for m in C.VIDEO_MODELS if m.new_name == name), None)
-    on_legacy = f"use model_name={legacy!r} (legacy route) for it" if legacy else None
-    if not (model.image_to_video if i2v else model.text_to_video):
-        c.fail(
-            "model_name",
-            name,
-            f"a model with {'image' if i2v else 'text'}-to-video on the 2026 routes",
-            on_legacy,
-        )
-    c.text("prompt", p.get("prompt"), model.prompt_max, required=not i2v, where=f"on {name}")
-    c.one_of("resolution", resolution, model.resolutions, where=f"on {name}")
-    if audio is not None:
-        c.one_of("audio", audio, model.audio, where=f"on {name}")
-        if (
-            audio == "native"
-            and model.native_audio_resolutions
-            and resolution not in model.native_audio_resolutions
-        ):
-            c.fail(
-                "resolution",
-                resolution,
-                f"{_join(model.native_audio_resolutions)} with native audio on {name}",
-            )
-    if duration not in model.durations:
-        others = [m.name for m in C.NEW_VIDEO_MODELS if int(duration) in m.durations and m.name != name]
-        c.fail(
-            "duration",
-            p.get("duration"),
-            f"{_join(model.durations)} on {name}",
-            _suggest(others, _num(duration)),
-        )
-    if given(p, "aspect_ratio"):
-        if i2v:
-            c.fail(
-                "aspect_ratio",
-                p["aspect_ratio"],
-                "no aspect_ratio",
-                "image-to-video follows the input image's shape",
-            )
-        c.one_of("aspect_ratio", p["aspect_ratio"], C.VIDEO_ASPECT_RATIOS)
-    if given(p, "multi_shot") and as_bool("multi_shot", p["multi_shot"]) and not model.multi_shot:
-        c.fail(
-            "multi_shot",
-            p["multi_shot"],
-            f"false on {name}",
-            _suggest([m.name for m in C.NEW_VIDEO_MODELS if m.multi_shot], "multi_shot"),
-        )
-    for field in (
-        "negative_prompt",
-        "cfg_scale",
-        "camera_control",
-        "static_mask",
-        "dynamic_masks",
-        "voice_list",
-        "shot_type",
-        "multi_prompt",
-    ):
-        if given(p, field):
-            c.fail(
-                field,
-                p[field] if field != "dynamic_masks" else "masks",
-                f"no {field} on the 2026 route /{'image' if i2v else 'text'}-to-video/{name}",
-                on_legacy,
-            )
-    if not i2v and given(p, "element_list"):
-        c.fail("element_list", "elements", f"no element_list on /text-to-video/{name}", on_legacy)
-    if i2v:
-        if not given(p, "image"):
-            c.fail(
-                "image", None, "a first frame (image)", "a last frame alone is not allowed on the 2026 route"
-            )
-        if given(p, "image_tail") and not model.last_frame:
-            c.fail(
-                "image_tail",
-                "a last frame",
-                f"no last frame on {name}",
-                _suggest(
-                    [m.name for m in C.NEW_VIDEO_MODELS if m.last_frame and m.image_to_video], "a last frame"
-                ),
-            )
-        if p.get("element_list"):
-            c.count("element_list", p["element_list"], 1, C.ELEMENT_LIST_MAX)
+def _new_rows() -> tuple[Any, ...]:
+    return C.NEW_VIDEO_MODELS
 
 
-def omni_video(
-    p: Mapping[str, Any], c: Checks, *, model: str, mode: str, duration: float, sound: bool
-) -> VideoModel | None:
-    """``/v1/videos/omni-video`` (§2.14)."""
-    c.text("prompt", p.get("prompt"), C.PROMPT_MAX)
-    c.text("negative_prompt", p.get("negative_prompt"), C.NEGATIVE_PROMPT_MAX)
-    c.one_of("mode", mode, C.VIDEO_MODES)
-    if given(p, "aspect_ratio"):
-        c.one_of("aspect_ratio", p["aspect_ratio"], C.VIDEO_ASPECT_RATIOS)
-    if given(p, "sound"):
-        c.one_of("sound", p["sound"], C.SOUND_VALUES)
-    images = c.listed("image_list", p.get("image_list"))
-    for i, item in enumerate(images):
-        if isinstance(item, Mapping) and given(item, "type"):
-            c.one_of(f"image_list[{i}].type", item["type"], C.OMNI_IMAGE_LIST_TYPES)
-    videos = c.listed("video_list", p.get("video_list"))
-    if videos:
-        c.count("video_list", videos, 1, 1)
-        for i, v in enumerate(videos):
-            if given(v, "refer_type"):
-                c.one_of(f"video_list[{i}].refer_type", v["refer_type"], C.OMNI_VIDEO_REFER_TYPES)
-            if given(v, "keep_original_sound"):
-                c.one_of(f"video_list[{i}].keep_original_sound", v["keep_original_sound"], C.OMNI_KEEP_SOUND)
-    for field in ("resolution", "audio"):
-        if given(p, field):
-            hint = "mode" if field == "resolution" else "sound"
-            c.fail(
-                field, p[field], f"no {field} on /v1/videos/omni-video (use {hint})", _new_omni_hint(model)
-            )
-    known = [m.name for m in C.OMNI_VIDEO_MODELS]
-    m = catalog.omni_video_model(model)
-    if m is None:
-        c.known_model("model_name", model, known, "omni-video")
-        return None
-    c.one_of("mode", mode, m.modes, where=f"on {model}")
-    if duration not in m.durations:
-        others = [o.name for o in C.OMNI_VIDEO_MODELS if int(duration) in o.durations and o.name != model]
-        c.fail(
-            "duration",
-            p.get("duration"),
-            f"{_join(m.durations)} on {model}",
-            _suggest(others, _num(duration)),
-        )
-    first_frame_only = len(images) == 1 and not videos
-    if (
-        not m.sound
-        and (not images or first_frame_only)
-        and duration not in C.OMNI_SHORT_DURATIONS
-        and model == "kling-video-o1"
-    ):
-        c.fail(
-            "duration",
-            p.get("duration"),
-            f"{_join(C.OMNI_SHORT_DURATIONS)} on {model} for text or first-frame input",
-        )
-    if sound and not m.sound:
-        c.fail(
-            "sound",
-            p.get("sound"),
-            f"off on {model}",
-            _suggest([o.name for o in C.OMNI_VIDEO_MODELS if o.sound], "sound='on'"),
-        )
-    return m
+def _omni_rows() -> tuple[Any, ...]:
+    return C.OMNI_VIDEO_MODELS
 
 
-def _new_omni_hint(legacy_name: str) -> str | None:
-    m = catalog.omni_video_model(legacy_name)
+def _on_legacy(x: Ctx) -> str | None:
+    legacy = next((m.name for m in C.VIDEO_MODELS if m.new_name == x.model), None)
+    return f"use model_name={legacy!r} (legacy route) for it" if legacy else None
+
+
+_LEGACY_ONLY = ("negative_prompt", "cfg_scale", "camera_control", "static_mask", "dynamic_masks", "voice_list",
+                "shot_type", "multi_prompt")  # fmt: skip
+"""Fields of the legacy video routes that the 2026 model-in-path routes do not take."""
+
+
+NEW_VIDEO_MODEL: tuple[Rule, ...] = (
+    Refuse("model_name", when=lambda x: x.row is None, allowed=_join(m.name for m in C.NEW_VIDEO_MODELS),
+           why=lambda x: f"the 2026 route {x['feature']} takes the new model names"),
+)  # fmt: skip
+"""The 2026 model-in-path video routes take the 2026 model names only (the rest reads the model's row)."""
+
+
+def _not_on(name: str, route: str, x: Ctx) -> str:
+    return f"no {name} on the 2026 route {route}/{x.model}"
+
+
+def _masks(x: Ctx) -> str:
+    return "masks"
+
+
+def _new_video(i2v: bool) -> tuple[Rule, ...]:
+    """The rules of ``/text-to-video/{model}`` (``i2v=False``) and ``/image-to-video/{model}``."""
+    route = f"/{'image' if i2v else 'text'}-to-video"
+    shapes: tuple[Rule, ...] = (
+        (Forbid("aspect_ratio", "no aspect_ratio", "image-to-video follows the input image's shape"),)
+        if i2v
+        else (Field("aspect_ratio", enum=C.VIDEO_ASPECT_RATIOS),)
+    )
+    forbidden = tuple(
+        Forbid(f, partial(_not_on, f, route), _on_legacy, shown=_masks if f == "dynamic_masks" else None)
+        for f in _LEGACY_ONLY
+    )
+    inputs: tuple[Rule, ...] = (
+        Require("image", "a first frame (image)", "a last frame alone is not allowed on the 2026 route"),
+        Refuse("image_tail", when=lambda x: x.given("image_tail") and not x.row.last_frame,
+               shown=lambda x: "a last frame", allowed=lambda x: f"no last frame on {x.model}",
+               why=Nearest(_new_rows, lambda m, x: m.last_frame and m.image_to_video, "a last frame")),
+        Count("element_list", 1, C.ELEMENT_LIST_MAX),
+    ) if i2v else (
+        Forbid("element_list", lambda x: f"no element_list on /text-to-video/{x.model}", _on_legacy,
+               shown=lambda x: "elements"),
+    )  # fmt: skip
+    return (
+        Refuse("model_name", when=lambda x: not (x.row.image_to_video if i2v else x.row.text_to_video),
+               shown=lambda x: x.model,
+               allowed=f"a model with {'image' if i2v else 'text'}-to-video on the 2026 routes", why=_on_legacy),
+        Field("prompt", max_len=lambda x: int(x.row.prompt_max), required=not i2v, where=lambda x: f"on {x.model}"),
+        Field("resolution", enum=lambda x: x.row.resolutions, value=lambda x: x["resolution"], always=True,
+              where=lambda x: f"on {x.model}"),
+        Field("audio", enum=lambda x: x.row.audio, value=lambda x: x["audio"], where=lambda x: f"on {x.model}"),
+        Refuse("resolution",
+               when=lambda x: x["audio"] == "native" and bool(x.row.native_audio_resolutions)
+               and x["resolution"] not in x.row.native_audio_resolutions,
+               shown=lambda x: x["resolution"],
+               allowed=lambda x: f"{_join(x.row.native_audio_resolutions)} with native audio on {x.model}",
+               reads=("audio",)),
+        PerModel("duration", value=lambda x: x.duration, of=lambda m: m.durations, rows=_new_rows,
+                 phrase=lambda x: _num(x.duration), shown=lambda x: x.p.get("duration")),
+        *shapes,
+        Refuse("multi_shot", when=lambda x: x.given("multi_shot") and as_bool("multi_shot", x.p["multi_shot"])
+               and not x.row.multi_shot, allowed=lambda x: f"false on {x.model}",
+               why=Nearest(_new_rows, lambda m, x: m.multi_shot, "multi_shot")),
+        *forbidden,
+        *inputs,
+    )  # fmt: skip
+
+
+NEW_TEXT_TO_VIDEO = _new_video(i2v=False)
+NEW_IMAGE_TO_VIDEO = _new_video(i2v=True)
+
+
+def _new_omni_hint(x: Ctx) -> str | None:
+    m = x.row
     return (
         f"use model_name={m.new_name!r} (the 2026 route /omni-video/{m.new_name})"
         if m and m.new_name
@@ -189,104 +126,129 @@ def _new_omni_hint(legacy_name: str) -> str | None:
     )
 
 
+def _first_frame_only(x: Ctx) -> bool:
+    images = x.p.get("image_list") or []
+    return len(images) == 1 and not x.p.get("video_list")
+
+
+_VIDEO_ITEM: tuple[Rule, ...] = (
+    Field("refer_type", enum=C.OMNI_VIDEO_REFER_TYPES),
+    Field("keep_original_sound", enum=C.OMNI_KEEP_SOUND),
+)
+
+OMNI_VIDEO: tuple[Rule, ...] = (
+    Field("prompt", max_len=C.PROMPT_MAX),
+    Field("negative_prompt", max_len=C.NEGATIVE_PROMPT_MAX),
+    Field("mode", enum=C.VIDEO_MODES, value=lambda x: x.mode, always=True),
+    Field("aspect_ratio", enum=C.VIDEO_ASPECT_RATIOS),
+    Field("sound", enum=C.SOUND_VALUES),
+    Listed("image_list"),
+    Each("image_list", (Field("type", enum=C.OMNI_IMAGE_LIST_TYPES),)),
+    Count("video_list", 1, 1),
+    Each("video_list", _VIDEO_ITEM),
+    Forbid("resolution", "no resolution on /v1/videos/omni-video (use mode)", _new_omni_hint),
+    Forbid("audio", "no audio on /v1/videos/omni-video (use sound)", _new_omni_hint),
+    KnownModel(lambda: [m.name for m in C.OMNI_VIDEO_MODELS], "omni-video"),
+    PerModel("mode", value=lambda x: x.mode, of=lambda m: m.modes, rows=_omni_rows, phrase=lambda x: x.mode,
+             suggest=False),
+    PerModel("duration", value=lambda x: x.duration, of=lambda m: m.durations, rows=_omni_rows,
+             phrase=lambda x: _num(x.duration), shown=lambda x: x.p.get("duration")),
+    Refuse("duration",
+           when=lambda x: not x.row.sound and (not x.p.get("image_list") or _first_frame_only(x))
+           and x.duration not in C.OMNI_SHORT_DURATIONS and x.model == "kling-video-o1",
+           shown=lambda x: x.p.get("duration"),
+           allowed=lambda x: f"{_join(C.OMNI_SHORT_DURATIONS)} on {x.model} for text or first-frame input",
+           row=True, reads=("image_list", "video_list")),
+    Refuse("sound", when=lambda x: x.sound and not x.row.sound, allowed=lambda x: f"off on {x.model}",
+           why=Nearest(_omni_rows, lambda m, x: m.sound, "sound='on'"), row=True),
+)  # fmt: skip
+"""``/v1/videos/omni-video`` (§2.14)."""
+
+
 def omni_new_model(name: str) -> VideoModel | None:
     """The omni model whose 2026 name is ``name`` (``kling-3.0-omni``, ``kling-o1``), or None."""
     return next((m for m in C.OMNI_VIDEO_MODELS if m.new_name == name), None)
 
 
-def new_omni_video(
-    p: Mapping[str, Any],
-    c: Checks,
-    *,
-    model: VideoModel,
-    resolution: str,
-    audio: str | None,
-    duration: float,
-    frames: Sequence[str],
-) -> None:
-    """``POST /omni-video/{model}`` (2026, §2.15 convention; the route's own page is not in the reference).
+def _new_name(m: Any) -> str | None:
+    return m.new_name or None
 
-    ``frames`` are the frame types of ``image_list`` (``first_frame``/``end_frame``) in order. The rules
-    are the legacy omni rules (§2.14, §6.1, §7.4) on the 2026 field names.
-    """
-    name = model.new_name or model.name
-    where = f"on /omni-video/{name}"
-    on_legacy = f"use model_name={model.name!r} (legacy /v1/videos/omni-video) for it"
-    c.text("prompt", p.get("prompt"), C.OMNI_NEW_PROMPT_MAX, required=True, where=where)
-    if given(p, "negative_prompt"):
-        c.fail("negative_prompt", p["negative_prompt"], f"no negative_prompt {where}", on_legacy)
-    resolutions = tuple(catalog.mode_resolution(model, m) for m in model.modes)
-    if resolution not in resolutions:
-        others = [
-            o.new_name
-            for o in C.OMNI_VIDEO_MODELS
-            if o.new_name
-            and o is not model
-            and resolution in (catalog.mode_resolution(o, m) for m in o.modes)
-        ]
-        c.one_of("resolution", resolution, resolutions, where=where, suggestion=_suggest(others, resolution))
-    if audio is not None:
-        c.one_of("audio", audio, C.NEW_AUDIO_VALUES)
-        if audio == "native" and not model.sound:
-            others = [o.new_name for o in C.OMNI_VIDEO_MODELS if o.new_name and o.sound]
-            c.fail("audio", audio, f"off {where}", _suggest(others, "audio='native'"))
-    if duration not in model.durations:
-        others = [
-            o.new_name
-            for o in C.OMNI_VIDEO_MODELS
-            if o.new_name and o is not model and duration in o.durations
-        ]
-        c.fail(
-            "duration",
-            p.get("duration"),
-            f"{_join(model.durations)} {where}",
-            _suggest(others, _num(duration)),
-        )
-    videos = c.listed("video_list", p.get("video_list"))
-    if videos:
-        c.count("video_list", videos, 1, C.OMNI_VIDEO_LIST_MAX)
-        for i, v in enumerate(videos):
-            if not isinstance(v, Mapping) or not given(v, "video_url"):
-                c.fail(
-                    f"video_list[{i}].video_url", None, "a video URL", "each reference video needs video_url"
-                )
-            if given(v, "refer_type"):
-                c.one_of(f"video_list[{i}].refer_type", v["refer_type"], C.OMNI_VIDEO_REFER_TYPES)
-            if given(v, "keep_original_sound"):
-                c.one_of(f"video_list[{i}].keep_original_sound", v["keep_original_sound"], C.OMNI_KEEP_SOUND)
-    for i, kind in enumerate(frames):
-        c.one_of(
-            f"image_list[{i}].type",
-            kind or None,
-            C.OMNI_IMAGE_LIST_TYPES,
-            where=where,
-            suggestion=None if kind else f"untyped reference images are legacy only; {on_legacy}",
-        )
-    for kind in C.OMNI_IMAGE_LIST_TYPES:
-        if frames.count(kind) > 1:
-            c.fail("image_list", f"{frames.count(kind)} {kind} images", f"at most one {kind}")
-    first = "first_frame" in frames
-    if "end_frame" in frames and not first:
-        c.fail("image_list", "an end_frame alone", "a first_frame with the end_frame", f"{where}")
-    if p.get("element_list"):
-        c.count("element_list", p["element_list"], 1, C.ELEMENT_LIST_MAX)
-    if (
-        model.name in C.OMNI_SHORT_DURATION_MODELS
-        and not videos
-        and "end_frame" not in frames
-        and duration not in C.OMNI_SHORT_DURATIONS
-    ):
-        c.fail(
-            "duration",
-            p.get("duration"),
-            f"{_join(C.OMNI_SHORT_DURATIONS)} {where} for text or first-frame-only input",
-        )
-    if given(p, "aspect_ratio"):
-        c.one_of("aspect_ratio", p["aspect_ratio"], C.VIDEO_ASPECT_RATIOS)
-        if first:
-            c.fail(
-                "aspect_ratio",
-                p["aspect_ratio"],
-                "no aspect_ratio with a first frame",
-                "the video follows the first frame's shape",
-            )
+
+def _resolutions(m: Any) -> tuple[str, ...]:
+    return tuple(mode_resolution(m, mode) for mode in m.modes)
+
+
+def _where(x: Ctx) -> str:
+    return f"on /omni-video/{x.model}"
+
+
+def _on_legacy_omni(x: Ctx) -> str:
+    return f"use model_name={x.row.name!r} (legacy /v1/videos/omni-video) for it"
+
+
+def _frames(x: Ctx) -> list[str]:
+    return list(x["frames"])
+
+
+def _twice(kind: str, x: Ctx) -> bool:
+    return _frames(x).count(kind) > 1
+
+
+def _how_many(kind: str, x: Ctx) -> str:
+    return f"{_frames(x).count(kind)} {kind} images"
+
+
+def _untyped(x: Ctx) -> str | None:
+    return None if x.p.get("type") else f"untyped reference images are legacy only; {_on_legacy_omni(x)}"
+
+
+OMNI_VIDEO_NEW_MODEL: tuple[Rule, ...] = (
+    Refuse("model_name", when=lambda x: x.row is None, allowed=_join(m.new_name for m in C.OMNI_VIDEO_MODELS if m.new_name),
+           why="the 2026 route omni-video-new takes the 2026 model names"),
+)  # fmt: skip
+
+OMNI_VIDEO_NEW: tuple[Rule, ...] = (
+    Field("prompt", max_len=C.OMNI_NEW_PROMPT_MAX, required=True, where=_where),
+    Forbid("negative_prompt", lambda x: f"no negative_prompt {_where(x)}", _on_legacy_omni),
+    PerModel("resolution", value=lambda x: x["resolution"], of=_resolutions, rows=_omni_rows,
+             phrase=lambda x: str(x["resolution"]), where=_where, name_of=_new_name),
+    Field("audio", enum=C.NEW_AUDIO_VALUES, value=lambda x: x["audio"]),
+    Refuse("audio", when=lambda x: x["audio"] == "native" and not x.row.sound, shown=lambda x: x["audio"],
+           allowed=lambda x: f"off {_where(x)}",
+           why=Nearest(_omni_rows, lambda m, x: m.sound, "audio='native'", name_of=_new_name)),
+    PerModel("duration", value=lambda x: x.duration, of=lambda m: m.durations, rows=_omni_rows,
+             phrase=lambda x: _num(x.duration), shown=lambda x: x.p.get("duration"), where=_where,
+             name_of=_new_name),
+    Count("video_list", 1, C.OMNI_VIDEO_LIST_MAX),
+    Each("video_list", (
+        Require("video_url", "a video URL", "each reference video needs video_url"),
+        *_VIDEO_ITEM,
+    )),
+    Each("image_list", (
+        Field("type", enum=C.OMNI_IMAGE_LIST_TYPES, value=lambda x: x.p.get("type") or None, always=True,
+              where=_where, suggest=_untyped),
+    )),
+    *(Refuse("image_list", when=partial(_twice, k), shown=partial(_how_many, k), allowed=f"at most one {k}")
+      for k in C.OMNI_IMAGE_LIST_TYPES),
+    Refuse("image_list", when=lambda x: "end_frame" in _frames(x) and "first_frame" not in _frames(x),
+           shown=lambda x: "an end_frame alone", allowed="a first_frame with the end_frame", why=_where),
+    Count("element_list", 1, C.ELEMENT_LIST_MAX),
+    Refuse("duration",
+           when=lambda x: x.row.name in C.OMNI_SHORT_DURATION_MODELS and not x.p.get("video_list")
+           and "end_frame" not in _frames(x) and x.duration not in C.OMNI_SHORT_DURATIONS,
+           shown=lambda x: x.p.get("duration"),
+           allowed=lambda x: f"{_join(C.OMNI_SHORT_DURATIONS)} {_where(x)} for text or first-frame-only input",
+           reads=("video_list",)),
+    Field("aspect_ratio", enum=C.VIDEO_ASPECT_RATIOS),
+    Refuse("aspect_ratio", when=lambda x: x.given("aspect_ratio") and "first_frame" in _frames(x),
+           allowed="no aspect_ratio with a first frame", why="the video follows the first frame's shape"),
+)  # fmt: skip
+"""``POST /omni-video/{model}`` (2026, §2.15 convention; the route's own page is not in the reference): the
+legacy omni rules (§2.14, §6.1, §7.4) on the 2026 field names."""
+
+
+def frames_of(p: Mapping[str, Any]) -> list[str]:
+    """The frame types of ``image_list`` items in order ("" for an untyped or malformed item)."""
+    items = p.get("image_list")
+    items = items if isinstance(items, (list, tuple)) else []
+    return [str(item.get("type") or "") if isinstance(item, Mapping) else "" for item in items]

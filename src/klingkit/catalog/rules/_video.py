@@ -1,352 +1,269 @@
-"""The legacy video routes (``/v1/videos/text2video``, ``image2video``, ``multi-image2video``,
-``video-extend``, ``effects``): camera, multi-shot and the per-model capabilities (§2.1-§2.4, §2.6, §6.1)."""
+"""The legacy video routes' rules as data (``/v1/videos/text2video``, ``image2video``,
+``multi-image2video``, ``video-extend``, ``effects``; §2.1-§2.4, §2.6, §6.1): one table per route, read by
+the interpreter (:mod:`._interp`). The per-model capabilities are lookups in the model rows of the catalog.
+
+Facts the route derives before the rules run (``Ctx.facts``): ``multi`` (multi_shot as a bool); for
+effects, ``scene`` (the catalog's :class:`~klingkit.catalog._effects.Scene`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from ... import catalog
 from .. import _data as C
-from .. import _effects as effects_data
-from .._types import VideoModel
-from ._base import (
-    Checks,
-    _join,
-    _num,
-    _others,
-    _pairs,
-    _suggest,
-    as_duration,
-    as_mode,
-    given,
+from .._policies import EXTENDABLE_MODELS, SERVER_STATE
+from ._base import _join, _num, _pairs, as_mode
+from ._vocab import (
+    Camera,
+    Count,
+    Ctx,
+    Each,
+    Exclusive,
+    Field,
+    Forbid,
+    KnownModel,
+    MultiShot,
+    Nearest,
+    PerModel,
+    Refuse,
+    Require,
+    RequiresWhen,
+    Rule,
+    Warn,
 )
 
 
-def camera_control(value: object, c: Checks) -> dict[str, Any]:
-    """Check a camera_control object (or preset name) and return the wire object (all six axes for simple)."""
-    if isinstance(value, str):
-        if value not in C.CAMERA_PRESETS:
-            c.fail("camera_control", value, f"a camera_control object or a preset: {_join(C.CAMERA_PRESETS)}")
-        value = dict(C.CAMERA_PRESETS[value])
-    if not isinstance(value, Mapping):
-        c.fail("camera_control", value, "an object {type, config}")
-    ctype = value.get("type")
-    c.one_of("camera_control.type", ctype, C.CAMERA_TYPES)
-    config = value.get("config")
-    if ctype != "simple":
-        if config:
-            c.fail(
-                "camera_control.config", config, "no config", f"config is only for type simple, not {ctype}"
-            )
-        return {"type": ctype}
-    if not isinstance(config, Mapping):
-        c.fail("camera_control.config", config, f"an object with one non-zero axis of {_join(C.CAMERA_AXES)}")
-    unknown = [k for k in config if k not in C.CAMERA_AXES]
-    if unknown:
-        c.fail("camera_control.config", unknown[0], _join(C.CAMERA_AXES))
-    axes: dict[str, float] = {}
-    for axis in C.CAMERA_AXES:
-        axes[axis] = c.number(
-            f"camera_control.config.{axis}", config.get(axis, 0), C.CAMERA_AXIS_MIN, C.CAMERA_AXIS_MAX
+def _video_rows() -> tuple[Any, ...]:
+    return C.VIDEO_MODELS
+
+
+def _key(x: Ctx) -> tuple[str, int]:
+    return (x.mode, int(x.duration))
+
+
+def _masks(x: Ctx) -> bool:
+    return x.given("static_mask") or bool(x.p.get("dynamic_masks"))
+
+
+def _cap(i2v: bool) -> Any:
+    return (lambda m: m.image_to_video) if i2v else (lambda m: m.text_to_video)
+
+
+def _camera_pairs(m: Any, i2v: bool) -> Any:
+    return m.camera_i2v if i2v else m.camera_t2v
+
+
+def _camera_others(i2v: bool) -> Any:
+    def hint(x: Ctx) -> str | None:
+        names = [
+            f"{o.name} ({_pairs(_camera_pairs(o, i2v))})"
+            for o in C.VIDEO_MODELS
+            if _camera_pairs(o, i2v) and o.name != x.model
+        ]
+        return (
+            f"{'/'.join(names)} {'allows' if len(names) == 1 else 'allow'} camera_control" if names else None
         )
-    nonzero = [a for a, v in axes.items() if v != 0]
-    if len(nonzero) != 1:
-        c.fail(
-            "camera_control.config",
-            {a: axes[a] for a in nonzero} or "all zero",
-            "exactly one non-zero axis",
-            "type simple moves along one axis; set the others to 0",
-        )
-    return {"type": "simple", "config": {a: _int_if_whole(axes[a]) for a in C.CAMERA_AXES}}
+
+    return hint
 
 
-def _int_if_whole(x: float) -> float | int:
-    return int(x) if x.is_integer() else x
+def _sound_hint(x: Ctx) -> str | None:
+    if x.row.sound_modes:
+        return f"{x.model} has sound only in mode {_join(x.row.sound_modes)}"
+    return Nearest(_video_rows, lambda o, x: o.sound, "sound='on'")(x)
 
 
-def multi_shot(p: Mapping[str, Any], total: float, c: Checks) -> list[dict[str, Any]] | None:
-    """Check shot_type/multi_prompt for ``multi_shot=true``; returns the wire multi_prompt (or None)."""
-    shot_type = p.get("shot_type")
-    if shot_type is None:
-        c.fail("shot_type", None, _join(C.SHOT_TYPES), "shot_type is required when multi_shot is true")
-    c.one_of("shot_type", shot_type, C.SHOT_TYPES)
-    items = p.get("multi_prompt")
-    if shot_type != "customize":
-        if items:
-            c.fail(
-                "multi_prompt",
-                f"{len(items)} shots",
-                "no multi_prompt",
-                "multi_prompt is only for shot_type customize",
-            )
-        return None
-    items = c.count("multi_prompt", items, 1, C.MULTI_SHOT_MAX)
-    out: list[dict[str, Any]] = []
-    seconds = 0.0
-    for i, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            c.fail(f"multi_prompt[{i}]", item, "an object {index, prompt, duration}")
-        c.text(f"multi_prompt[{i}].prompt", item.get("prompt"), C.MULTI_PROMPT_ITEM_MAX, required=True)
-        d = as_duration(f"multi_prompt[{i}].duration", item.get("duration"))
-        if not 1 <= d <= total:
-            c.fail(
-                f"multi_prompt[{i}].duration",
-                item.get("duration"),
-                f"1 to {_num(total)} seconds (the total duration)",
-            )
-        seconds += d
-        out.append({"index": item.get("index", i + 1), "prompt": item["prompt"], "duration": _num(d)})
-    if seconds != total:
-        c.fail(
-            "multi_prompt",
-            f"shots that add up to {_num(seconds)} s",
-            f"shots summing to duration={_num(total)} s",
-        )
-    return out
+def _voice_hint(x: Ctx) -> str | None:
+    if x.row.voice_modes:
+        return f"{x.model} takes voices only in mode {_join(x.row.voice_modes)}"
+    return Nearest(_video_rows, lambda o, x: bool(o.voice_modes), "voice_list")(x)
 
 
-def legacy_video(
-    p: Mapping[str, Any],
-    c: Checks,
-    *,
-    i2v: bool,
-    model: str,
-    mode: str,
-    duration: float,
-    sound: bool,
-    multi: bool,
-    camera_wire: Mapping[str, Any] | None = None,
-) -> VideoModel | None:
-    """The per-model rules of ``/v1/videos/text2video`` and ``image2video`` (§2.1, §2.2, §6.1)."""
+def _cfg_warning(x: Ctx) -> str:
+    # Decision "cfg_scale": the reference says which models use it, not that others refuse it.
+    users = Nearest(_video_rows, lambda o, x: o.cfg_scale, "cfg_scale")(x)
+    return f"cfg_scale has no effect on {x.model}; sent as given" + (f" ({users})" if users else "")
+
+
+def _voices(x: Ctx) -> bool:
+    return bool(x.p.get("voice_list"))
+
+
+def _elements(x: Ctx) -> bool:
+    return bool(x.p.get("element_list"))
+
+
+def _customised(x: Ctx) -> bool:
+    return bool(x["multi"]) and x.p.get("shot_type") == "customize"
+
+
+def _at_key(x: Ctx) -> str:
+    return f"{x.mode} {_num(x.duration)} s"
+
+
+def _legacy(i2v: bool) -> tuple[Rule, ...]:
+    """The rules of ``/v1/videos/text2video`` (``i2v=False``) or ``image2video``."""
     feature = "image-to-video" if i2v else "text-to-video"
-    known = catalog.models_where(lambda m: m.image_to_video if i2v else m.text_to_video)
-    m = catalog.video_model(model)
-    # §2.1: the prompt may be left out only for customised multi-shot (each shot has its own).
-    customised = multi and p.get("shot_type") == "customize"
-    c.text("prompt", p.get("prompt"), C.PROMPT_MAX, required=not i2v and not customised)
-    c.text("negative_prompt", p.get("negative_prompt"), C.NEGATIVE_PROMPT_MAX)
-    c.one_of("mode", mode, C.VIDEO_MODES)
-    if given(p, "sound"):
-        c.one_of("sound", p["sound"], C.SOUND_VALUES)
-    if given(p, "cfg_scale"):
-        c.number("cfg_scale", p["cfg_scale"], C.CFG_MIN, C.CFG_MAX)
-    if not i2v and given(p, "aspect_ratio"):
-        c.one_of("aspect_ratio", p["aspect_ratio"], C.VIDEO_ASPECT_RATIOS)
-    if i2v and given(p, "aspect_ratio"):
-        c.fail(
-            "aspect_ratio",
-            p["aspect_ratio"],
-            "no aspect_ratio",
-            "image-to-video follows the input image's shape",
-        )
-    for field in ("resolution", "audio"):
-        if given(p, field):
-            c.fail(
-                field,
-                p[field],
-                "only on the 2026 routes",
-                f"use {'mode' if field == 'resolution' else 'sound'} "
-                f"on {model}, or a 2026 model name such as kling-3.0",
-            )
-    voices = c.listed("voice_list", p.get("voice_list"))
-    elements = c.listed("element_list", p.get("element_list"))
-    if voices:
-        c.count("voice_list", voices, 1, C.VOICE_LIST_MAX)
-        if not sound:
-            c.fail("sound", p.get("sound", "off"), "on", "voice_list needs sound='on'")
-    if elements:
-        c.count("element_list", elements, 1, C.ELEMENT_LIST_MAX)
-    c.exclusive(
-        {"element_list": bool(elements), "voice_list": bool(voices)},
-        "element_list and voice_list exclude each other",
+    cap = _cap(i2v)
+    shapes: tuple[Rule, ...] = (
+        (Forbid("aspect_ratio", "no aspect_ratio", "image-to-video follows the input image's shape"),)
+        if i2v
+        else (Field("aspect_ratio", enum=C.VIDEO_ASPECT_RATIOS),)
     )
-
-    image, tail = given(p, "image"), given(p, "image_tail")
-    masks = given(p, "static_mask") or bool(p.get("dynamic_masks"))
-    camera = given(p, "camera_control")
-    if i2v:
-        if not image and not tail:
-            c.fail(
-                "image", None, "an image (first frame) and/or image_tail (last frame)", "image is required"
-            )
-        c.exclusive(
-            {"image_tail": tail, "static_mask/dynamic_masks": masks, "camera_control": camera},
-            "end frame, motion brush and camera control are three choose one",
-        )
-        dyn = c.listed("dynamic_masks", p.get("dynamic_masks"))
-        if dyn:
-            c.count("dynamic_masks", dyn, 1, C.DYNAMIC_MASKS_MAX)
-            for i, dm in enumerate(dyn):
-                c.count(
-                    f"dynamic_masks[{i}].trajectories",
-                    dm.get("trajectories"),
-                    C.TRAJECTORY_POINTS_MIN,
-                    C.TRAJECTORY_POINTS_MAX,
-                )
-    if m is None:
-        c.known_model("model_name", model, known, feature)
-        return None
-
-    if not (m.image_to_video if i2v else m.text_to_video):
-        c.fail("model_name", model, _join(known), f"{model} has no {feature}")
-    key = (mode, int(duration))
-    if mode not in m.modes:
-        c.fail(
-            "mode",
-            mode,
-            f"{_join(m.modes)} on {model}",
-            _suggest(_others(lambda o: mode in o.modes, model), f"mode {mode}"),
-        )
-    if duration not in m.durations:
-        c.fail(
-            "duration",
-            p.get("duration"),
-            f"{_join(m.durations)} on {model}",
-            _suggest(_others(lambda o: int(duration) in o.durations, model), _num(duration)),
-        )
-    if given(p, "cfg_scale") and not m.cfg_scale:
-        # Decision "cfg_scale": the reference says which models use it, not that others refuse it.
-        users = _suggest(_others(lambda o: o.cfg_scale, model), "cfg_scale")
-        c.warn(f"cfg_scale has no effect on {model}; sent as given" + (f" ({users})" if users else ""))
-    hint: str | None
-    if sound and mode not in m.sound_modes:
-        if m.sound_modes:
-            hint = f"{model} has sound only in mode {_join(m.sound_modes)}"
-        else:
-            hint = _suggest(_others(lambda o: o.sound, model), "sound='on'")
-        c.fail("sound", p.get("sound"), f"off on {model} in mode {mode}", hint)
-    if voices and mode not in m.voice_modes:
-        hint = (
-            f"{model} takes voices only in mode {_join(m.voice_modes)}"
-            if m.voice_modes
-            else _suggest(_others(lambda o: bool(o.voice_modes), model), "voice_list")
-        )
-        c.fail("voice_list", f"{len(voices)} voices", f"no voice_list on {model} in mode {mode}", hint)
-    if elements and not m.elements:
-        c.fail(
-            "element_list",
-            f"{len(elements)} elements",
-            f"no element_list on {model}",
-            _suggest(_others(lambda o: o.elements, model), "element_list"),
-        )
-    if multi and not m.multi_shot:
-        c.fail(
-            "multi_shot",
-            p.get("multi_shot"),
-            f"false on {model}",
-            _suggest(_others(lambda o: o.multi_shot, model), "multi_shot"),
-        )
-    if camera:
-        pairs = m.camera_i2v if i2v else m.camera_t2v
-        if not pairs:
-            others = [
-                f"{o.name} ({_pairs(o.camera_i2v if i2v else o.camera_t2v)})"
-                for o in C.VIDEO_MODELS
-                if (o.camera_i2v if i2v else o.camera_t2v) and o.name != model
-            ]
-            c.fail(
-                "camera_control",
-                p["camera_control"],
-                f"no camera_control on {model} ({feature})",
-                _suggest(others, "camera_control"),
-            )
-        if key not in pairs:
-            c.fail(
-                "camera_control", p["camera_control"], f"only with mode/duration {_pairs(pairs)} on {model}"
-            )
-        ctype = camera_wire.get("type") if camera_wire is not None else None
-        if i2v and m.camera_types_i2v and ctype is not None and ctype not in m.camera_types_i2v:
-            c.fail("camera_control.type", ctype, f"{_join(m.camera_types_i2v)} on {model}")
-    if tail:
-        if key not in m.end_frame:
-            others = _others(lambda o: key in o.end_frame, model)
-            c.fail(
-                "image_tail",
-                f"an end frame at {mode} {_num(duration)} s",
-                f"end frames only with mode/duration {_pairs(m.end_frame)} on {model}",
-                _suggest(others, f"an end frame at {mode} {_num(duration)} s"),
-            )
-        if m.end_frame_silent_only and sound:
-            c.fail(
-                "sound",
-                p.get("sound"),
-                f"off with image_tail on {model}",
-                "end frames are silent only on this model",
-            )
-        if not image and not m.end_frame_only:
-            c.fail(
-                "image",
-                None,
-                f"an image with image_tail on {model}",
-                _suggest(_others(lambda o: o.end_frame_only, model), "image_tail without image"),
-            )
-    if i2v and masks and key not in m.motion_brush:
-        others = _others(lambda o: bool(o.motion_brush), model)
-        c.fail(
-            "static_mask/dynamic_masks",
-            "a motion brush",
-            f"motion brush only with mode/duration {_pairs(m.motion_brush)} on {model}",
-            _suggest(others, "the motion brush"),
-        )
-    if m.single_mode and given(p, "mode"):
-        c.warn(f"{model} has one quality level; mode={mode!r} is accepted and ignored")
-    return m
+    inputs: tuple[Rule, ...] = (
+        Require("image", "an image (first frame) and/or image_tail (last frame)", "image is required",
+                present=lambda x: x.given("image") or x.given("image_tail")),
+        Exclusive({"image_tail": lambda x: x.given("image_tail"), "static_mask/dynamic_masks": _masks,
+                   "camera_control": lambda x: x.given("camera_control")},
+                  "end frame, motion brush and camera control are three choose one"),
+        Count("dynamic_masks", 1, C.DYNAMIC_MASKS_MAX),
+        Each("dynamic_masks", (Count("trajectories", C.TRAJECTORY_POINTS_MIN, C.TRAJECTORY_POINTS_MAX,
+                                     always=True),)),
+    ) if i2v else ()  # fmt: skip
+    return (
+        Camera(),
+        # §2.1: the prompt may be left out only for customised multi-shot (each shot has its own).
+        Field("prompt", max_len=C.PROMPT_MAX, required=lambda x: not i2v and not _customised(x)),
+        Field("negative_prompt", max_len=C.NEGATIVE_PROMPT_MAX),
+        Field("mode", enum=C.VIDEO_MODES, value=lambda x: x.mode, always=True),
+        Field("sound", enum=C.SOUND_VALUES),
+        Field("cfg_scale", range=(C.CFG_MIN, C.CFG_MAX)),
+        *shapes,
+        Forbid("resolution", "only on the 2026 routes",
+               lambda x: f"use mode on {x.model}, or a 2026 model name such as kling-3.0"),
+        Forbid("audio", "only on the 2026 routes",
+               lambda x: f"use sound on {x.model}, or a 2026 model name such as kling-3.0"),
+        Count("voice_list", 1, C.VOICE_LIST_MAX),
+        RequiresWhen("sound", "on", when=lambda x: _voices(x) and not x.sound, why="voice_list needs sound='on'",
+                     shown=lambda x: x.p.get("sound", "off"), reads=("voice_list",)),
+        Count("element_list", 1, C.ELEMENT_LIST_MAX),
+        Exclusive({"element_list": _elements, "voice_list": _voices}, "element_list and voice_list exclude each other"),
+        *inputs,
+        KnownModel(lambda: [m.name for m in C.VIDEO_MODELS if cap(m)], feature),
+        # What follows reads the model's row (skipped for a model the catalog does not know).
+        Refuse("model_name", when=lambda x: not cap(x.row), shown=lambda x: x.model,
+               allowed=lambda x: _join(m.name for m in C.VIDEO_MODELS if cap(m)),
+               why=lambda x: f"{x.model} has no {feature}", row=True),
+        PerModel("mode", value=lambda x: x.mode, of=lambda m: m.modes, rows=_video_rows,
+                 phrase=lambda x: f"mode {x.mode}"),
+        PerModel("duration", value=lambda x: x.duration, of=lambda m: m.durations, rows=_video_rows,
+                 phrase=lambda x: _num(x.duration), shown=lambda x: x.p.get("duration")),
+        Warn(lambda x: x.given("cfg_scale") and not x.row.cfg_scale, _cfg_warning, row=True),
+        Refuse("sound", when=lambda x: x.sound and x.mode not in x.row.sound_modes,
+               allowed=lambda x: f"off on {x.model} in mode {x.mode}", why=_sound_hint, row=True, reads=("mode",)),
+        Refuse("voice_list", when=lambda x: _voices(x) and x.mode not in x.row.voice_modes,
+               shown=lambda x: f"{len(x.p['voice_list'])} voices",
+               allowed=lambda x: f"no voice_list on {x.model} in mode {x.mode}", why=_voice_hint, row=True,
+               reads=("mode",)),
+        Refuse("element_list", when=lambda x: _elements(x) and not x.row.elements,
+               shown=lambda x: f"{len(x.p['element_list'])} elements",
+               allowed=lambda x: f"no element_list on {x.model}",
+               why=Nearest(_video_rows, lambda o, x: o.elements, "element_list"), row=True),
+        Refuse("multi_shot", when=lambda x: x["multi"] and not x.row.multi_shot,
+               allowed=lambda x: f"false on {x.model}",
+               why=Nearest(_video_rows, lambda o, x: o.multi_shot, "multi_shot"), row=True),
+        Refuse("camera_control", when=lambda x: x.given("camera_control") and not _camera_pairs(x.row, i2v),
+               allowed=lambda x: f"no camera_control on {x.model} ({feature})", why=_camera_others(i2v), row=True),
+        Refuse("camera_control",
+               when=lambda x: x.given("camera_control") and _key(x) not in _camera_pairs(x.row, i2v),
+               allowed=lambda x: f"only with mode/duration {_pairs(_camera_pairs(x.row, i2v))} on {x.model}",
+               row=True, reads=("mode", "duration")),
+        Refuse("camera_control.type",
+               when=lambda x: i2v and bool(x.row.camera_types_i2v) and x.values.get("camera_control") is not None
+               and x.values["camera_control"].get("type") not in x.row.camera_types_i2v,
+               shown=lambda x: x.values["camera_control"].get("type"),
+               allowed=lambda x: f"{_join(x.row.camera_types_i2v)} on {x.model}", row=True,
+               reads=("camera_control",)),
+        Refuse("image_tail", when=lambda x: x.given("image_tail") and _key(x) not in x.row.end_frame,
+               shown=lambda x: f"an end frame at {_at_key(x)}",
+               allowed=lambda x: f"end frames only with mode/duration {_pairs(x.row.end_frame)} on {x.model}",
+               why=Nearest(_video_rows, lambda o, x: _key(x) in o.end_frame, lambda x: f"an end frame at {_at_key(x)}"),
+               row=True, reads=("mode", "duration")),
+        Refuse("sound", when=lambda x: x.given("image_tail") and x.row.end_frame_silent_only and x.sound,
+               allowed=lambda x: f"off with image_tail on {x.model}", why="end frames are silent only on this model",
+               row=True, reads=("image_tail",)),
+        Refuse("image", when=lambda x: x.given("image_tail") and not x.given("image") and not x.row.end_frame_only,
+               shown=lambda x: None, allowed=lambda x: f"an image with image_tail on {x.model}",
+               why=Nearest(_video_rows, lambda o, x: o.end_frame_only, "image_tail without image"), row=True,
+               reads=("image_tail",)),
+        Refuse("static_mask/dynamic_masks", when=lambda x: i2v and _masks(x) and _key(x) not in x.row.motion_brush,
+               shown=lambda x: "a motion brush",
+               allowed=lambda x: f"motion brush only with mode/duration {_pairs(x.row.motion_brush)} on {x.model}",
+               why=Nearest(_video_rows, lambda o, x: bool(o.motion_brush), "the motion brush"), row=True,
+               reads=("mode", "duration")),
+        Warn(lambda x: x.row.single_mode and x.given("mode"),
+             lambda x: f"{x.model} has one quality level; mode={x.mode!r} is accepted and ignored", row=True),
+        MultiShot(when=lambda x: bool(x["multi"])),
+    )  # fmt: skip
 
 
-def multi_image_to_video(p: Mapping[str, Any], c: Checks, *, model: str, mode: str, duration: float) -> None:
-    """``/v1/videos/multi-image2video`` (§2.3)."""
-    c.count("image_list", p.get("image_list"), 1, C.MULTI_IMAGE_VIDEO_MAX)
-    c.text("prompt", p.get("prompt"), C.PROMPT_MAX, required=True)
-    c.text("negative_prompt", p.get("negative_prompt"), C.NEGATIVE_PROMPT_MAX)
-    c.known_model("model_name", model, C.MULTI_IMAGE_TO_VIDEO_MODELS, "multi-image-to-video")
-    m = catalog.video_model(model)
-    modes, durations = (m.modes, m.durations) if m else (C.VIDEO_MODES, (5, 10))
-    c.one_of("mode", mode, modes, where=f"on {model}")
-    if duration not in durations:
-        c.fail("duration", p.get("duration"), f"{_join(durations)} on {model}")
-    if given(p, "aspect_ratio"):
-        c.one_of("aspect_ratio", p["aspect_ratio"], C.VIDEO_ASPECT_RATIOS)
+TEXT2VIDEO = _legacy(i2v=False)
+IMAGE2VIDEO = _legacy(i2v=True)
+
+MULTI_IMAGE2VIDEO: tuple[Rule, ...] = (
+    Count("image_list", 1, C.MULTI_IMAGE_VIDEO_MAX, always=True),
+    Field("prompt", max_len=C.PROMPT_MAX, required=True),
+    Field("negative_prompt", max_len=C.NEGATIVE_PROMPT_MAX),
+    KnownModel(lambda: C.MULTI_IMAGE_TO_VIDEO_MODELS, "multi-image-to-video", listed=True),
+    Field("mode", value=lambda x: x.mode, always=True, where=lambda x: f"on {x.model}",
+          enum=lambda x: x.row.modes if x.row else C.VIDEO_MODES),
+    Refuse("duration", when=lambda x: x.duration not in (x.row.durations if x.row else (5, 10)),
+           shown=lambda x: x.p.get("duration"),
+           allowed=lambda x: f"{_join(x.row.durations if x.row else (5, 10))} on {x.model}"),
+    Field("aspect_ratio", enum=C.VIDEO_ASPECT_RATIOS),
+)  # fmt: skip
+"""``/v1/videos/multi-image2video`` (§2.3)."""
+
+VIDEO_EXTEND: tuple[Rule, ...] = (
+    Field("video_id", max_len=256, required=True),
+    Field("prompt", max_len=C.PROMPT_MAX),
+    Field("negative_prompt", max_len=C.NEGATIVE_PROMPT_MAX),
+    Field("cfg_scale", range=(C.CFG_MIN, C.CFG_MAX)),
+)
+"""``/v1/videos/video-extend`` (§2.4)."""
+
+VIDEO_EXTEND_SOURCE: tuple[Rule, ...] = (
+    Refuse("video_id", when=lambda x: x["known"].video_model not in EXTENDABLE_MODELS,
+           allowed=f"a video made by {', '.join(EXTENDABLE_MODELS)}",
+           why=lambda x: f"it was made by {x['known'].video_model}; only videos of those models can be extended",
+           policy=SERVER_STATE),
+    Refuse("video_id", when=lambda x: x["total"] > x["max"], allowed=lambda x: f"a video of at most {x['max'] - x['adds']:g} s",
+           why=lambda x: f"the extended video would be {x['total']:g} s; at most {x['max']:g} s can be extended to",
+           policy=SERVER_STATE),
+)  # fmt: skip
+"""The extension's rules on the source video, which only a server has (policy ``server-state``; facts
+``known``, ``total`` seconds after extending, ``max`` seconds an extended video may reach, ``adds``)."""
 
 
-def video_extend(p: Mapping[str, Any], c: Checks) -> None:
-    """``/v1/videos/video-extend`` (§2.4)."""
-    c.text("video_id", p.get("video_id"), 256, required=True)
-    c.text("prompt", p.get("prompt"), C.PROMPT_MAX)
-    c.text("negative_prompt", p.get("negative_prompt"), C.NEGATIVE_PROMPT_MAX)
-    if given(p, "cfg_scale"):
-        c.number("cfg_scale", p["cfg_scale"], C.CFG_MIN, C.CFG_MAX)
+def _dual(x: Ctx) -> bool:
+    return bool(x["scene"].images == 2)
 
 
-def effects(p: Mapping[str, Any], c: Checks) -> bool:
-    """``/v1/videos/effects`` (§2.6); returns True for a dual-image scene."""
-    scene = c.text("effect_scene", p.get("effect_scene"), 128, required=True)
-    found = effects_data.scene(scene) if isinstance(scene, str) else effects_data.scene("")
-    dual = found.images == 2
-    if found.retired:
-        c.fail("effect_scene", scene, found.instead or "a current scene (`klingkit effects`)",
-               f"{scene} was retired on {found.retired}")  # fmt: skip
-    if not found.known:
-        c.warn(f"effect_scene={scene!r} is not in klingkit's effect list; sent as a single-image scene")
-    if dual:
-        if given(p, "image"):
-            c.fail(
-                "image",
-                "one image",
-                "images: exactly 2 images",
-                f"{scene} is a dual-image scene (left, right)",
-            )
-        images = p.get("images")
-        if not isinstance(images, (list, tuple)) or len(images) != 2:
-            got = f"{len(images)} images" if isinstance(images, (list, tuple)) else images
-            c.fail("images", got, "exactly 2 images", f"{scene} is a dual-image scene (left, right)")
-    else:
-        if given(p, "images"):
-            c.fail(
-                "images", f"{len(p['images'])} images", "image: one image", f"{scene} is a single-image scene"
-            )
-        if not given(p, "image"):
-            c.fail("image", None, "one image", "image is required")
-    if given(p, "mode"):
-        c.one_of("mode", as_mode(p["mode"]), ("std", "pro"))
-    return dual
+def _scene_name(x: Ctx) -> str:
+    return str(x.p.get("effect_scene"))
+
+
+def _two_images(x: Ctx) -> bool:
+    images = x.p.get("images")
+    return isinstance(images, (list, tuple)) and len(images) == 2
+
+
+EFFECTS: tuple[Rule, ...] = (
+    Field("effect_scene", max_len=128, required=True),
+    Refuse("effect_scene", when=lambda x: bool(x["scene"].retired),
+           allowed=lambda x: x["scene"].instead or "a current scene (`klingkit effects`)",
+           why=lambda x: f"{_scene_name(x)} was retired on {x['scene'].retired}"),
+    Warn(lambda x: not x["scene"].known,
+         lambda x: f"effect_scene={_scene_name(x)!r} is not in klingkit's effect list; sent as a single-image scene"),
+    Forbid("image", "images: exactly 2 images", lambda x: f"{_scene_name(x)} is a dual-image scene (left, right)",
+           shown=lambda x: "one image", when=_dual),
+    Refuse("images", when=lambda x: _dual(x) and not _two_images(x), allowed="exactly 2 images",
+           shown=lambda x: f"{len(x.p['images'])} images" if isinstance(x.p.get("images"), (list, tuple))
+           else x.p.get("images"),
+           why=lambda x: f"{_scene_name(x)} is a dual-image scene (left, right)"),
+    Forbid("images", "image: one image", lambda x: f"{_scene_name(x)} is a single-image scene",
+           shown=lambda x: f"{len(x.p['images'])} images", when=lambda x: not _dual(x)),
+    Require("image", "one image", "image is required", when=lambda x: not _dual(x)),
+    Field("mode", enum=("std", "pro"), value=lambda x: as_mode(x.p["mode"]) if x.given("mode") else None),
+)  # fmt: skip
+"""``/v1/videos/effects`` (§2.6): single- or dual-image scenes, from the catalog's scene data."""
