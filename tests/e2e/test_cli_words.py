@@ -416,6 +416,7 @@ def test_14_webhook_serve_logs_callbacks_and_keeps_the_secret_off_the_command_li
 def test_13_progress_without_a_terminal(cli: CLI) -> None:
     cli.sandbox.configure(task_seconds=3)
     cli.env["KLINGKIT_PROGRESS_EVERY"] = "1"
+    cli.env["KLINGKIT_POLL_EVERY"] = "1"  # the sandbox's task is done in 3 s: check as often (documented)
     res = cli.run("video", "a slow fox", "-o", "fox.mp4")
     assert res.code == 0, res.stderr
     waiting = [ln for ln in res.stderr.splitlines() if ": processing," in ln or ": submitted," in ln]
@@ -433,6 +434,7 @@ def test_13_progress_fits_40_columns_on_a_terminal(cli: CLI) -> None:
     import subprocess
 
     cli.sandbox.configure(task_seconds=3)
+    cli.env["KLINGKIT_POLL_EVERY"] = "1"  # the sandbox's task is done in 3 s: check as often (documented)
     env = {**cli.environ(), "COLUMNS": "40", "LINES": "20"}
     leader, follower = pty.openpty()
     proc = subprocess.Popen(

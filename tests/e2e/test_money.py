@@ -52,6 +52,7 @@ def test_existing_output_is_refused_before_the_create_unless_force(cli: CLI) -> 
 
 def test_two_runs_cannot_both_claim_one_output(cli: CLI) -> None:
     cli.sandbox.configure(task_seconds=600)
+    cli.env["KLINGKIT_POLL_EVERY"] = "1"  # see the finish soon after the clock jumps (documented setting)
     first = cli.start("video", "first claim", "-o", "same.mp4", "--json")
     _wait_for(lambda: cli.creates() == 1)
     second = cli.run("video", "second claim", "-o", "same.mp4", "--json", timeout=20)

@@ -39,6 +39,31 @@ F = TypeVar("F", bound=Callable[..., Any])
 __all__ = ["REGION_CHOICES", "Session", "session_options"]
 SANDBOX_TIME_SCALE_ENV = "KLINGKIT_SANDBOX_TIME_SCALE"
 DEFAULT_SANDBOX_TIME_SCALE = 0.02  # embedded sandbox: a "5 minute" task takes about 6 s
+POLL_EVERY_ENV = "KLINGKIT_POLL_EVERY"
+POLL_EVERY_MIN = 0.5  # a fixed spacing closer than this only spends requests (Kling limits the rate)
+SANDBOX_POLL_EVERY = 1.0
+"""Status checks on the embedded sandbox: its clock runs faster than Kling's, so the library's schedule
+(which follows Kling's typical times, up to 30 s between checks) would sleep long after the task is done."""
+
+
+def poll_every(sandbox: bool) -> float | None:
+    """The fixed seconds between status checks: ``KLINGKIT_POLL_EVERY`` if set, else 1 s on the embedded
+    sandbox, else None (the library follows each model's typical time from the catalog)."""
+    raw = os.environ.get(POLL_EVERY_ENV, "").strip()
+    if not raw:
+        return SANDBOX_POLL_EVERY if sandbox else None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not value >= POLL_EVERY_MIN or value == float("inf"):
+        raise CLIError(
+            f"invalid {POLL_EVERY_ENV} {raw!r}: seconds between status checks, a number >= {POLL_EVERY_MIN:g}; "
+            "nothing was sent",
+            exit_code=ExitCode.USAGE,
+            hint=f"unset {POLL_EVERY_ENV} to let checks follow the model's typical time",
+        )
+    return value
 
 
 class Session:
@@ -143,6 +168,9 @@ class Session:
                 kwargs["max_retries"] = self.max_retries
             if self.max_wait is not None:
                 kwargs["max_wait"] = self.max_wait
+            every = poll_every(self.sandbox)
+            if every is not None:
+                kwargs["poll_interval"] = every
             if self.sandbox:
                 sb = self.start_sandbox()
                 self._client = Kling(api_key=sb.api_key, base_url=sb.base_url, **kwargs)
