@@ -64,7 +64,7 @@ register(
 )
 register("recognize", "klingkit.cli.image_cmd", "recognize", "Image recognition: a mask of what is in it.")
 register("tasks", "klingkit.cli.tasks", "tasks", "List, inspect, wait for and download tasks.")
-register("history", "klingkit.cli.tasks", "history", "Search past runs recorded in the local ledger.")
+register("history", "klingkit.cli.history", "history", "Search past runs recorded in the local ledger.")
 register("account", "klingkit.cli.account", "account", "Resource packs, balances and remaining units.")
 register("models", "klingkit.cli.account", "models", "What each model supports and costs.")
 register("cost", "klingkit.cli.account", "cost", "Estimate the price of a generation (no request).")

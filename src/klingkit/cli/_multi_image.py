@@ -9,8 +9,8 @@ from klingkit import catalog
 
 from ._exit import CLIError
 from ._run import Guard, Job, run_job
+from ._run_flags import PRICE_ONLY_PROMPT, _drop_none, _media
 from ._session import Session
-from .generate import PRICE_ONLY_PROMPT, _drop_none, _media
 
 
 def multi_image_video(

@@ -15,8 +15,8 @@ from klingkit.catalog import drive, kling4
 from ._exit import CLIError
 from ._ops_options import ops_argument, ops_option
 from ._run import Guard, Job, run_job
+from ._run_flags import _drop_none, _media, generate_options
 from ._session import Session, session_options
-from .generate import _drop_none, _media, generate_options
 
 _DURATION_HELP = "Seconds: {}. [default: {}]".format(
     ", ".join("{} {}-{}".format(m.name, *m.durations) for m in kling4.MODELS.values()),

@@ -12,8 +12,8 @@ import click
 from ._exit import CLIError
 from ._ops_options import ops_argument, ops_option
 from ._run import Guard, Job, run_job
+from ._run_flags import _drop_none, _media, generate_options
 from ._session import Session, session_options
-from .generate import _drop_none, _media, generate_options
 
 _EPILOG = (
     "Examples:\n\n"

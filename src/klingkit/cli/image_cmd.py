@@ -19,8 +19,8 @@ from ._help import examples
 from ._ops_options import ops_argument, ops_option
 from ._options import prompt_options
 from ._run import Guard, Job, run_job
+from ._run_flags import PRICE_ONLY_PROMPT, _drop_none, _media, generate_options
 from ._session import Session, session_options
-from .generate import PRICE_ONLY_PROMPT, _drop_none, _media, generate_options
 
 
 @click.command(

@@ -14,8 +14,8 @@ import click
 from klingkit.catalog import library
 
 from ._run import Guard, Job, run_job
+from ._run_flags import _drop_none, _media, generate_options
 from ._session import Session, session_options
-from .generate import _drop_none, _media, generate_options
 
 _ELEMENTS_EPILOG = (
     "Examples:\n\n"

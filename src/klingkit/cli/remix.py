@@ -21,8 +21,8 @@ from ._guard import Guard
 from ._help import examples
 from ._ops_options import ops_argument, ops_option
 from ._run import Job, run_job
+from ._run_flags import _drop_none, _is_url, _media, generate_options
 from ._session import Session, session_options
-from .generate import _drop_none, _is_url, _media, generate_options
 
 
 def _made_here(session: Session, path: Path) -> tuple[str | None, str | None]:
