@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,14 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds
+
+
+def wait_for(predicate: Callable[[], object], timeout: float = 30.0) -> None:
+    """Wait until ``predicate()`` is true (checked every 50 ms); fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.05)
 
 
 @dataclass

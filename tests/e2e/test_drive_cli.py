@@ -4,41 +4,15 @@ decodable media of the promised length, dry runs that send nothing, and refusals
 from __future__ import annotations
 
 import json
-import wave
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ..media_files import mp4, streams_and_length, wav
+
 pytestmark = pytest.mark.e2e
 av = pytest.importorskip("av")
-
-
-def _wav(path: Path, seconds: float) -> Path:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(b"\0\0" * int(16000 * seconds))
-    return path
-
-
-def _mp4(path: Path, seconds: int) -> Path:
-    import numpy as np
-
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=24)
-        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
-        for i in range(seconds * 24):
-            frame = av.VideoFrame.from_ndarray(np.full((240, 320, 3), i % 255, np.uint8), format="rgb24")
-            out.mux(stream.encode(frame))
-        out.mux(stream.encode())
-    return path
-
-
-def _decoded(path: Path) -> tuple[set[str], float]:
-    with av.open(str(path)) as container:
-        return {s.type for s in container.streams}, float(container.duration or 0) / 1e6
 
 
 def _ok(res: Any) -> dict[str, Any]:
@@ -49,11 +23,11 @@ def _ok(res: Any) -> dict[str, Any]:
 
 
 def test_avatar_saves_a_video_as_long_as_the_audio(cli: Any, photo: Path) -> None:
-    speech = _wav(cli.cwd / "speech.wav", 3.0)
+    speech = wav(cli.cwd / "speech.wav", 3.0)
     out = _ok(
         cli.run("avatar", "-i", str(photo), "--audio", str(speech), "-m", "pro", "-o", "talk.mp4", "--json")
     )
-    kinds, seconds = _decoded(Path(out["files"][0]))
+    kinds, seconds = streams_and_length(Path(out["files"][0]))
     assert kinds == {"video", "audio"} and seconds == pytest.approx(3.0, abs=0.15)
     assert out["units"] == pytest.approx(2.4) and cli.creates() == 1
 
@@ -65,10 +39,10 @@ def test_avatar_needs_exactly_one_audio_and_sends_nothing_otherwise(cli: Any, ph
 
 
 def test_motion_saves_a_video_of_the_reference_length(cli: Any, photo: Path) -> None:
-    dance = _mp4(cli.cwd / "dance.mp4", 4)
+    dance = mp4(cli.cwd / "dance.mp4", 4)
     out = _ok(cli.run("motion", "-i", str(photo), "--video", str(dance), "--model", "kling-3.0", "-o", "m.mp4",
                       "--json"))  # fmt: skip
-    _, seconds = _decoded(Path(out["files"][0]))
+    _, seconds = streams_and_length(Path(out["files"][0]))
     assert seconds == pytest.approx(4.0, abs=0.15)
     assert cli.sandbox.counters()["requests"]["POST /motion-control/kling-3.0"] == 1
 
@@ -94,7 +68,7 @@ def test_omni_refuses_an_unnamed_mention_before_sending(cli: Any) -> None:
 def test_omni_generates_with_audio(cli: Any, photo: Path) -> None:
     out = _ok(cli.run("omni", "@hero waves", "--element", "hero=preset-element-1001", "--ref", str(photo), "-d", "3",
                       "-o", "o.mp4", "--json"))  # fmt: skip
-    kinds, seconds = _decoded(Path(out["files"][0]))
+    kinds, seconds = streams_and_length(Path(out["files"][0]))
     assert kinds == {"video", "audio"} and seconds == pytest.approx(3.0, abs=0.15)
 
 

@@ -8,7 +8,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,20 +15,13 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from .conftest import CLI, Result
+from .conftest import CLI, Result, wait_for
 
 pytestmark = pytest.mark.e2e
 
 
 def _json(res: Result) -> dict[str, Any]:
     return res.json()
-
-
-def _wait_for(predicate: Any, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached"
-        time.sleep(0.05)
 
 
 # --- output conflicts are settled before money moves --------------------------------------------------
@@ -54,7 +46,7 @@ def test_two_runs_cannot_both_claim_one_output(cli: CLI) -> None:
     cli.sandbox.configure(task_seconds=600)
     cli.env["KLINGKIT_POLL_EVERY"] = "1"  # see the finish soon after the clock jumps (documented setting)
     first = cli.start("video", "first claim", "-o", "same.mp4", "--json")
-    _wait_for(lambda: cli.creates() == 1)
+    wait_for(lambda: cli.creates() == 1)
     second = cli.run("video", "second claim", "-o", "same.mp4", "--json", timeout=20)
     assert second.code == 2, (second.stdout, second.stderr)
     assert "same.mp4" in _json(second)["error"]["message"]

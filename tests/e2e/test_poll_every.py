@@ -8,19 +8,10 @@ Status checks are counted on the server.
 from __future__ import annotations
 
 import json
-import time
-from typing import Any
 
 import pytest
 
-from .conftest import CLI
-
-
-def _wait_for(predicate: Any, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached"
-        time.sleep(0.05)
+from .conftest import CLI, wait_for
 
 
 def _status_queries(cli: CLI) -> int:
@@ -34,7 +25,7 @@ def test_the_setting_spaces_status_checks_while_the_task_runs(cli: CLI) -> None:
     try:
         # The default schedule makes one check and then sleeps up to 30 s: four checks while the
         # task is still running are only reached by following the setting.
-        _wait_for(lambda: _status_queries(cli) >= 4)
+        wait_for(lambda: _status_queries(cli) >= 4, timeout=20)
         assert run.poll() is None, run.communicate()
         cli.clock.advance(601)
         out, err = run.communicate(timeout=60)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from ..media_files import streams_and_length
+from .conftest import wait_for
 
 pytestmark = pytest.mark.e2e
 av = pytest.importorskip("av")
@@ -30,18 +32,6 @@ def _rows(home: Path) -> list[dict[str, Any]]:
         db.close()
 
 
-def _wait_for(predicate: Any, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached"
-        time.sleep(0.05)
-
-
-def _decoded(path: Path) -> tuple[set[str], float]:
-    with av.open(str(path)) as container:
-        return {s.type for s in container.streams}, float(container.duration or 0) / 1e6
-
-
 def test_lost_answer_and_rate_limited_list_end_with_one_delivered_task(cli: Any) -> None:
     cli.sandbox.set_faults([
         {"fault": "lost_response", "route": "create", "count": 1},
@@ -51,7 +41,7 @@ def test_lost_answer_and_rate_limited_list_end_with_one_delivered_task(cli: Any)
     assert res.code == 0, (res.stdout, res.stderr)
     out = json.loads(res.stdout)
     assert out["ok"] and out["status"] == "succeeded"
-    kinds, seconds = _decoded(Path(out["files"][0]))
+    kinds, seconds = streams_and_length(Path(out["files"][0]))
     assert kinds == {"video", "audio"} and seconds == pytest.approx(3, abs=0.15)
     counters = cli.sandbox.counters()
     assert counters["creates"] == 1 and counters["requests"]["POST /text-to-video/kling-4.0"] == 1
@@ -65,12 +55,12 @@ def test_sigkill_between_send_and_answer_then_resume_adopts_the_task(cli: Any) -
     # The create is held 2 s before the server handles it: the process dies while its request is in flight.
     cli.sandbox.set_faults([{"fault": "slow", "route": "/text-to-video/kling-4.0", "delay": 2.0, "count": 1}])
     proc = cli.start("video", "killed in flight", "--model", "kling-4.0", "-d", "3", "--json")
-    _wait_for(lambda: cli.sandbox.counters()["requests"].get("POST /text-to-video/kling-4.0") == 1)
+    wait_for(lambda: cli.sandbox.counters()["requests"].get("POST /text-to-video/kling-4.0") == 1)
     proc.kill()
     proc.wait(timeout=30)
     (row,) = _rows(cli.home)
     assert row["status"] == "pending" and row["task_id"] is None and row["fingerprint"]
-    _wait_for(lambda: cli.sandbox.counters()["creates"] == 1)  # the server handled it after all
+    wait_for(lambda: cli.sandbox.counters()["creates"] == 1)  # the server handled it after all
     res = cli.run("tasks", "wait", row["external_id"], "-o", "resumed.mp4", "--json")
     assert res.code == 0, (res.stdout, res.stderr)
     out = json.loads(res.stdout)
@@ -84,7 +74,7 @@ def test_video_keyframes_with_frame_and_last(cli: Any, photo: Path) -> None:
     res = cli.run("video", "the seasons pass", "-i", str(photo), "--frame", str(photo), "--frame", str(photo),
                   "--last", str(photo), "--model", "kling-4.0", "-d", "3", "-o", "k.mp4", "--json")  # fmt: skip
     assert res.code == 0, (res.stdout, res.stderr)
-    kinds, seconds = _decoded(Path(json.loads(res.stdout)["files"][0]))
+    kinds, seconds = streams_and_length(Path(json.loads(res.stdout)["files"][0]))
     assert kinds == {"video", "audio"} and seconds == pytest.approx(3, abs=0.15)
     assert cli.sandbox.counters()["requests"]["POST /image-to-video/kling-4.0"] == 1
     refused = cli.run(

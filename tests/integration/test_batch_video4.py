@@ -5,7 +5,6 @@ list, never by creating it again."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +16,6 @@ from klingkit.jobs.batch import BatchRunner
 from klingkit.jobs.ledger import Ledger
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def sb(request: pytest.FixtureRequest) -> Iterator[Any]:
-    sandbox_mod = pytest.importorskip("klingkit.sandbox")
-    with sandbox_mod.Sandbox(time_scale=0.0, seed=sum(map(ord, request.node.name))) as sandbox:
-        yield sandbox
 
 
 def _plan(tmp_path: Path, base_url: str) -> Any:

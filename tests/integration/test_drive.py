@@ -3,8 +3,6 @@ has a sound track; the motion-control video has the reference video's length."""
 
 from __future__ import annotations
 
-import wave
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +10,10 @@ import pytest
 
 from klingkit import Kling
 
+from ..media_files import mp4, streams_and_length, wav
+
 pytestmark = pytest.mark.integration
 av = pytest.importorskip("av")
-
-
-@pytest.fixture
-def sb(request: pytest.FixtureRequest) -> Iterator[Any]:
-    from klingkit.sandbox import Sandbox
-
-    with Sandbox(time_scale=0.0, seed=sum(map(ord, request.node.name))) as sandbox:
-        yield sandbox
 
 
 def _face(path: Path) -> Path:
@@ -31,42 +23,15 @@ def _face(path: Path) -> Path:
     return path
 
 
-def _wav(path: Path, seconds: float) -> Path:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(b"\0\0" * int(16000 * seconds))
-    return path
-
-
-def _mp4(path: Path, seconds: int) -> Path:
-    import numpy as np
-
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=24)
-        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
-        for i in range(seconds * 24):
-            frame = av.VideoFrame.from_ndarray(np.full((240, 320, 3), i % 255, np.uint8), format="rgb24")
-            out.mux(stream.encode(frame))
-        out.mux(stream.encode())
-    return path
-
-
-def _decoded(path: Path) -> tuple[set[str], float]:
-    with av.open(str(path)) as container:
-        return {s.type for s in container.streams}, float(container.duration or 0) / 1e6
-
-
 def test_avatar_video_lasts_as_long_as_its_audio_file(sb: Any, tmp_path: Path) -> None:
     with Kling(api_key=sb.api_key, base_url=sb.base_url) as client:
-        task = client.videos.avatar(image=_face(tmp_path / "f.png"), sound_file=_wav(tmp_path / "v.wav", 3.0),
+        task = client.videos.avatar(image=_face(tmp_path / "f.png"), sound_file=wav(tmp_path / "v.wav", 3.0),
                                     mode="pro")  # fmt: skip
         done = client.tasks.wait(task, poll_interval=0.05)
         assert done.units == pytest.approx(0.8 * 3.0) == client.estimate("avatar", image=tmp_path / "f.png",
                                                                           sound_file=tmp_path / "v.wav", mode="pro").units  # fmt: skip
         [path] = client.download(done, tmp_path / "avatar.mp4")
-    kinds, seconds = _decoded(path)
+    kinds, seconds = streams_and_length(path)
     assert kinds == {"video", "audio"} and seconds == pytest.approx(3.0, abs=0.15)
 
 
@@ -77,7 +42,7 @@ def test_avatar_from_a_tts_audio_id(sb: Any, tmp_path: Path) -> None:
         [audio] = speech.audios
         task = client.videos.avatar(image=_face(tmp_path / "f.png"), audio_id=audio.id)
         [path] = client.download(client.tasks.wait(task, poll_interval=0.05), tmp_path / "a.mp4")
-        _, seconds = _decoded(path)
+        _, seconds = streams_and_length(path)
         assert audio.duration is not None and seconds == pytest.approx(audio.duration, abs=0.15)
         with pytest.raises(Exception) as info:  # an id the server never made
             client.videos.avatar(image=_face(tmp_path / "f.png"), audio_id="no-such-audio")
@@ -86,13 +51,13 @@ def test_avatar_from_a_tts_audio_id(sb: Any, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("model", ["kling-v2-6", "kling-3.0"])
 def test_motion_control_video_has_the_reference_length(sb: Any, tmp_path: Path, model: str) -> None:
-    reference = _mp4(tmp_path / "dance.mp4", 4)
+    reference = mp4(tmp_path / "dance.mp4", 4)
     with Kling(api_key=sb.api_key, base_url=sb.base_url) as client:
         task = client.videos.motion_control(model=model, image=_face(tmp_path / "f.png"), video=reference)
         done = client.tasks.wait(task, poll_interval=0.05)
         assert done.units == pytest.approx({"kling-v2-6": 0.5, "kling-3.0": 0.9}[model] * 4, abs=0.05)
         [path] = client.download(done, tmp_path / "motion.mp4")
-    _, seconds = _decoded(path)
+    _, seconds = streams_and_length(path)
     assert seconds == pytest.approx(4.0, abs=0.15)
     route = "/v1/videos/motion-control" if model == "kling-v2-6" else "/motion-control/kling-3.0"
     assert sb.counters()["requests"][f"POST {route}"] == 1

@@ -4,7 +4,6 @@ nothing selected refused by the server (only it knows the session); sync and asy
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +13,6 @@ from klingkit import AsyncKling, Kling
 from klingkit.errors import APIError, ValidationError
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def sb(request: pytest.FixtureRequest) -> Iterator[Any]:
-    sandbox_mod = pytest.importorskip("klingkit.sandbox")
-    with sandbox_mod.Sandbox(time_scale=0.0, seed=sum(map(ord, request.node.name))) as sandbox:
-        yield sandbox
 
 
 def _cat(tmp_path: Path) -> Path:

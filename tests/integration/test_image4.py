@@ -3,7 +3,6 @@ estimated; a lost create answer is reconciled through the task list (no external
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +11,6 @@ import pytest
 from klingkit import Kling
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def sb(request: pytest.FixtureRequest) -> Iterator[Any]:
-    sandbox_mod = pytest.importorskip("klingkit.sandbox")
-    with sandbox_mod.Sandbox(time_scale=0.0, seed=sum(map(ord, request.node.name))) as sandbox:
-        yield sandbox
 
 
 def test_series_of_three_after_a_lost_answer(sb: Any, tmp_path: Path) -> None:

@@ -4,8 +4,6 @@ and the ids used in a Kling 4.0 omni request; sync and async."""
 from __future__ import annotations
 
 import asyncio
-import wave
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +12,9 @@ import pytest
 from klingkit import AsyncKling, Kling
 from klingkit.errors import APIError, ValidationError
 
+from ..media_files import wav
+
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def sb(request: pytest.FixtureRequest) -> Iterator[Any]:
-    sandbox_mod = pytest.importorskip("klingkit.sandbox")
-    with sandbox_mod.Sandbox(time_scale=0.0, seed=sum(map(ord, request.node.name))) as sandbox:
-        yield sandbox
 
 
 def _inputs(tmp_path: Path) -> tuple[Path, Path]:
@@ -29,13 +22,7 @@ def _inputs(tmp_path: Path) -> tuple[Path, Path]:
 
     image = tmp_path / "hero.png"
     Image.new("RGB", (512, 512), (10, 200, 30)).save(image)
-    sample = tmp_path / "sample.wav"
-    with wave.open(str(sample), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(b"\0\0" * 16000 * 8)
-    return image, sample
+    return image, wav(tmp_path / "sample.wav", 8)
 
 
 def test_create_list_use_and_delete(sb: Any, tmp_path: Path) -> None:

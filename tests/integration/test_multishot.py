@@ -4,7 +4,6 @@ picture's size, decoded with Pillow; the price the server bills is the catalog's
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +12,6 @@ import pytest
 from klingkit import AsyncKling, Kling
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def sb(request: pytest.FixtureRequest) -> Iterator[Any]:
-    sandbox_mod = pytest.importorskip("klingkit.sandbox")
-    with sandbox_mod.Sandbox(time_scale=0.0, seed=sum(map(ord, request.node.name))) as sandbox:
-        yield sandbox
 
 
 def _front(tmp_path: Path) -> Path:

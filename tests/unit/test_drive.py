@@ -12,17 +12,10 @@ import pytest
 from klingkit import prepare
 from klingkit.errors import ValidationError
 
+from ..media_files import wav
+
 IMG = "https://example.com/face.png"
 VID = "https://example.com/dance.mp4"
-
-
-def _wav(path: Path, seconds: float) -> Path:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(8000)
-        w.writeframes(b"\0\0" * int(8000 * seconds))
-    return path
 
 
 def test_avatar_body_with_audio_id() -> None:
@@ -35,7 +28,7 @@ def test_avatar_body_with_audio_id() -> None:
 
 
 def test_avatar_with_a_local_wav_is_priced_by_its_length(tmp_path: Path) -> None:
-    spec = prepare("avatar", image=IMG, sound_file=_wav(tmp_path / "v.wav", 12.5))
+    spec = prepare("avatar", image=IMG, sound_file=wav(tmp_path / "v.wav", 12.5, rate=8000))
     assert spec.estimate.units == pytest.approx(0.4 * 12.5) and spec.estimate.exact
     assert spec.duration == pytest.approx(12.5) and isinstance(spec.body["sound_file"], str)
 
@@ -58,7 +51,7 @@ def test_avatar_refusals(params: dict[str, object], field: str, words: str) -> N
 
 def test_avatar_audio_length_limits(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as info:
-        prepare("avatar", image=IMG, sound_file=_wav(tmp_path / "short.wav", 1.0))
+        prepare("avatar", image=IMG, sound_file=wav(tmp_path / "short.wav", 1.0, rate=8000))
     assert info.value.field == "sound_file" and "2-300 s" in str(info.value)
 
 
