@@ -14,7 +14,8 @@ tasks) and is counted at that server, beside an independent-polling baseline in 
 - as_completed: delivery lag of each task (yield time - server finish) vs ``wait_many``'s, for kling-3.0
   videos (~2 min) and for 20-60 s image requests (1-9 images; target: median <= 2.5 s);
 - legacy: status bytes while waiting on 3 legacy tasks on an account with 600 finished ones
-  (target <= 100 KB), vs the old 500-row list page.
+  (target <= 100 KB), vs the old 500-row list page;
+- import: the library's cold import (``import klingkit`` and both clients) in fresh interpreters.
 
 Task times are the sandbox's default (the catalog's typical time, time_scale=1), varied per task with
 ``task_seconds`` so that nothing lines up with a poll period; ``--quick`` scales them by 0.3 and tells
@@ -27,6 +28,8 @@ import argparse
 import asyncio
 import random
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -269,12 +272,35 @@ def bench_legacy(finished: int) -> list[str]:
     return out
 
 
+# Peak RSS from /proc (VmHWM starts again at exec; ru_maxrss would carry the forking parent's).
+_HWM = "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
+_IMPORT = (
+    "import time; t0 = time.perf_counter(); import klingkit; from klingkit import AsyncKling, Kling; "
+    "print(time.perf_counter() - t0); " + _HWM
+)
+
+
+def bench_import(runs: int) -> str:
+    """The library's cold import (``import klingkit`` and its two clients) in fresh interpreters, beside
+    ``python -c pass``'s memory: median wall time of the import and peak RSS."""
+    times, rss, floor = [], [], []
+    for _ in range(runs):  # interleaved, so machine noise hits both alike
+        out = subprocess.run([sys.executable, "-c", _IMPORT], capture_output=True, text=True, check=True)
+        seconds, kib = out.stdout.split()
+        times.append(float(seconds))
+        rss.append(int(kib) / 1024)
+        floor.append(int(subprocess.run([sys.executable, "-c", _HWM], capture_output=True, text=True,
+                                        check=True).stdout) / 1024)  # fmt: skip
+    return (f"cold import: klingkit + clients {statistics.median(times) * 1e3:.0f} ms, peak RSS "
+            f"{statistics.median(rss):.1f} MiB (a bare interpreter {statistics.median(floor):.1f} MiB)")  # fmt: skip
+
+
 def main() -> None:
     global SCALE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="task times x0.3 and fewer samples")
     parser.add_argument(
-        "--only", nargs="*", default=None, help="overhead single gather threads ac ac_short legacy"
+        "--only", nargs="*", default=None, help="overhead single gather threads ac ac_short legacy import"
     )
     args = parser.parse_args()
     if args.quick:
@@ -289,6 +315,7 @@ def main() -> None:
         "ac": lambda: bench_as_completed(n, "video"),
         "ac_short": lambda: bench_as_completed(n, "image"),
         "legacy": lambda: bench_legacy(100 if args.quick else 600),
+        "import": lambda: bench_import(5 if args.quick else 15),
     }
     chosen = args.only or list(jobs)
     results: dict[str, Any] = {}
