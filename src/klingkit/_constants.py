@@ -49,8 +49,8 @@ POLL_GATHER = 0.05  # waits that start within this window share their first stat
 # wait (its own floor) on a kind never seen finishing explores: checks PACE_EXPLORE_FIRST, then
 # PACE_EXPLORE_SHARE of the task's age apart.
 PACE_SAMPLES = 20
-PACE_MARGIN_MIN = 0.03
-PACE_MARGIN_FIRST = 0.22
+PACE_MARGIN_MIN = 0.01
+PACE_MARGIN_FIRST = 0.24
 PACE_RANGE_CHECKS = 4
 PACE_EXPLORE_FIRST = 0.5
 PACE_EXPLORE_SHARE = 0.25

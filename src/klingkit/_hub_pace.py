@@ -53,8 +53,8 @@ def finished_seconds(task: Task) -> float | None:
 
 def learned_range(samples: Sequence[float]) -> tuple[float, float] | None:
     """The ``(min, max)`` seconds most tasks of one kind take, from the durations seen: the 10th and
-    90th percentiles, widened by a margin that shrinks as samples accumulate (one sample: ±25 %, many:
-    ±3 %). None without samples."""
+    90th percentiles, widened by a margin that shrinks as samples accumulate (one sample: ±25 %, twenty:
+    ±2 %). None without samples."""
     if not samples:
         return None
     ordered = sorted(samples)

@@ -60,7 +60,7 @@ def test_the_learned_range_narrows_as_samples_come_in() -> None:
     assert one == pytest.approx((1.5, 2.5))  # one sample: +-25 %
     many = learned_range([2.0 + 0.01 * i for i in range(20)])
     assert many is not None
-    assert 1.9 < many[0] < 2.0 and 2.19 < many[1] < 2.3  # 10th-90th percentile, +-3 % with 20 samples
+    assert 1.9 < many[0] < 2.0 and 2.19 < many[1] < 2.3  # 10th-90th percentile, +-2 % with 20 samples
     # One odd task does not move the range much: the percentiles leave it out.
     odd = learned_range([2.0] * 19 + [60.0])
     assert odd is not None and odd[1] < 2.5
