@@ -13,9 +13,25 @@ collects warnings and, with ``strict``, refuses unknown model names (policy ``un
 
 from __future__ import annotations
 
-from ._audio import advanced_lip_sync, identify_face, lip_sync, text_to_audio, tts, video_to_audio, voice_id
+from ._audio import (
+    ADVANCED_LIP_SYNC,
+    ADVANCED_LIP_SYNC_SESSION,
+    IDENTIFY_FACE,
+    LIP_SYNC,
+    TEXT_TO_AUDIO,
+    TTS,
+    VIDEO_TO_AUDIO,
+    VIDEO_TO_AUDIO_SOURCE,
+)
 from ._base import Checks, Refusal, as_bool, as_duration, as_mode, given, page
-from ._images import expand, image_generation, multi_image_to_image, omni_image, try_on
+from ._images import (
+    EXPAND,
+    IMAGE_GENERATIONS,
+    MULTI_IMAGE2IMAGE,
+    OMNI_IMAGE,
+    TRY_ON,
+    TRY_ON_SOLUTION,
+)
 from ._interp import camera_control, multi_shot
 from ._omni import (
     NEW_IMAGE_TO_VIDEO,
@@ -26,7 +42,14 @@ from ._omni import (
     OMNI_VIDEO_NEW_MODEL,
     omni_new_model,
 )
-from ._video import EFFECTS, IMAGE2VIDEO, MULTI_IMAGE2VIDEO, TEXT2VIDEO, VIDEO_EXTEND, VIDEO_EXTEND_SOURCE
+from ._video import (
+    EFFECTS,
+    IMAGE2VIDEO,
+    MULTI_IMAGE2VIDEO,
+    TEXT2VIDEO,
+    VIDEO_EXTEND,
+    VIDEO_EXTEND_SOURCE,
+)
 from ._vocab import Rule
 
 TABLES: dict[str, tuple[tuple[Rule, ...], ...]] = {
@@ -39,45 +62,59 @@ TABLES: dict[str, tuple[tuple[Rule, ...], ...]] = {
     "text-to-video": (NEW_VIDEO_MODEL, NEW_TEXT_TO_VIDEO),
     "image-to-video": (NEW_VIDEO_MODEL, NEW_IMAGE_TO_VIDEO),
     "omni-video-new": (OMNI_VIDEO_NEW_MODEL, OMNI_VIDEO_NEW),
+    "lip-sync": (LIP_SYNC,),
+    "identify-face": (IDENTIFY_FACE,),
+    "advanced-lip-sync": (ADVANCED_LIP_SYNC, ADVANCED_LIP_SYNC_SESSION),
+    "images/generations": (IMAGE_GENERATIONS,),
+    "multi-image2image": (MULTI_IMAGE2IMAGE,),
+    "editing/expand": (EXPAND,),
+    "omni-image": (OMNI_IMAGE,),
+    "kolors-virtual-try-on": (TRY_ON,),
+    "virtual_try_on": (TRY_ON_SOLUTION,),
+    "text-to-audio": (TEXT_TO_AUDIO,),
+    "video-to-audio": (VIDEO_TO_AUDIO, VIDEO_TO_AUDIO_SOURCE),
+    "tts": (TTS,),
 }
 """Each route's rule tables (catalog endpoint keys), in the order the route runs them; the interpreter
 (:mod:`._interp`) evaluates them. Routes not listed state their rules in their own catalog modules over the
 wire body (Kling 4.0, 2026-H2: ``_kling4``, ``_drive``, ``_image4``, ...), which return every refusal too."""
 
 __all__ = [
+    "ADVANCED_LIP_SYNC",
+    "ADVANCED_LIP_SYNC_SESSION",
     "EFFECTS",
+    "EXPAND",
+    "IDENTIFY_FACE",
     "IMAGE2VIDEO",
+    "IMAGE_GENERATIONS",
+    "LIP_SYNC",
+    "MULTI_IMAGE2IMAGE",
     "MULTI_IMAGE2VIDEO",
     "NEW_IMAGE_TO_VIDEO",
     "NEW_TEXT_TO_VIDEO",
     "NEW_VIDEO_MODEL",
+    "OMNI_IMAGE",
     "OMNI_VIDEO",
     "OMNI_VIDEO_NEW",
     "OMNI_VIDEO_NEW_MODEL",
     "TABLES",
     "TEXT2VIDEO",
+    "TEXT_TO_AUDIO",
+    "TRY_ON",
+    "TRY_ON_SOLUTION",
+    "TTS",
     "VIDEO_EXTEND",
     "VIDEO_EXTEND_SOURCE",
+    "VIDEO_TO_AUDIO",
+    "VIDEO_TO_AUDIO_SOURCE",
     "Checks",
     "Refusal",
-    "advanced_lip_sync",
     "as_bool",
     "as_duration",
     "as_mode",
     "camera_control",
-    "expand",
     "given",
-    "identify_face",
-    "image_generation",
-    "lip_sync",
-    "multi_image_to_image",
     "multi_shot",
-    "omni_image",
     "omni_new_model",
     "page",
-    "text_to_audio",
-    "try_on",
-    "tts",
-    "video_to_audio",
-    "voice_id",
 ]

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from .. import _data as C
-from ._base import Checks, Refusal, _join, _num, as_duration, given, raise_all
+from ._base import Checks, Refusal, _join, _num, as_bool, as_duration, given, raise_all
 from ._vocab import (
     Camera,
     Count,
@@ -33,6 +33,7 @@ from ._vocab import (
     Rule,
     Text,
     Warn,
+    When,
     Xor,
 )
 
@@ -109,6 +110,8 @@ def _apply(rule: Rule, x: Ctx, c: Checks, found: list[Refusal]) -> None:
             c.number(f, value, *rule.range, unit=rule.unit)
         if rule.integer is not None:
             c.integer(f, value, *rule.integer)
+        if rule.boolean:
+            as_bool(f, value)
     elif isinstance(rule, Forbid):
         if x.given(rule.name) and _on(rule.when, x):
             shown = rule.shown(x) if rule.shown else x.p[rule.name]
@@ -152,8 +155,14 @@ def _apply(rule: Rule, x: Ctx, c: Checks, found: list[Refusal]) -> None:
     elif isinstance(rule, Each):
         if _on(rule.when, x):
             for i, item in enumerate(c.listed(f, x.p.get(rule.name))):
+                if rule.item and not isinstance(item, Mapping):
+                    found.append(Refusal(f"{f}[{i}]", item, rule.item))
+                    continue
                 inner = replace(x, p=item if isinstance(item, Mapping) else {}, prefix=f"{f}[{i}].")
                 _run(rule.rules, inner, c, found)
+    elif isinstance(rule, When):
+        if rule.cond(x):
+            _run(rule.rules, x, c, found)
     elif isinstance(rule, Camera):
         if x.given("camera_control"):
             x.values["camera_control"] = camera_control(x.p["camera_control"], c)

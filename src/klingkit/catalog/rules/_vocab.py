@@ -52,7 +52,8 @@ Get = Callable[[Ctx], Any]
 class Field:
     """One field: a text of at most ``max_len`` characters (``required``), one of ``enum``, a number in
     ``range``, an integer in ``integer``. Checked when given (``always``: also when absent, for a value
-    with a default such as the normalised mode); ``value`` reads it from elsewhere than ``p[name]``."""
+    with a default such as the normalised mode); ``value`` reads it from elsewhere than ``p[name]``;
+    ``boolean``: true or false."""
 
     name: str
     required: bool | Cond = False
@@ -65,6 +66,7 @@ class Field:
     suggest: Text | None = None
     value: Get | None = None
     always: bool = False
+    boolean: bool = False  # true/false (or their strings, as the official multi-shot sample sends them)
     when: Cond | None = None
     row: bool = False
     reads: tuple[str, ...] = ()
@@ -216,7 +218,18 @@ class Each:
 
     name: str
     rules: tuple[Rule, ...]
+    item: str = ""  # what an item must be, when it must be an object (an item that is not is refused)
     when: Cond | None = None
+    row: bool = False
+    reads: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class When:
+    """The ``rules`` that apply only when ``cond`` holds (lip-sync's text2video rules)."""
+
+    cond: Cond
+    rules: tuple[Rule, ...]
     row: bool = False
     reads: tuple[str, ...] = ()
 
@@ -254,6 +267,7 @@ Rule = (
     | Warn
     | KnownModel
     | Each
+    | When
     | Camera
     | MultiShot
 )
