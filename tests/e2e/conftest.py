@@ -58,6 +58,13 @@ class Result:
     stdout: str
     stderr: str
 
+    def ok(self) -> dict[str, Any]:
+        """The ``--json`` answer of a run that succeeded (exit 0, ``"ok": true``)."""
+        assert self.code == 0, (self.stdout, self.stderr)
+        obj = self.json()
+        assert obj["ok"] is True, obj
+        return obj
+
     def json(self) -> dict[str, Any]:
         """The single JSON object on stdout (fails if there is anything else)."""
         lines = [ln for ln in self.stdout.splitlines() if ln.strip()]

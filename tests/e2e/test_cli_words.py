@@ -19,13 +19,6 @@ from .conftest import CLI, FakeClock, Result, klingkit_command
 pytestmark = pytest.mark.e2e
 
 
-def _ok(res: Result) -> dict[str, Any]:
-    assert res.code == 0, (res.stdout, res.stderr)
-    obj = res.json()
-    assert obj["ok"] is True
-    return obj
-
-
 def _refused(res: Result, *words: str) -> str:
     """A refusal: exit 2, and stderr names every word (flag, value, what is allowed)."""
     assert res.code == 2, (res.code, res.stdout, res.stderr)
@@ -100,17 +93,17 @@ def test_3_warnings_are_one_line_once_without_source_paths(cli: CLI, photo: Path
 
 # 4. Global options before the subcommand.
 def test_4_global_options_work_before_the_subcommand(cli: CLI) -> None:
-    obj = _ok(
-        cli.run("--json", "--base-url", cli.sandbox.base_url, "video", "x", "--dry-run", base_url=False)
-    )
+    obj = cli.run(
+        "--json", "--base-url", cli.sandbox.base_url, "video", "x", "--dry-run", base_url=False
+    ).ok()
     assert obj["dry_run"] is True
     res = cli.run("--sandbox", "video", "x", "--dry-run", base_url=False)
     assert res.code == 0 and res.stdout.startswith("[sandbox]"), res.stderr
-    obj = _ok(cli.run("--json", "-y", "video", "x", "-o", "g.mp4"))
+    obj = cli.run("--json", "-y", "video", "x", "-o", "g.mp4").ok()
     assert Path(obj["files"][0]).name == "g.mp4"
     res = cli.run("--json", "video", "x", "--nope", base_url=False)
     assert res.code == 2 and "--nope" in json.loads(res.stdout)["error"]["message"]
-    obj = _ok(cli.run("--json", "cost", "video", "-d", "10", base_url=False))
+    obj = cli.run("--json", "cost", "video", "-d", "10", base_url=False).ok()
     assert obj["duration"] == 10
 
 
@@ -130,7 +123,7 @@ def test_5_resume_line_keeps_the_output_path(cli: CLI) -> None:
     args = shlex.split(line[len("Resume: klingkit ") :])
     assert args[:2] == ["tasks", "wait"] and args[3:5] == ["-o", "out/long.mp4"]
     cli.clock.advance(601)
-    out = _ok(cli.run(*args, "--json"))
+    out = cli.run(*args, "--json").ok()
     assert out["files"] == [str((cli.cwd / "out" / "long.mp4").resolve())]
     res = cli.run("video", "slow", "-o", "slow.mp4", "--max-wait", "1")
     assert res.code == 8
@@ -140,17 +133,15 @@ def test_5_resume_line_keeps_the_output_path(cli: CLI) -> None:
 
 # 6. extend/lipsync take the file klingkit made.
 def test_6_extend_and_lipsync_take_a_file_klingkit_made(cli: CLI) -> None:
-    _ok(cli.run("video", "sunset", "--model", "kling-v1-6", "-o", "sunset.mp4", "--json"))
-    obj = _ok(cli.run("extend", "sunset.mp4", "-o", "longer.mp4", "--json"))
+    cli.run("video", "sunset", "--model", "kling-v1-6", "-o", "sunset.mp4", "--json").ok()
+    obj = cli.run("extend", "sunset.mp4", "-o", "longer.mp4", "--json").ok()
     assert Path(obj["files"][0]).exists()
-    obj = _ok(
-        cli.run(
-            "lipsync", "sunset.mp4", "--text", "hello", "--voice", "genshin_vindi2", "-o", "t.mp4", "--json"
-        )
-    )
+    obj = cli.run(
+        "lipsync", "sunset.mp4", "--text", "hello", "--voice", "genshin_vindi2", "-o", "t.mp4", "--json"
+    ).ok()
     assert Path(obj["files"][0]).exists()
     (cli.home / "ledger.sqlite3").unlink()  # the sidecar beside the file is enough
-    obj = _ok(cli.run("extend", "sunset.mp4", "-o", "again.mp4", "--json"))
+    obj = cli.run("extend", "sunset.mp4", "-o", "again.mp4", "--json").ok()
     assert Path(obj["files"][0]).exists()
     (cli.cwd / "other.mp4").write_bytes(b"\x00" * 64)
     _refused(cli.run("extend", "other.mp4"), "did not make")
@@ -203,26 +194,26 @@ def test_8_refusals_name_the_flag_and_print_a_working_command(
 
 # 9. Voices and effects are listed; --voice marked required; the language follows the voice.
 def test_9_voices_and_effects_are_discoverable(cli: CLI) -> None:
-    voices = _ok(cli.run("voices", "--json", base_url=False))["voices"]
+    voices = cli.run("voices", "--json", base_url=False).ok()["voices"]
     english = next(v["voice_id"] for v in voices if v["language"] == "en")
     assert {"bullet_time", "hug_pro"} <= {
-        e["scene"] for e in _ok(cli.run("effects", "--json", base_url=False))["effects"]
+        e["scene"] for e in cli.run("effects", "--json", base_url=False).ok()["effects"]
     }
     assert "required with --text" in cli.run("lipsync", "--help", base_url=False).stdout
-    obj = _ok(cli.run("audio", "tts", "Hello there", "--voice", english, "-o", "hi.mp3", "--json"))
+    obj = cli.run("audio", "tts", "Hello there", "--voice", english, "-o", "hi.mp3", "--json").ok()
     assert obj["files"]
     only_zh = next(v["voice_id"] for v in voices if v["language"] == "zh" and v["voice_id"] not in
                    {x["voice_id"] for x in voices if x["language"] == "en"})  # fmt: skip
-    assert _ok(cli.run("audio", "tts", "你好", "--voice", only_zh, "--dry-run", "--json"))["dry_run"]
+    assert cli.run("audio", "tts", "你好", "--voice", only_zh, "--dry-run", "--json").ok()["dry_run"]
 
 
 # 10. -o NAME.ext is honoured.
 def test_10_output_name_and_format_are_honoured(cli: CLI) -> None:
-    obj = _ok(cli.run("audio", "text", "rain on a roof", "-d", "5", "-o", "rain.mp3", "--json"))
+    obj = cli.run("audio", "text", "rain on a roof", "-d", "5", "-o", "rain.mp3", "--json").ok()
     names = sorted(Path(f).name for f in obj["files"])
     assert "rain.mp3" in names and all(n.startswith("rain.") for n in names)
     assert (cli.cwd / "rain.mp3").read_bytes()[:3] in (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")
-    _ok(cli.run("image", "a lighthouse", "-o", "pic.jpg", "--json"))
+    cli.run("image", "a lighthouse", "-o", "pic.jpg", "--json").ok()
     from PIL import Image
 
     with Image.open(cli.cwd / "pic.jpg") as img:
@@ -240,11 +231,11 @@ def test_15_prompt_habits(cli: CLI, photo: Path) -> None:
     import subprocess
 
     assert (
-        _ok(cli.run("video", "-p", "a red fox", "--dry-run", "--json"))["request"]["params"]["prompt"]
+        cli.run("video", "-p", "a red fox", "--dry-run", "--json").ok()["request"]["params"]["prompt"]
         == "a red fox"
     )
     (cli.cwd / "prompt.txt").write_text("a fox from a file\n")
-    obj = _ok(cli.run("video", "--prompt-file", "prompt.txt", "--dry-run", "--json"))
+    obj = cli.run("video", "--prompt-file", "prompt.txt", "--dry-run", "--json").ok()
     assert obj["request"]["params"]["prompt"] == "a fox from a file"
     proc = subprocess.run(
         cli.args(["video", "-", "--dry-run", "--json"]),
@@ -254,11 +245,11 @@ def test_15_prompt_habits(cli: CLI, photo: Path) -> None:
     res = cli.run("video", "a", "red", "fox", "--dry-run", base_url=False)
     assert res.code == 2 and "quotes" in res.stderr
     assert _try_line(res.stderr)[:2] == ["video", "a red fox"]
-    obj = _ok(cli.run("image", "the same, in winter", "-i", str(photo), "--dry-run", "--json"))
+    obj = cli.run("image", "the same, in winter", "-i", str(photo), "--dry-run", "--json").ok()
     assert obj["request"]["params"]["image"]
-    obj = _ok(cli.run("video", "x", "--callback-url", "https://example.com/hook", "--dry-run", "--json"))
+    obj = cli.run("video", "x", "--callback-url", "https://example.com/hook", "--dry-run", "--json").ok()
     assert obj["request"]["params"]["callback_url"] == "https://example.com/hook"
-    assert _ok(cli.run("video", "x", "-d", "10s", "--dry-run", "--json"))["duration"] == 10
+    assert cli.run("video", "x", "-d", "10s", "--dry-run", "--json").ok()["duration"] == 10
     _refused(cli.run("video", "x", "-d", "ten"), "-d", "seconds")
     assert cli.creates() == 0
 
@@ -267,7 +258,7 @@ def test_15_prompt_habits(cli: CLI, photo: Path) -> None:
 def test_16_wording(cli: CLI, photo: Path) -> None:
     res = cli.run("video", "x", "--model", "kling-v1", "-d", "5", "--dry-run")
     assert "Estimate: 1 video unit, $0.14" in res.stdout, res.stdout
-    _ok(cli.run("video", "sunset", "--model", "kling-v1-6", "-o", "s.mp4", "--json"))
+    cli.run("video", "sunset", "--model", "kling-v1-6", "-o", "s.mp4", "--json").ok()
     res = cli.run("extend", "s.mp4", "--dry-run")
     assert "up to " in res.stdout, res.stdout
     res = cli.run("lipsync", "s.mp4", "--text", "hi", "--voice", "genshin_vindi2", "-o", "t.mp4")
@@ -297,21 +288,21 @@ def test_16_wording(cli: CLI, photo: Path) -> None:
 
 # 11. tasks list covers every kind, with date, kind, model and prompt; history --batch takes the short id.
 def test_11_tasks_list_and_history_batch(cli: CLI) -> None:
-    _ok(cli.run("video", "a red fox", "--no-download", "--json"))
-    _ok(cli.run("image", "a lighthouse", "--no-download", "--json"))
+    cli.run("video", "a red fox", "--no-download", "--json").ok()
+    cli.run("image", "a lighthouse", "--no-download", "--json").ok()
     res = cli.run("tasks", "list")
     assert res.code == 0, res.stderr
     fox = next(ln for ln in res.stdout.splitlines() if "a red fox" in ln)
     assert "video" in fox and "kling-v2-6" in fox and fox[:4].isdigit()
     assert any("image" in ln and "a lighthouse" in ln for ln in res.stdout.splitlines())
-    only = _ok(cli.run("tasks", "list", "--kind", "image", "--json"))["tasks"]
+    only = cli.run("tasks", "list", "--kind", "image", "--json").ok()["tasks"]
     assert [t["prompt"] for t in only] == ["a lighthouse"]
     assert "text2video" not in cli.run("tasks", "list", "--help", base_url=False).stdout
     (cli.cwd / "rows.jsonl").write_text('{"kind": "image", "prompt": "row one"}\n')
     res = cli.run("batch", "rows.jsonl", "-o", "shots", "-y")
     assert res.code == 0, res.stderr
     short = res.stderr.split("batch ", 1)[1].split(":", 1)[0]
-    rows = _ok(cli.run("history", "--batch", short, "--json", base_url=False))["tasks"]
+    rows = cli.run("history", "--batch", short, "--json", base_url=False).ok()["tasks"]
     assert [r["prompt"] for r in rows] == ["row one"]
 
 

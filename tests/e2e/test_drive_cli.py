@@ -15,18 +15,11 @@ pytestmark = pytest.mark.e2e
 av = pytest.importorskip("av")
 
 
-def _ok(res: Any) -> dict[str, Any]:
-    assert res.code == 0, (res.stdout, res.stderr)
-    out: dict[str, Any] = json.loads(res.stdout)
-    assert out["ok"] is True
-    return out
-
-
 def test_avatar_saves_a_video_as_long_as_the_audio(cli: Any, photo: Path) -> None:
     speech = wav(cli.cwd / "speech.wav", 3.0)
-    out = _ok(
-        cli.run("avatar", "-i", str(photo), "--audio", str(speech), "-m", "pro", "-o", "talk.mp4", "--json")
-    )
+    out = cli.run(
+        "avatar", "-i", str(photo), "--audio", str(speech), "-m", "pro", "-o", "talk.mp4", "--json"
+    ).ok()
     kinds, seconds = streams_and_length(Path(out["files"][0]))
     assert kinds == {"video", "audio"} and seconds == pytest.approx(3.0, abs=0.15)
     assert out["units"] == pytest.approx(2.4) and cli.creates() == 1
@@ -40,19 +33,17 @@ def test_avatar_needs_exactly_one_audio_and_sends_nothing_otherwise(cli: Any, ph
 
 def test_motion_saves_a_video_of_the_reference_length(cli: Any, photo: Path) -> None:
     dance = mp4(cli.cwd / "dance.mp4", 4)
-    out = _ok(cli.run("motion", "-i", str(photo), "--video", str(dance), "--model", "kling-3.0", "-o", "m.mp4",
-                      "--json"))  # fmt: skip
+    out = cli.run("motion", "-i", str(photo), "--video", str(dance), "--model", "kling-3.0", "-o", "m.mp4",
+                  "--json").ok()  # fmt: skip
     _, seconds = streams_and_length(Path(out["files"][0]))
     assert seconds == pytest.approx(4.0, abs=0.15)
     assert cli.sandbox.counters()["requests"]["POST /motion-control/kling-3.0"] == 1
 
 
 def test_omni_dry_run_prices_and_sends_nothing(cli: Any) -> None:
-    out = _ok(
-        cli.run(
-            "omni", "@hero runs", "--element", "hero=preset-element-1001", "-d", "10", "--dry-run", "--json"
-        )
-    )
+    out = cli.run(
+        "omni", "@hero runs", "--element", "hero=preset-element-1001", "-d", "10", "--dry-run", "--json"
+    ).ok()
     assert out["dry_run"] and out["request"]["path"] == "/omni-video/kling-4.0"
     assert out["estimate"]["exact"] is False and out["usd"] == pytest.approx(1.57, abs=0.01)
     assert cli.creates() == 0
@@ -66,8 +57,8 @@ def test_omni_refuses_an_unnamed_mention_before_sending(cli: Any) -> None:
 
 
 def test_omni_generates_with_audio(cli: Any, photo: Path) -> None:
-    out = _ok(cli.run("omni", "@hero waves", "--element", "hero=preset-element-1001", "--ref", str(photo), "-d", "3",
-                      "-o", "o.mp4", "--json"))  # fmt: skip
+    out = cli.run("omni", "@hero waves", "--element", "hero=preset-element-1001", "--ref", str(photo), "-d", "3",
+                  "-o", "o.mp4", "--json").ok()  # fmt: skip
     kinds, seconds = streams_and_length(Path(out["files"][0]))
     assert kinds == {"video", "audio"} and seconds == pytest.approx(3.0, abs=0.15)
 

@@ -13,13 +13,6 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
-def _ok(res: Any) -> dict[str, Any]:
-    assert res.code == 0, (res.stdout, res.stderr)
-    out: dict[str, Any] = json.loads(res.stdout)
-    assert out["ok"] is True
-    return out
-
-
 def _refused(res: Any, *words: str) -> str:
     assert res.code == 2, (res.stdout, res.stderr)
     message = str(json.loads(res.stdout)["error"]["message"])
@@ -45,9 +38,9 @@ def _three(cli: Any, photo: Path) -> list[str]:
 def test_video_images_makes_one_multi_image_video(cli: Any, photo: Path) -> None:
     av = pytest.importorskip("av")
     names = _three(cli, photo)
-    out = _ok(
-        cli.run("video", "three friends meet", "--images", *names, "-d", "10", "-o", "meet.mp4", "--json")
-    )
+    out = cli.run(
+        "video", "three friends meet", "--images", *names, "-d", "10", "-o", "meet.mp4", "--json"
+    ).ok()
     with av.open(out["files"][0]) as container:
         video = container.streams.video[0]
         assert float(container.duration or 0) / 1e6 == pytest.approx(10.0, abs=0.15) and video.frames != 0
@@ -67,8 +60,8 @@ def test_video_images_refuses_before_sending(cli: Any, photo: Path) -> None:
 def test_image_expand_outpaints_to_the_asked_size(cli: Any, photo: Path) -> None:
     from PIL import Image
 
-    out = _ok(cli.run("image", "expand", str(photo), "--left", "0.5", "--right", "0.5", "--up", "0.25",
-                      "-o", "wide.png", "--json"))  # fmt: skip
+    out = cli.run("image", "expand", str(photo), "--left", "0.5", "--right", "0.5", "--up", "0.25",
+                  "-o", "wide.png", "--json").ok()  # fmt: skip
     with Image.open(out["files"][0]) as img:
         img.load()
         assert img.size == (1280, 600)  # 640 x (1 + 0.5 + 0.5), 480 x (1 + 0.25)
@@ -86,8 +79,8 @@ def test_image_expand_refuses_too_much_and_nothing(cli: Any, photo: Path) -> Non
 def test_image_omni_saves_every_image(cli: Any, photo: Path) -> None:
     from PIL import Image
 
-    out = _ok(cli.run("image", "omni", "the scene as a clay diorama", "--ref", str(photo), "-n", "2",
-                      "-o", "omni/", "--json"))  # fmt: skip
+    out = cli.run("image", "omni", "the scene as a clay diorama", "--ref", str(photo), "-n", "2",
+                  "-o", "omni/", "--json").ok()  # fmt: skip
     assert len(out["files"]) == 2 and out["units"] == pytest.approx(16.0)
     for file in out["files"]:
         with Image.open(file) as img:
@@ -98,8 +91,8 @@ def test_image_omni_saves_every_image(cli: Any, photo: Path) -> None:
 def test_image_omni_kling_image_4_series_at_4k(cli: Any) -> None:
     from PIL import Image
 
-    out = _ok(cli.run("image", "omni", "three views of a teapot", "--model", "kling-image-4.0", "--series", "3",
-                      "--resolution", "4k", "-o", "views/", "--json"))  # fmt: skip
+    out = cli.run("image", "omni", "three views of a teapot", "--model", "kling-image-4.0", "--series", "3",
+                  "--resolution", "4k", "-o", "views/", "--json").ok()  # fmt: skip
     assert len(out["files"]) == 3 and out["units"] == pytest.approx(48.0)  # 16 units an image at 4k (L)
     with Image.open(out["files"][0]) as img:
         assert max(img.size) == 4096
@@ -114,7 +107,7 @@ def test_image_omni_refuses_before_sending(cli: Any, photo: Path) -> None:
 
 
 def test_image_still_takes_a_prompt_and_names_its_subcommands(cli: Any) -> None:
-    out = _ok(cli.run("image", "a lighthouse at dusk", "--dry-run", "--json"))
+    out = cli.run("image", "a lighthouse at dusk", "--dry-run", "--json").ok()
     assert out["request"]["path"] == "/v1/images/generations"
     helped = cli.run("image", "--help")
     assert (
@@ -128,7 +121,7 @@ def test_image_still_takes_a_prompt_and_names_its_subcommands(cli: Any) -> None:
 def test_multishot_saves_three_views_of_the_picture(cli: Any, photo: Path) -> None:
     from PIL import Image
 
-    out = _ok(cli.run("multishot", str(photo), "-o", "views/", "--json"))
+    out = cli.run("multishot", str(photo), "-o", "views/", "--json").ok()
     assert len(out["files"]) == 3 and out["units"] == pytest.approx(20.0)
     for file in out["files"]:
         with Image.open(file) as img:
@@ -138,7 +131,7 @@ def test_multishot_saves_three_views_of_the_picture(cli: Any, photo: Path) -> No
 
 
 def test_multishot_dry_run_prices_and_sends_nothing(cli: Any, photo: Path) -> None:
-    out = _ok(cli.run("multishot", str(photo), "--dry-run", "--json"))
+    out = cli.run("multishot", str(photo), "--dry-run", "--json").ok()
     assert out["request"]["path"] == "/v1/general/ai-multi-shot" and out["units"] == pytest.approx(20.0)
     _refused(cli.run("multishot", "nothing.png", "--json"), "IMAGE", "nothing.png")
     assert cli.creates() == 0

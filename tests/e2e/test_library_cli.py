@@ -12,26 +12,19 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
-def _ok(res: Any) -> dict[str, Any]:
-    assert res.code == 0, (res.stdout, res.stderr)
-    out: dict[str, Any] = json.loads(res.stdout)
-    assert out["ok"] is True
-    return out
-
-
 def test_element_lifecycle(cli: Any, photo: Path) -> None:
-    made = _ok(cli.run("elements", "create", "Hero", "-i", str(photo), "--type", "character", "--json"))
+    made = cli.run("elements", "create", "Hero", "-i", str(photo), "--type", "character", "--json").ok()
     [output] = made["outputs"]
     assert output["kind"] == "element" and made["status"] == "succeeded"
     element_id = output["id"]
-    listed = _ok(cli.run("elements", "list", "--json"))["elements"]
+    listed = cli.run("elements", "list", "--json").ok()["elements"]
     assert {e["source"] for e in listed} == {"preset", "custom"}
     assert [e["id"] for e in listed if e["source"] == "custom"] == [element_id]
-    video = _ok(cli.run("omni", "@hero waves", "--element", f"hero={element_id}", "-d", "3", "--no-download",
-                        "--json"))  # fmt: skip
+    video = cli.run("omni", "@hero waves", "--element", f"hero={element_id}", "-d", "3", "--no-download",
+                    "--json").ok()  # fmt: skip
     assert video["status"] == "succeeded"
-    assert _ok(cli.run("elements", "delete", element_id, "--json"))["deleted"] == [element_id]
-    assert _ok(cli.run("elements", "list", "--custom", "--json"))["elements"] == []
+    assert cli.run("elements", "delete", element_id, "--json").ok()["deleted"] == [element_id]
+    assert cli.run("elements", "list", "--custom", "--json").ok()["elements"] == []
     creates = cli.creates()
     gone = cli.run("omni", "@hero waves", "--element", f"hero={element_id}", "-d", "3", "--json")
     assert (
@@ -68,11 +61,11 @@ def test_voice_lifecycle_joins_the_voices_group(cli: Any) -> None:
         w.setsampwidth(2)
         w.setframerate(16000)
         w.writeframes(b"\0\0" * 16000 * 8)
-    made = _ok(cli.run("voices", "create", "Narrator", "--audio", str(sample), "-o", "voice", "--json"))
+    made = cli.run("voices", "create", "Narrator", "--audio", str(sample), "-o", "voice", "--json").ok()
     [output] = made["outputs"]
     assert output["kind"] == "voice" and made["files"]  # the sample is saved like any output
-    custom = _ok(cli.run("voices", "custom", "--json"))["voices"]
+    custom = cli.run("voices", "custom", "--json").ok()["voices"]
     assert [v["id"] for v in custom] == [output["id"]]
-    assert _ok(cli.run("voices", "delete", output["id"], "--json"))["deleted"] == [output["id"]]
-    presets = _ok(cli.run("voices", "--json", base_url=False))["voices"]
+    assert cli.run("voices", "delete", output["id"], "--json").ok()["deleted"] == [output["id"]]
+    presets = cli.run("voices", "--json", base_url=False).ok()["voices"]
     assert presets  # the group's own listing still works
