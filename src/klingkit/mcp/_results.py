@@ -36,8 +36,13 @@ class Results:
         return rec
 
     async def _refresh(self, rec: TaskRecord) -> Task | None:
-        """One status check (and keep following it). A create that was never answered is looked up by
-        its external id; None when Kling does not have it (nothing was created, nothing will be charged)."""
+        """The task's latest state. A followed task's comes from the follower (the hub's coalesced checks;
+        no request of its own); any other is checked once and followed from then on. A create that was
+        never answered is looked up by its external id; None when Kling does not have it (nothing was
+        created, nothing will be charged)."""
+        followed = self.follower.latest(rec.external_id)
+        if followed is not None:
+            return followed
         if rec.task_id is None:
             if rec.status == "rejected" or rec.fingerprint:  # 4.0: found through the task list only
                 return None
@@ -83,7 +88,11 @@ class Results:
         if rec.status == "succeeded":
             out["next"] = "call task_result for the saved files"
         elif not rec.done:
-            out["next"] = "check again later (or task_result with wait_seconds); " + KLING_CANNOT_CANCEL
+            out["next"] = (
+                "check again later (or task_result with wait_seconds): the server follows the task on "
+                "the model's pace, so asking more often costs nothing and shows the same state; "
+                + KLING_CANNOT_CANCEL
+            )
         return out
 
     async def result(
