@@ -2,10 +2,16 @@
 
 The sandbox runs in the test process (so the test reads its counters and injects faults); the server is
 the installed command in a subprocess, pointed at the sandbox with ``--base-url`` and the sandbox's key.
+
+``h`` gives a test its own sandbox, klingkit home (ledger) and server. ``hs`` shares one sandbox and one
+stdio server (one process, one ledger, one output folder) among a module's tests whose state allows it:
+its counters count from the test's start and the faults a test sets are cleared after it. A module using
+``hs`` runs its tests on one event loop (``pytest.mark.asyncio(loop_scope="module")``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -20,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
 from klingkit.sandbox import Sandbox
 from mcp import Client, StdioServerParameters
@@ -110,7 +117,7 @@ class Harness:
             yield client
 
     def creates(self) -> int:
-        """Creates the sandbox received (server side)."""
+        """Creates the sandbox received (server side; for a shared sandbox, during this test)."""
         return int(self.sb.counters()["creates"])
 
 
@@ -119,6 +126,90 @@ def h(sb: Sandbox, tmp_path: Path) -> Harness:
     home = tmp_path / "home"
     home.mkdir()
     return Harness(sb, home, tmp_path / "outputs")
+
+
+class SandboxView:
+    """A shared sandbox as one test sees it: counters from the test's start (everything else passes)."""
+
+    def __init__(self, sb: Sandbox) -> None:
+        self._sb = sb
+        self._start = sb.counters()
+
+    def counters(self) -> dict[str, Any]:
+        now = self._sb.counters()
+        return {k: _since(v, self._start.get(k)) for k, v in now.items()}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sb, name)
+
+
+def _since(value: Any, start: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _since(v, (start or {}).get(k)) for k, v in value.items()}
+    if isinstance(value, int) and isinstance(start, int):
+        return value - start
+    return value
+
+
+@dataclass
+class SharedHarness(Harness):
+    """A test's view of the module's shared server: ``stdio()`` hands out its client (already open)."""
+
+    client: Any = None
+
+    @asynccontextmanager
+    async def stdio(self, *extra: str) -> AsyncIterator[Client]:
+        assert not extra, "a shared server runs with the module's options: use the h fixture"
+        yield self.client
+
+
+@pytest.fixture(scope="module")
+def shared_sb() -> Iterator[Sandbox]:
+    with Sandbox(time_scale=0.0, seed=0) as sandbox:
+        sandbox.configure(task_seconds=TASK_SECONDS, concurrency={"video": 20, "image": 20, "audio": 20})
+        yield sandbox
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared_server(
+    shared_sb: Sandbox, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[SharedHarness]:
+    """One ``klingkit mcp`` (stdio) and its client for a whole module. A task of its own holds the
+    client open (its transport's task group must be left in the task that entered it)."""
+    home = tmp_path_factory.mktemp("mcp-shared")
+    shared = SharedHarness(shared_sb, home / "home", home / "outputs")
+    shared.home.mkdir()
+    opened: asyncio.Future[Client] = asyncio.get_running_loop().create_future()
+    stop = asyncio.Event()
+
+    async def hold() -> None:
+        try:
+            async with Harness.stdio(shared) as client:
+                opened.set_result(client)
+                await stop.wait()
+        except BaseException as exc:
+            if not opened.done():
+                opened.set_exception(exc)
+            raise
+
+    holder = asyncio.create_task(hold())
+    shared.client = await opened
+    yield shared
+    stop.set()
+    await holder
+
+
+@pytest.fixture
+def hs(shared_server: SharedHarness) -> Iterator[SharedHarness]:
+    """This test's view of the module's shared server and sandbox (see the module docstring)."""
+    view = SharedHarness(
+        SandboxView(shared_server.sb),  # type: ignore[arg-type]
+        shared_server.home,
+        shared_server.out_dir,
+        client=shared_server.client,
+    )
+    yield view
+    shared_server.sb.set_faults([])
 
 
 def payload(result: Any) -> dict[str, Any]:

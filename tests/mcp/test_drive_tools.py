@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-pytestmark = pytest.mark.integration
+# Both tests share one server and sandbox (hs).
+pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="module")]
 
 
 def _inputs(folder: Path) -> tuple[Path, Path, Path]:
@@ -41,9 +42,9 @@ def _seconds(path: str) -> float:
         return float(container.duration or 0) / 1e6
 
 
-async def test_avatar_and_motion_control_tools(h: Any, tools: Any, tmp_path: Path) -> None:
+async def test_avatar_and_motion_control_tools(hs: Any, tools: Any, tmp_path: Path) -> None:
     face, speech, dance = _inputs(tmp_path)
-    async with h.stdio() as client:
+    async with hs.stdio() as client:
         quote = tools.payload(
             await client.call_tool(
                 "estimate",
@@ -73,11 +74,11 @@ async def test_avatar_and_motion_control_tools(h: Any, tools: Any, tmp_path: Pat
     for result, seconds in zip(results, (3.0, 4.0), strict=True):
         assert result["status"] == "succeeded", result
         assert _seconds(result["files"][0]["path"]) == pytest.approx(seconds, abs=0.6)
-    assert h.creates() == 2
+    assert hs.creates() == 2
 
 
 async def test_elements_and_voices_are_created_once_and_their_ids_returned(
-    h: Any, tools: Any, tmp_path: Path
+    hs: Any, tools: Any, tmp_path: Path
 ) -> None:
     face, _, _ = _inputs(tmp_path)
     sample = tmp_path / "sample.wav"
@@ -88,7 +89,7 @@ async def test_elements_and_voices_are_created_once_and_their_ids_returned(
         w.writeframes(b"\0\0" * 16000 * 6)  # 6 s: a voice sample is 5-30 s
     element_args = {"name": "Hero", "images": [str(face), str(face)], "element_type": "character",
                     "idempotency_key": "hero-1"}  # fmt: skip
-    async with h.stdio() as client:
+    async with hs.stdio() as client:
         element = tools.payload(await client.call_tool("create_element", element_args))
         again = tools.payload(await client.call_tool("create_element", element_args))
         voice = tools.payload(
@@ -105,4 +106,4 @@ async def test_elements_and_voices_are_created_once_and_their_ids_returned(
     for result, kind in zip(made, ("element", "voice"), strict=True):
         assert result["status"] == "succeeded", result
         assert [o["kind"] for o in result["outputs"]] == [kind] and result["outputs"][0]["id"], result
-    assert h.creates() == 2
+    assert hs.creates() == 2

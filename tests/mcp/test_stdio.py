@@ -18,14 +18,15 @@ from PIL import Image
 
 from klingkit import catalog, ops
 
-pytestmark = pytest.mark.integration
+# Tests taking ``hs`` share one server and sandbox (their state allows it); the others start their own.
+pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="module")]
 
 VIDEO = {"prompt": "a red fox running through snow", "duration": 5, "mode": "std"}
 EXPENSIVE = {"prompt": "a long 4k shot", "model": "kling-3.0", "mode": "4k", "duration": 15, "sound": True}
 
 
-async def test_tools_carry_the_catalogs_allowed_values(h: Any) -> None:
-    async with h.stdio() as client:
+async def test_tools_carry_the_catalogs_allowed_values(hs: Any) -> None:
+    async with hs.stdio() as client:
         listed = {t.name: t for t in (await client.list_tools()).tools}
     assert set(listed) == set(ops.OPERATIONS)
     video = listed["generate_video"].input_schema["properties"]
@@ -45,8 +46,8 @@ async def test_tools_carry_the_catalogs_allowed_values(h: Any) -> None:
             assert "estimate" in (tool.description or "")
 
 
-async def test_estimate_prices_without_sending(h: Any, tools: Any) -> None:
-    async with h.stdio() as client:
+async def test_estimate_prices_without_sending(hs: Any, tools: Any) -> None:
+    async with hs.stdio() as client:
         cheap = tools.payload(
             await client.call_tool("estimate", {"operation": "generate_video", "arguments": VIDEO})
         )
@@ -71,7 +72,7 @@ async def test_estimate_prices_without_sending(h: Any, tools: Any) -> None:
         err["kind"] == "validation" and err["field"] == "duration" and "nothing was sent" in err["what_to_do"]
     )
     assert {m["name"] for m in models["video_models"]} >= {"kling-v2-6", "kling-3.0"}
-    assert h.creates() == 0 and h.sb.counters()["tasks"] == 0
+    assert hs.creates() == 0 and hs.sb.counters()["tasks"] == 0
 
 
 async def test_generate_answers_with_a_handle_then_status_and_saved_files(h: Any, tools: Any) -> None:
@@ -103,9 +104,9 @@ async def test_generate_answers_with_a_handle_then_status_and_saved_files(h: Any
     assert h.creates() == 1
 
 
-async def test_same_idempotency_key_never_creates_twice(h: Any, tools: Any) -> None:
+async def test_same_idempotency_key_never_creates_twice(hs: Any, tools: Any) -> None:
     args = {**VIDEO, "idempotency_key": "fox-1"}
-    async with h.stdio() as client:
+    async with hs.stdio() as client:
         first = tools.payload(await client.call_tool("generate_video", args))
         again = tools.payload(await client.call_tool("generate_video", args))
         assert again["already_created"] is True
@@ -115,8 +116,8 @@ async def test_same_idempotency_key_never_creates_twice(h: Any, tools: Any) -> N
         assert after["task_id"] == first["task_id"] and after["status"] == "succeeded"
         other = await client.call_tool("generate_video", {**args, "prompt": "another fox"})
     assert other.is_error and tools.payload(other)["error"]["kind"] == "idempotency_conflict"
-    assert h.creates() == 1
-    assert h.sb.counters()["duplicate_external_ids"] == 0
+    assert hs.creates() == 1
+    assert hs.sb.counters()["duplicate_external_ids"] == 0
 
 
 async def test_same_key_after_a_restart_finds_the_same_task(h: Any, tools: Any) -> None:
@@ -129,17 +130,17 @@ async def test_same_key_after_a_restart_finds_the_same_task(h: Any, tools: Any) 
     assert h.creates() == 1
 
 
-async def test_above_threshold_without_confirm_creates_nothing(h: Any, tools: Any) -> None:
-    async with h.stdio() as client:
+async def test_above_threshold_without_confirm_creates_nothing(hs: Any, tools: Any) -> None:
+    async with hs.stdio() as client:
         refused = await client.call_tool("generate_video", EXPENSIVE)
         assert refused.is_error
         err = tools.payload(refused)["error"]
         assert err["kind"] == "confirmation_required"
         assert "$6.30" in err["message"] and "confirm=true" in err["what_to_do"]
         assert err["estimate"]["usd"] == pytest.approx(6.3)
-        assert h.creates() == 0
+        assert hs.creates() == 0
         confirmed = await client.call_tool("generate_video", {**EXPENSIVE, "confirm": True})
-    assert not confirmed.is_error and h.creates() == 1
+    assert not confirmed.is_error and hs.creates() == 1
 
 
 async def test_budget_that_runs_out_refuses_the_next_call(h: Any, tools: Any) -> None:
@@ -169,13 +170,13 @@ async def test_billing_1102_is_a_billing_error_not_a_rate_limit(h: Any, tools: A
     assert h.sb.counters()["tasks"] == 0
 
 
-async def test_policy_1301_says_not_to_retry_the_same_input(h: Any, tools: Any) -> None:
-    async with h.stdio() as client:
+async def test_policy_1301_says_not_to_retry_the_same_input(hs: Any, tools: Any) -> None:
+    async with hs.stdio() as client:
         answer = await client.call_tool("generate_video", {**VIDEO, "prompt": "a sandbox-policy-block scene"})
     err = tools.payload(answer)["error"]
     assert answer.is_error and err["kind"] == "content_policy" and err["code"] == 1301
     assert "Do not retry with the same input" in err["what_to_do"]
-    assert h.sb.counters()["tasks"] == 0
+    assert hs.sb.counters()["tasks"] == 0
 
 
 async def test_a_handshake_era_client_gets_the_same_tools_and_handle(h: Any, tools: Any) -> None:
@@ -190,15 +191,15 @@ async def test_a_handshake_era_client_gets_the_same_tools_and_handle(h: Any, too
     assert h.creates() == 1
 
 
-async def test_a_lost_create_answer_is_recovered_without_a_second_create(h: Any, tools: Any) -> None:
-    h.sb.set_faults([{"fault": "lost_response", "route": "create", "count": 1}])
-    async with h.stdio() as client:
+async def test_a_lost_create_answer_is_recovered_without_a_second_create(hs: Any, tools: Any) -> None:
+    hs.sb.set_faults([{"fault": "lost_response", "route": "create", "count": 1}])
+    async with hs.stdio() as client:
         answer = await client.call_tool("generate_video", {**VIDEO, "idempotency_key": "lost-1"})
         handle = tools.payload(answer)
         assert not answer.is_error, handle
         status = tools.payload(await client.call_tool("task_status", {"handle": handle["external_id"]}))
     assert status["task_id"] == handle["task_id"]
-    counters = h.sb.counters()
+    counters = hs.sb.counters()
     assert counters["tasks"] == 1 and counters["duplicate_external_ids"] == 0
 
 
@@ -223,9 +224,9 @@ async def test_sandbox_flag_runs_against_the_embedded_sandbox(tmp_path: Path, to
     assert Path(saved["path"]).parent == tmp_path / "out"
 
 
-async def test_kling_4_is_created_once_and_saved(h: Any, tools: Any) -> None:
+async def test_kling_4_is_created_once_and_saved(hs: Any, tools: Any) -> None:
     args = {"prompt": "a fox in 4.0", "model": "kling-4.0", "duration": 5, "idempotency_key": "four-1"}
-    async with h.stdio() as client:
+    async with hs.stdio() as client:
         handle = tools.payload(await client.call_tool("generate_video", args))
         assert handle["estimate"]["exact"] is False  # 4.0 prices are approximate, and say so
         again = tools.payload(await client.call_tool("generate_video", args))
@@ -236,12 +237,12 @@ async def test_kling_4_is_created_once_and_saved(h: Any, tools: Any) -> None:
     assert result["status"] == "succeeded"
     with av.open(result["files"][0]["path"]) as container:
         assert sum(1 for _ in container.decode(video=0)) > 24
-    assert h.creates() == 1
+    assert hs.creates() == 1
 
 
-async def test_a_handle_feeds_the_next_tool(h: Any, tools: Any) -> None:
+async def test_a_handle_feeds_the_next_tool(hs: Any, tools: Any) -> None:
     """An agent passes the external_id it got to video_to_audio; the server finds the video id it made."""
-    async with h.stdio() as client:
+    async with hs.stdio() as client:
         video = tools.payload(await client.call_tool("generate_video", VIDEO))
         early = await client.call_tool(
             "video_to_audio", {"video": video["external_id"], "bgm_prompt": "piano"}
@@ -258,4 +259,4 @@ async def test_a_handle_feeds_the_next_tool(h: Any, tools: Any) -> None:
     for saved in result["files"]:
         with av.open(saved["path"]) as container:
             assert container.streams.audio or container.streams.video
-    assert h.creates() == 2
+    assert hs.creates() == 2

@@ -1,7 +1,7 @@
 """The MCP Tasks extension (2026-07-28 wire shapes): a client that declares it gets a CreateTaskResult from a
 generate call and follows it with tasks/get to the saved files; a Kling task that fails is a completed task
 whose result is a tool error; cancel only stops following (Kling cannot cancel); a request that does not
-declare the extension gets -32021."""
+declare the extension gets -32021; over HTTP a tasks request names its task in the Mcp-Name header."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from mcp.shared.exceptions import MCPError
 from PIL import Image
 
-from klingkit.mcp._tasks import HANDLE_META, send, tasks_client
+from klingkit.mcp._tasks import HANDLE_META, TaskIdParams, TaskState, send, tasks_client
 from mcp import Client
 
 pytestmark = pytest.mark.integration
@@ -90,4 +90,31 @@ async def test_cancel_stops_following_but_the_task_runs_on(h: Any, tools: Any) -
     assert state["status"] == "cancelled" and "no cancel" in state["statusMessage"]
     assert later["status"] == "succeeded" and Path(later["files"][0]["path"]).stat().st_size > 0
     assert "no cancel" in ext.created[0]["_meta"][HANDLE_META]["cancel"]
+    assert h.creates() == 1
+
+
+class _Misnamed(types.Request[TaskIdParams, str]):
+    name_param = "routeAs"  # Mcp-Name from another field than taskId
+
+
+class _Unnamed(types.Request[TaskIdParams, str]):
+    pass  # no Mcp-Name at all
+
+
+async def test_tasks_requests_over_http_name_their_task_in_the_mcp_name_header(h: Any, tools: Any) -> None:
+    ext = tasks_client(max_wait=60)
+    async with h.http_server() as url, Client(url, extensions=[ext], read_timeout_seconds=60) as client:
+        # followed to the end with tasks/get: the SDK client sends Mcp-Name = taskId, and it is accepted
+        result = await client.call_tool("generate_image", {"prompt": "a lighthouse at dawn"})
+        eid = ext.created[0]["taskId"]
+        asked = TaskIdParams(taskId=eid, routeAs="another-task")
+        with pytest.raises(MCPError) as wrong:
+            await client.session.send_request(_Misnamed(method="tasks/get", params=asked), TaskState)
+        with pytest.raises(MCPError) as missing:
+            await client.session.send_request(_Unnamed(method="tasks/cancel", params=asked), TaskState)
+        still = await send(client.session, "tasks/get", eid)
+    assert wrong.value.error.code == missing.value.error.code == types.HEADER_MISMATCH
+    assert "Mcp-Name" in wrong.value.error.message or "mcp-name" in wrong.value.error.message
+    assert tools.payload(result)["status"] == "succeeded"
+    assert still["status"] == "completed"  # the refused cancel did not stop anything
     assert h.creates() == 1

@@ -15,9 +15,10 @@ are deliberately absent from it), which is also the revision the extension is de
   ``failed`` for JSON-RPC errors). ``tasks/update`` acknowledges (these tasks never ask for input).
   ``tasks/cancel`` acknowledges and stops following: Kling cannot cancel a task, so it runs on (and is
   billed if it succeeds); the ledger keeps it and ``task_result`` can still fetch it. A request that did
-  not declare the extension gets -32021 (missing required client capability).
+  not declare the extension gets -32021 (missing required client capability); over HTTP, one whose
+  ``Mcp-Name`` header is not its task id gets the header-mismatch error (SEP-2663 routing header).
 - **client**: :func:`tasks_client`, a ``ClientExtension`` whose claim resolves a task result by polling
-  ``tasks/get`` until it is terminal, calling ``on_status`` on every change; ``Client.call_tool`` then
+  ``tasks/get`` (with ``Mcp-Name: <taskId>`` over HTTP) until it is terminal, calling ``on_status`` on every change; ``Client.call_tool`` then
   returns the ordinary ``CallToolResult``.
 
 Not implemented: ``notifications/tasks`` pushes (the SDK's ``subscriptions/listen`` bus carries a closed
@@ -78,6 +79,24 @@ def _missing_capability() -> Exception:
     )
 
 
+def _check_routing_header(ctx: Any, eid: str) -> None:
+    """Over streamable HTTP a tasks request must carry ``Mcp-Name: <taskId>`` (SEP-2663's routing header,
+    defined by SEP-2243, so a load balancer can send every request of a task to the instance holding it);
+    a missing or different header is refused like the SDK refuses one on ``tools/call``. stdio has no
+    headers."""
+    from mcp.shared.exceptions import MCPError
+    from mcp.shared.inbound import MCP_NAME_HEADER, decode_header_value
+
+    headers = getattr(getattr(ctx, "request", None), "headers", None)
+    if headers is None:
+        return
+    if decode_header_value(headers.get(MCP_NAME_HEADER)) != eid:
+        raise MCPError(
+            code=types.HEADER_MISMATCH,
+            message=f"{MCP_NAME_HEADER} header does not match the request body's 'taskId' parameter",
+        )
+
+
 def _unknown(eid: str) -> Exception:
     from mcp.shared.exceptions import MCPError
 
@@ -119,6 +138,7 @@ class TaskBoard:
     def _known(self, ctx: Any, eid: str) -> Any:
         if not client_declared(ctx):
             raise _missing_capability()
+        _check_routing_header(ctx, eid)
         rec = self._service.ledger.get(eid)
         if rec is None:
             raise _unknown(eid)
@@ -206,7 +226,7 @@ class TaskState(types.Result):
 
 
 class _TaskRequest(types.Request[TaskIdParams, str]):
-    pass
+    name_param = "taskId"  # sent as the Mcp-Name header over HTTP (SEP-2663)
 
 
 async def send(session: Any, method: str, task_id: str) -> dict[str, Any]:
