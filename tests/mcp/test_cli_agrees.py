@@ -118,6 +118,11 @@ _CLI_ONLY_EVERYWHERE = {
 }  # fmt: skip
 _CLI_ONLY = {
     "generate_video": {"fit"},  # fits -i to -r locally before sending
+    # free commands: what a person at a terminal needs beside the tool's arguments
+    "estimate": {"command", "args"},  # `cost COMMAND ARGS...`: a command line where the tool takes arguments
+    "list_tasks": {"batches"},  # a listing of batches instead of tasks
+    "task_status": {"feature"},  # a task not in the ledger: its route (a tool's handle is a ledger row)
+    "task_result": {"feature"},
 }
 
 
@@ -159,8 +164,9 @@ def _by_flag(cmd: Any, flag: str) -> Any:
 def test_every_cli_flag_agrees_with_its_tool_schema(op: ops.Operation) -> None:
     """For every parameter the registry spells on the CLI: the flag exists on the operation's CLI twin,
     offers the same allowed values, the same range, the same default, takes a list where the tool takes an
-    array, and is a flag where the tool takes a boolean. A paid operation spells every parameter, and its
-    command has no other option but the known CLI-only conveniences."""
+    array, and is a flag where the tool takes a boolean. A paid operation spells every parameter, and every
+    command (paid or free: history, tasks, models, cost...) has no other option but the named CLI-only
+    conveniences, so a switch added to a command without its registry row fails here."""
     assert op.cli is not None, f"{op.name} has no CLI twin"
     cmd = _command(op.cli)
     covered: set[str] = set()
@@ -191,8 +197,6 @@ def test_every_cli_flag_agrees_with_its_tool_schema(op: ops.Operation) -> None:
             assert option.is_flag, where
         if p.required and not p.flag.isupper():
             assert option.required, where
-    if not op.paid:
-        return  # free commands (history, tasks, models...) have many switches an agent does not need
     extra = {p.name for p in cmd.params} - covered - _CLI_ONLY_EVERYWHERE - _session_option_names()
     assert extra <= _CLI_ONLY.get(op.name, set()), (
         f"{op.cli}: options no operation parameter describes: {extra}"

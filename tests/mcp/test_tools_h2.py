@@ -200,3 +200,19 @@ async def test_an_effect_scene_added_while_the_server_runs_is_accepted(
     assert before.is_error and err["field"] == "scene" and "KLINGKIT_EFFECTS" in err["what_to_do"], err
     assert after["estimate"]["units"] == 3
     assert h.creates() == 0
+
+
+async def test_free_tools_take_the_cli_commands_switches(h: Any, tools: Any) -> None:
+    """list_tasks filters as `klingkit history --unfinished/--batch` does; models as `--kind`."""
+    async with h.stdio() as client:
+        made = tools.payload(await client.call_tool("generate_image", {"prompt": "a lighthouse"}))
+        await tools.until_done(client, made["external_id"])
+        every = tools.payload(await client.call_tool("list_tasks", {}))
+        unfinished = tools.payload(await client.call_tool("list_tasks", {"unfinished": True}))
+        other_batch = tools.payload(await client.call_tool("list_tasks", {"batch": "no-such-batch"}))
+        images = tools.payload(await client.call_tool("models", {"kind": "image"}))
+        bad = await client.call_tool("models", {"kind": "audio"})
+    assert [t["external_id"] for t in every["tasks"]] == [made["external_id"]]
+    assert unfinished["tasks"] == [] and other_batch["tasks"] == []
+    assert images["video_models"] == [] and images["image_models"]
+    assert bad.is_error

@@ -10,6 +10,7 @@ import click
 
 from ._exit import CLIError, ExitCode
 from ._help import examples
+from ._ops_options import ops_option
 from ._session import REGION_CHOICES, Session, session_options
 
 
@@ -65,7 +66,7 @@ def account(session: Session) -> None:
 
 
 @click.command(epilog=examples("klingkit models", "klingkit models --kind image", "klingkit models --json"))
-@click.option("--kind", type=click.Choice(("video", "image", "all")), default="all", show_default=True)
+@ops_option("models", "kind", "--kind", take_default=True)
 @session_options(network=False)
 def models(session: Session, kind: str) -> None:
     """What each model supports (modes, durations, camera, sound), costs and how long its default request

@@ -8,7 +8,7 @@ import click
 
 from ._exit import CLIError
 from ._help import examples
-from ._ops_options import ops_option
+from ._ops_options import ops_argument, ops_option
 from ._session import Session, session_options
 
 
@@ -39,10 +39,12 @@ def _batch(ledger: Any, given: str) -> str:
         "klingkit history --batches",
     )
 )
-@click.argument("search", required=False)
+@ops_argument("list_tasks", "search", "search", required=False)
 @ops_option("list_tasks", "status", "--status", help="Only this status.")
-@click.option("--unfinished", is_flag=True, help="Only tasks still pending or running (not abandoned).")
-@click.option(
+@ops_option("list_tasks", "unfinished", "--unfinished")
+@ops_option(
+    "list_tasks",
+    "batch",
     "--batch",
     "batch_id",
     metavar="BATCH_ID",

@@ -161,6 +161,16 @@ class Results:
             "usd_charged": catalog.usd(rec.units, pack) if rec.units is not None and pack else None,
         }
 
-    def list_tasks(self, search: str | None, status: str | None, limit: int) -> dict[str, Any]:
-        found = self.ledger.find(search, status=status, limit=limit)
+    def list_tasks(
+        self,
+        search: str | None,
+        status: str | None,
+        limit: int,
+        *,
+        unfinished: bool = False,
+        batch: str | None = None,
+    ) -> dict[str, Any]:
+        """Ledger rows as ``klingkit history`` finds them (same filters, same order)."""
+        found = self.ledger.find(search, status=status, batch_id=batch, unfinished=unfinished,
+                                 include_abandoned=not unfinished, limit=limit, newest_first=batch is None)  # fmt: skip
         return {"tasks": [self._status_json(r) | {"files": r.files} for r in found]}

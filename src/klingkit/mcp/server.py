@@ -155,6 +155,20 @@ def session_key(ctx: Any) -> str:
     return f"http:{found}" if found else STATELESS_SESSION
 
 
+def _check_choices(op: ops.Operation, args: dict[str, Any]) -> None:
+    """A free tool's argument outside its schema's allowed values is refused naming it (a paid tool's
+    arguments are judged by the library, which names the field the same way)."""
+    for p in op.params:
+        allowed = p.schema.get("enum")
+        if allowed is not None and args.get(p.name) is not None and args[p.name] not in allowed:
+            raise ToolError(
+                "validation",
+                f"invalid {p.name}={args[p.name]!r}: allowed {', '.join(map(str, allowed))}",
+                "use one of the allowed values; nothing was sent",
+                field=p.name,
+            )
+
+
 async def call(
     service: Service,
     name: str,
@@ -168,6 +182,7 @@ async def call(
     op = ops.OPERATIONS[name]
     if op.paid:
         return await service.generate(name, args, session)
+    _check_choices(op, args)
     if name == "estimate":
         return service.estimate(str(args.get("operation")), dict(args.get("arguments") or {}), session)
     if name == "task_status":
@@ -176,9 +191,12 @@ async def call(
         return await service.result(str(args["handle"]), float(args.get("wait_seconds") or 0), progress)
     if name == "list_tasks":
         limit = args.get("limit") or op.param("limit").schema["default"]
-        return service.list_tasks(args.get("search"), args.get("status"), int(limit))
+        search, status, batch = args.get("search"), args.get("status"), args.get("batch")
+        return service.list_tasks(
+            search, status, int(limit), unfinished=bool(args.get("unfinished")), batch=batch
+        )
     if name == "models":
-        return ops.models_overview()
+        return ops.models_overview(str(args.get("kind") or "all"))
     if name == "account_balance":
         return await service.balance()
     raise ToolError("internal", f"tool {name!r} has no runner", "this is a klingkit bug; please report it")

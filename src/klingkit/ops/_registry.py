@@ -209,6 +209,8 @@ _FREE: tuple[Operation, ...] = (
         "Tasks recorded in the local ledger, newest first (free, no request).",
         P("search", S.text("Substring of the prompt, ids, model or feature."), "SEARCH"),
         P("status", S.enum(S.task_statuses(), "Only tasks with this status."), "--status"),
+        P("unfinished", S.boolean("Only tasks still pending or running (not abandoned)."), "--unfinished"),
+        P("batch", S.text("Only the rows of this batch, in row order (the id a batch printed)."), "--batch"),
         P("limit", S.number("At most this many.", 1, None, 50, integer=True), "--limit"),
         offline=True,
     ),
@@ -216,6 +218,7 @@ _FREE: tuple[Operation, ...] = (
         "models", "Models and capabilities", "klingkit models", None,
         "What can be asked for: models, modes, durations, resolutions, effect scenes, voices and unit "
         "prices, from the catalog (offline).",
+        P("kind", S.enum(S.model_kinds(), "Which models.", S.model_kinds()[-1]), "--kind"),
         offline=True,
     ),
     _op(

@@ -239,12 +239,18 @@ def motion() -> tuple[list[str], str, list[str], list[str], int]:
     )
 
 
+def model_kinds() -> list[str]:
+    """What ``models`` can list: video models, image models, or all (the default, last)."""
+    return ["video", "image", "all"]
+
+
 def usd_per_unit() -> dict[str, float]:
     return dict(catalog.USD_PER_UNIT)
 
 
-def models_overview() -> dict[str, Any]:
-    """What can be asked for, offline: models, their modes/durations/resolutions and unit prices."""
+def models_overview(kind: str = "all") -> dict[str, Any]:
+    """What can be asked for, offline: models, their modes/durations/resolutions and unit prices
+    (``kind`` video or image: only those models)."""
     video = [
         {
             "name": m.name,
@@ -290,6 +296,10 @@ def models_overview() -> dict[str, Any]:
         }
         for m in catalog.IMAGE_MODELS
     ]
+    if kind == "image":
+        video = []
+    elif kind == "video":
+        image = []
     return {
         "video_models": video,
         "image_models": image,
