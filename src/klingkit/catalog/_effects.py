@@ -5,8 +5,9 @@ and 10 price changes in Aug-Sep 2026, H). So the scenes live in ``effects.json``
 user file in the same shape is read on top of it: ``$KLINGKIT_EFFECTS`` when set, else
 ``$KLINGKIT_HOME/effects.json`` when it exists. Only the keys it gives change (a scene's ``units``, a new
 scene, ``retired``). The client's estimate, its checks, the sandbox's billing and ``klingkit effects`` read
-this module; the MCP tool's scene list is the packaged one (``catalog.SINGLE_IMAGE_EFFECTS``...), fixed
-when the server starts.
+this module; the MCP ``apply_effect`` tool offers the packaged scenes as examples and judges a scene
+when it is called, against this data read again (so a scene added to the user's file while the server
+runs is accepted).
 
 A scene: ``images`` (1, or 2 for a two-person scene: left and right), ``units`` (a call; when absent the
 price of its image count from ``default_units``, and the estimate is then not exact), ``retired`` (a date:
