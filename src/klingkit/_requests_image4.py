@@ -14,6 +14,7 @@ from typing import Any
 from . import _media as media
 from . import catalog
 from ._exceptions import ValidationError
+from ._undocumented import refuse_undocumented
 from .catalog import image4
 from .catalog.rules import Refusal
 
@@ -38,9 +39,7 @@ def build_image4(params: dict[str, Any]) -> tuple[dict[str, Any], str, float, st
         if params.get(key) not in (None, ""):
             raise ValidationError(key, params[key], "absent on Image 4.0",
                                   "Image 4.0 takes neither; a lost answer is found through the task list")  # fmt: skip
-    unknown = sorted(set(params) - PARAMS)
-    if unknown:
-        raise ValidationError(unknown[0], "...", f"the parameters of Image 4.0: {', '.join(sorted(PARAMS))}")
+    refuse_undocumented(params, PARAMS, "Image 4.0")
     model = image4.canonical(params.get("model_name"))
     assert model is not None
     warnings: list[str] = []

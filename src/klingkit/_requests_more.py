@@ -8,7 +8,6 @@ checked by ``klingkit._media``; the length of a local audio or video file is rea
 
 from __future__ import annotations
 
-import difflib
 import io
 import os
 import wave
@@ -20,6 +19,7 @@ from . import _media as media
 from . import catalog
 from ._exceptions import ValidationError
 from ._requests_image4 import build_image4
+from ._undocumented import refuse_undocumented
 from .catalog import Estimate, drive, edit, endpoint, image4, multishot
 from .catalog.rules import Refusal
 
@@ -315,11 +315,7 @@ def prepare_more(feature: str, params: dict[str, Any]) -> Any:
         return None
     builder = BUILDERS[key]
 
-    for name in params:
-        if name not in builder.params:
-            close = difflib.get_close_matches(name, sorted(builder.params), n=1)
-            raise ValidationError(name, "...", f"the parameters of {key}: {', '.join(sorted(builder.params))}",
-                                  f"did you mean {close[0]!r}?" if close else "unknown parameter")  # fmt: skip
+    refuse_undocumented(params, builder.params, key)
     out = builder.build(dict(params))
     route = "motion-control-new" if key == "motion-control" and out.path_model else key
     ep = endpoint(route)

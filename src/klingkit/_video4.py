@@ -26,6 +26,7 @@ from typing import Any
 from . import _media as media
 from . import catalog
 from ._exceptions import ValidationError
+from ._undocumented import refuse_undocumented
 from .catalog import kling4
 from .catalog.rules import Refusal
 
@@ -263,11 +264,7 @@ def prepare4(feature: str, params: dict[str, Any]) -> Any:
     for key, why in _REFUSED.items():
         if _given(params, key) and not (key == "sound" and params[key] in ("on", True)):
             raise ValidationError(key, params[key], "absent on Kling 4.0", why)
-    unknown = sorted(set(params) - PARAMS - {"sound"})
-    if unknown:
-        raise ValidationError(
-            unknown[0], params[unknown[0]], f"the parameters of Kling 4.0: {', '.join(sorted(PARAMS))}"
-        )
+    refuse_undocumented({k: v for k, v in params.items() if k != "sound"}, PARAMS, "Kling 4.0")
     model = kling4.canonical(params.get("model_name"))
     assert model is not None
     mode = _mode_of(feature, params)

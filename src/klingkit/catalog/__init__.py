@@ -132,6 +132,7 @@ from ._data import (
     VOICE_LANGUAGES,
     VOICE_LIST_MAX,
     VOICE_SPEED,
+    VOICE_SPEED_DEFAULT,
     VOICES,
 )
 from ._lookup import (
@@ -290,6 +291,7 @@ __all__ = [
     "VOICE_LANGUAGES",
     "VOICE_LIST_MAX",
     "VOICE_SPEED",
+    "VOICE_SPEED_DEFAULT",
     "Checked",
     "Decision",
     "Endpoint",

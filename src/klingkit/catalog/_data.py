@@ -59,6 +59,7 @@ VIDEO_TO_AUDIO_DURATION = (3.0, 20.0)
 TTS_TEXT_MAX = 1000
 LIPSYNC_TEXT_MAX = 120
 VOICE_SPEED = (0.8, 2.0)
+VOICE_SPEED_DEFAULT = 1.0  # lip-sync and TTS speak at 1.0 when voice_speed is left out (§2.5, §2.12; H)
 VOICE_LANGUAGES = ("zh", "en")
 SOUND_VOLUME = (0.0, 2.0)
 PAGE_NUM = (1, 1000)
@@ -313,4 +314,5 @@ __all__ = [
     "VOICE_LANGUAGES",
     "VOICE_LIST_MAX",
     "VOICE_SPEED",
+    "VOICE_SPEED_DEFAULT",
 ]

@@ -44,6 +44,7 @@ MOTION_NEW = Endpoint("motion-control-new", "/motion-control", "new", "video", "
 ENDPOINTS = (AVATAR, MOTION, MOTION_NEW)
 
 AVATAR_MODES = ("std", "pro")
+AVATAR_DEFAULT_MODE = "std"  # an avatar request without a mode (M)
 AVATAR_UNITS_PER_SECOND = {"std": 0.4, "pro": 0.8}  # §7.2, H
 AVATAR_AUDIO_SECONDS = (2.0, 300.0)  # §2.14, M
 AVATAR_PROMPT_MAX = 2500  # the legacy prompt limit (assumed; the avatar page is not in the reference)
@@ -129,7 +130,7 @@ def check_avatar(body: Any, audio_seconds: float | None = None) -> list[Refusal]
 
 def avatar_price(mode: str | None, audio_seconds: float | None) -> tuple[float, str, bool]:
     """(units, basis, exact) for an avatar video; unknown audio length is priced at the 300 s maximum."""
-    mode = mode or "std"
+    mode = mode or AVATAR_DEFAULT_MODE
     rate = AVATAR_UNITS_PER_SECOND.get(mode, AVATAR_UNITS_PER_SECOND["pro"])
     if audio_seconds is None:
         top = AVATAR_AUDIO_SECONDS[1]

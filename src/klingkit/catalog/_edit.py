@@ -26,6 +26,7 @@ MODELS = ("kling-v1-6",)
 EDIT_MODES = ("addition", "swap", "removal")
 MODES = ("std", "pro")
 DURATIONS = (5, 10)
+DEFAULT_DURATION = 5  # seconds, when an edit names none (L)
 UNITS_PER_SECOND = {"std": 0.6, "pro": 1.0}
 IMAGES_MAX = 4
 POINTS_MAX = 10
@@ -101,13 +102,13 @@ def check_edit(body: Any, selections: int | None = None) -> list[Refusal]:
         out.append(Refusal("mode", quality, ", ".join(MODES)))
     duration = body.get("duration")
     if duration is not None and str(duration) not in {str(d) for d in DURATIONS}:
-        out.append(Refusal("duration", duration, "5, 10"))
+        out.append(Refusal("duration", duration, ", ".join(str(d) for d in DURATIONS)))
     return out
 
 
 def price(body: Mapping[str, Any]) -> tuple[float, str, float]:
     """(units, basis, seconds) of an edit task: the video-pack rate of its mode times its duration."""
     mode = str(body.get("mode") or "std")
-    seconds = float(body.get("duration") or 5)
+    seconds = float(body.get("duration") or DEFAULT_DURATION)
     rate = UNITS_PER_SECOND.get(mode, UNITS_PER_SECOND["pro"])
     return round(rate * seconds, 4), f"multi-element editing {mode}: {rate} units/s x {seconds:g} s", seconds

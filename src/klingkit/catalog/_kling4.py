@@ -46,6 +46,8 @@ __all__ = [
 
 CONFIDENCE = "M"
 """Shapes and limits: one good secondary source (kling-2026-h2.md §1)."""
+ROUTE_CONFIDENCE = "L"
+"""The route names (the 2026 model-in-path family, presumably): resellers only."""
 PRICE_CONFIDENCE = "L"
 """Prices: resellers only; every 4.0 estimate is marked not exact."""
 

@@ -42,7 +42,7 @@ def _estimate(feature: str, units: float, basis: str, exact: bool) -> Estimate:
 def _avatar(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     _first(drive.check_avatar(p, known.media_seconds))
     units, basis, exact = drive.avatar_price(p.get("mode"), known.media_seconds)
-    mode = str(p.get("mode") or "std")
+    mode = str(p.get("mode") or drive.AVATAR_DEFAULT_MODE)
     return Checked(
         "avatar", _estimate("avatar", units, basis, exact), mode=mode, duration=known.media_seconds
     )

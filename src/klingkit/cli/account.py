@@ -185,10 +185,19 @@ def models(session: Session, kind: str) -> None:
             )
         for t in catalog.TRYON_MODELS:
             typical = list(catalog.typical_seconds("kolors-virtual-try-on", model=t))
-            image.append(
-                {"name": t, "route": "kolors-virtual-try-on", "price_image": 1, "typical_seconds": typical}
+            # The catalog's price of one try-on (its two inputs only need to be there to be priced).
+            one = catalog.price(
+                "kolors-virtual-try-on", {"model_name": t, "human_image": "-", "cloth_image": "-"}
             )
-            lines.append(f"  {t:<18} try-on    1 try-on unit per image")
+            image.append(
+                {
+                    "name": t,
+                    "route": "kolors-virtual-try-on",
+                    "price_image": one.units,
+                    "typical_seconds": typical,
+                }
+            )
+            lines.append(f"  {t:<18} try-on    {one.units:g} try-on unit{'s' * (one.units != 1)} per image")
         for name in catalog.image4.MODELS:  # Image 4.0 / Long Image 4.0 (shapes M, route and price L)
             image.append({"name": name, "route": "2026", "resolutions": list(catalog.image4.RESOLUTIONS),
                           "units_per_image": catalog.image4.UNITS_PER_IMAGE, "confidence": "M/L",

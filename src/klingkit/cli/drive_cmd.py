@@ -13,6 +13,7 @@ import click
 from klingkit.catalog import drive, kling4
 
 from ._exit import CLIError
+from ._help import modes_in_words
 from ._ops_options import ops_argument, ops_option
 from ._run import Guard, Job, run_job
 from ._run_flags import _drop_none, _media, generate_options
@@ -40,7 +41,10 @@ _AVATAR_EPILOG = (
 @click.option("--audio-id", metavar="ID", help="An audio id from `klingkit audio tts` instead of --audio.")
 @click.option("-p", "--prompt", metavar="TEXT", help="How the person moves or looks (optional).")
 @click.option(
-    "-m", "--mode", type=click.Choice(drive.AVATAR_MODES), help="std (720p) or pro (1080p). [default: std]"
+    "-m",
+    "--mode",
+    type=click.Choice(drive.AVATAR_MODES),
+    help=f"{modes_in_words(drive.AVATAR_MODES)}. [default: {drive.AVATAR_DEFAULT_MODE}]",
 )
 @session_options
 @generate_options
@@ -82,7 +86,11 @@ _MOTION_EPILOG = (
     type=click.Choice(tuple(drive.MOTION_MODELS)),
     default=drive.MOTION_DEFAULT_MODEL,
     show_default=True,
-    help="kling-3.0 uses the 2026 route /motion-control/kling-3.0.",
+    help=" ".join(
+        f"{m.name} uses the 2026 route {drive.MOTION_NEW.path}/{m.name}."
+        for m in drive.MOTION_MODELS.values()
+        if m.route == "new"
+    ),
 )
 @click.option("-p", "--prompt", metavar="TEXT", help="Scene or style (optional).")
 @click.option("-m", "--mode", type=click.Choice(tuple(drive.MOTION_MODES)),

@@ -18,7 +18,7 @@ from ._camera import camera_help, parse_camera
 from ._exit import CLIError
 from ._fit import FIT_CHOICES
 from ._guard import Guard
-from ._help import examples
+from ._help import examples, modes_in_words
 from ._ops_options import ops_option
 from ._options import prompt_options
 from ._run import Job, run_job
@@ -83,7 +83,12 @@ _VIDEO_EPILOG = examples(
     "frames",
     multiple=True,
     metavar="PATH|URL",
-    help="A middle keyframe, in order (kling-4.0: up to 8, with -i as the first frame).",
+    help="A middle keyframe, in order ({}; with -i as the first frame).".format(
+        ", ".join(
+            f"{m.name}: up to {m.keyframes_middle_max}" if m.keyframes_middle_max else f"none on {m.name}"
+            for m in catalog.kling4.MODELS.values()
+        )
+    ),
 )
 @ops_option(
     "generate_video",
@@ -114,7 +119,7 @@ _VIDEO_EPILOG = examples(
     "-m",
     "--mode",
     also=ops.MODE_ALIASES,
-    help="std (720p), pro (1080p), 4k; standard/professional are aliases.",
+    help=f"{modes_in_words(catalog.VIDEO_MODES)}; standard/professional are aliases.",
 )
 @ops_option(
     "generate_video",

@@ -24,6 +24,10 @@ from ._run import Job, run_job
 from ._run_flags import _drop_none, _is_url, _media, generate_options
 from ._session import Session, session_options
 
+# The voice speed's range and default are Kling's (the catalog's), shown as typed.
+_SPEED_RANGE = "{:.1f}..{:.1f}".format(*catalog.VOICE_SPEED)
+_SPEED_DEFAULT = f"[default: {catalog.VOICE_SPEED_DEFAULT:.1f}]"
+
 
 def _made_here(session: Session, path: Path) -> tuple[str | None, str | None]:
     """(video id, task key) of a file klingkit saved: the ledger first, then its JSON sidecar."""
@@ -147,7 +151,7 @@ def extend(
 @ops_option(
     "lip_sync", "voice_language", "--language", help="Voice language. [default: the voice's own language]"
 )
-@ops_option("lip_sync", "voice_speed", "--speed", metavar="0.8..2.0", help="Voice speed. [default: 1.0]")
+@ops_option("lip_sync", "voice_speed", "--speed", metavar=_SPEED_RANGE, help=f"Voice speed. {_SPEED_DEFAULT}")
 @ops_option(
     "lip_sync", "audio", "--audio", metavar="PATH|URL", help="Audio to lip-sync to (instead of --text)."
 )
@@ -375,13 +379,13 @@ def audio_video(
 @click.argument("text")
 @ops_option("text_to_speech", "voice_id", "--voice", required=True, lenient=True, metavar="VOICE_ID")
 @ops_option("text_to_speech", "voice_language", "--language", help="Language. [default: the voice's own]")
-@ops_option("text_to_speech", "voice_speed", "--speed", metavar="0.8..2.0", help="Speed. [default: 1.0]")
+@ops_option("text_to_speech", "voice_speed", "--speed", metavar=_SPEED_RANGE, help=f"Speed. {_SPEED_DEFAULT}")
 @session_options
 @generate_options
 def audio_tts(
     session: Session, guard: Guard, text: str, voice: str, language: str | None, speed: float | None
 ) -> None:
-    """Speak TEXT (<= 1000 characters) with a preset voice."""
+    """Speak TEXT with a preset voice (`klingkit voices` lists them)."""
     language = language or lists.voice_language(voice)
     params = {"text": text, "voice_id": voice, "voice_language": language, "voice_speed": speed}
     run_job(session, Job("tts", _drop_none(params), "tts"), guard)

@@ -140,12 +140,12 @@ def video_to_audio(ctx: Context, body: Body) -> Plan:
 
 
 def tts(ctx: Context, body: Body) -> Plan:
-    ok = _checked("tts", body.data)  # text <= 1000, language, voice, speed 0.8-2.0
+    ok = _checked("tts", body.data)  # the text, language, voice and speed rules are the catalog's
     text = str(body.data["text"])
     # Policy unknown-name: a server refuses a voice it does not have (the client only warns).
     language = body.choice("voice_language", facts.VOICE_LANGUAGES, "zh")
     body.choice("voice_id", facts.VOICES[language])
-    speed = float(body.data.get("voice_speed") or 1.0)
+    speed = float(body.data.get("voice_speed") or facts.VOICE_SPEED_DEFAULT)
     # About 15 characters a second at speed 1, never under a second.
     seconds = round(max(1.0, len(text) / 15 / speed), 1)
     return Plan(
