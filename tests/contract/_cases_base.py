@@ -45,6 +45,7 @@ class Sources:
     session_id: str = ""
     audio_url: str = ""
     long_audio_url: str = ""  # 8 s: long enough for an avatar's audio and a voice sample
+    video_bytes: bytes = b""  # the same video as a local file's bytes (each side decodes it)
     edit_session: str = ""  # a multi-element editing session with one selection
     edit_empty_session: str = ""  # one with nothing selected
 

@@ -52,6 +52,9 @@ def kling4_omni_cases(src: Sources) -> Iterator[Case]:
             p = {"base_video": video} if keep is None else {"base_video": video, "keep_original_sound": keep}
             yield omni(model, f"base video keep={keep}", **p)
         yield omni(model, "base video and a duration", base_video=video, duration=10)
+        # A local file: the client decodes it (length, fps, size), so its estimate is the charge.
+        yield omni(model, "a local base video", base_video=src.video_bytes)
+        yield omni(model, "a local feature video", feature_videos=[src.video_bytes])
         yield omni(model, "keep the sound without a base video", refer_images=[IMG], keep_original_sound=True)
         videos = [video] * k4.OMNI_VIDEOS_MAX
         yield omni(model, "5 feature videos and a base video", feature_videos=videos, base_video=video)

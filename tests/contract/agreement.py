@@ -117,6 +117,7 @@ def prepare_sources(sb: Sandbox, api: httpx.Client) -> Sources:
         for k, v in src.videos.items()
     }
     src.video_url = video["url"]
+    src.video_bytes = api.get(video["url"]).content
     face = api.post("/v1/videos/identify-face", json={"video_id": video["id"]}).json()["data"]
     src.session_id = face["session_id"]
     tts = api.post(
