@@ -5,7 +5,9 @@
 Needs the ``curl`` command (Debian/Ubuntu: ``apt-get install -y curl``). A file of ``--mib`` MiB is served by
 ``python -m http.server`` in its own process on 127.0.0.1; each client runs in its own process, one after
 the other, ``--runs`` times: curl (``-o``), plain httpx (stream to a file, no fsync), and
-``Kling.download`` (atomic ``.part`` + fsync + rename + JSON sidecar). Reported: median wall time, the
+``Kling.download`` (atomic ``.part`` + fsync + rename + JSON sidecar), and curl followed by ``sync FILE``
+(the same durability as klingkit's fsync: on a file larger than the page cache's dirty limit the disk, not
+the client, sets the pace). Reported: median wall time, the
 ratio to curl (target <= 1.2x) and each process's peak RSS (flat memory: it must not grow with the file).
 """
 
@@ -53,9 +55,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _curl(url: str, out: Path) -> dict[str, float]:
+def _curl(url: str, out: Path, *, durable: bool = False) -> dict[str, float]:
     t0 = time.perf_counter()
     subprocess.run(["curl", "-sS", "-o", str(out), url], check=True)
+    if durable:  # what klingkit also pays: the file's bytes forced to disk (coreutils `sync FILE` = fsync)
+        subprocess.run(["sync", str(out)], check=True)
     return {"wall": time.perf_counter() - t0, "rss": 0.0}
 
 
@@ -104,14 +108,24 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.1)
-            results: dict[str, list[dict[str, float]]] = {"curl": [], "httpx": [], "klingkit": []}
-            for _ in range(args.runs):  # interleaved, so the machine's drift affects all three alike
-                results["curl"].append(_curl(url, root / "curl.mp4"))
-                results["httpx"].append(_py(_HTTPX, url, root / "httpx.mp4"))
-                out = root / "kk"
-                out.mkdir(exist_ok=True)
-                results["klingkit"].append(_py(_KLINGKIT, url, out))
-                assert (out / "bench.mp4").stat().st_size == args.mib << 20 or any(out.iterdir())
+            results: dict[str, list[dict[str, float]]] = {"curl": [], "curl+sync": [], "httpx": [], "klingkit": []}
+            clients = {
+                "curl": lambda: _curl(url, root / "curl.mp4"),
+                "curl+sync": lambda: _curl(url, root / "curl-sync.mp4", durable=True),
+                "httpx": lambda: _py(_HTTPX, url, root / "httpx.mp4"),
+                "klingkit": lambda: _py(_KLINGKIT, url, out),
+            }
+            out = root / "kk"
+            out.mkdir(exist_ok=True)
+            names = list(clients)
+            for run in range(args.runs):
+                # Interleaved, and the order rotated each run, so the machine's drift affects all alike; the
+                # page cache is flushed (untimed) before each client, so nobody pays the writeback of the
+                # previous client's gigabyte (that made whoever ran last look slow).
+                for name in names[run % len(names) :] + names[: run % len(names)]:
+                    os.sync()
+                    results[name].append(clients[name]())
+                assert (out / "bench.mp4").stat().st_size == args.mib << 20
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -121,7 +135,7 @@ def main() -> None:
         wall = statistics.median(r["wall"] for r in runs)
         rss = max(r["rss"] for r in runs) / 1024
         rss_text = f", peak RSS {rss:.0f} MiB" if rss else ""
-        print(f"  {name:<9} {wall:6.2f} s  {args.mib / wall:7.0f} MiB/s  {wall / curl:5.2f}x curl{rss_text}")
+        print(f"  {name:<10} {wall:6.2f} s  {args.mib / wall:7.0f} MiB/s  {wall / curl:5.2f}x curl{rss_text}")
 
 
 if __name__ == "__main__":
