@@ -108,7 +108,12 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.1)
-            results: dict[str, list[dict[str, float]]] = {"curl": [], "curl+sync": [], "httpx": [], "klingkit": []}
+            results: dict[str, list[dict[str, float]]] = {
+                "curl": [],
+                "curl+sync": [],
+                "httpx": [],
+                "klingkit": [],
+            }
             clients = {
                 "curl": lambda: _curl(url, root / "curl.mp4"),
                 "curl+sync": lambda: _curl(url, root / "curl-sync.mp4", durable=True),
