@@ -81,3 +81,17 @@ def test_the_cli_source_no_longer_types_these_facts() -> None:
         "/motion-control/kling-3.0.",
     ):
         assert typed not in source, typed
+
+
+def test_the_operation_registry_does_not_type_the_mode_resolutions() -> None:
+    # The MCP tools' descriptions and the CLI options built from them say "std (720p)" from the catalog.
+    ops = Path(klingkit.__file__).parent / "ops"
+    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(ops.glob("_registry*.py")))
+    for resolution in catalog.MODE_RESOLUTION.values():
+        if resolution not in catalog.MODE_RESOLUTION:  # "4k" is both a mode and its resolution
+            assert resolution not in source, resolution
+    from klingkit.ops import OPERATIONS
+
+    video = OPERATIONS["generate_video"]
+    mode = next(p for p in video.params if p.name == "mode")
+    assert _mode("std") in str(mode.schema)

@@ -11,6 +11,7 @@ import difflib
 from . import _effects as effects
 from ._data import (
     IMAGE_MODELS,
+    MODE_RESOLUTION,
     NEW_VIDEO_MODELS,
     OMNI_IMAGE_MODELS,
     OMNI_VIDEO_MODELS,
@@ -50,3 +51,10 @@ def voice_language(voice_id: str) -> str | None:
 def effect_scenes() -> list[tuple[str, int, bool]]:
     """Every effect scene as ``(name, images it takes, retired)``, from the effects data (with the user's)."""
     return [(s.name, s.images, s.retired is not None) for s in effects.scenes()]
+
+
+def modes_in_words(modes: tuple[str, ...] | list[str], last: str = "or") -> str:
+    """``std (720p) or pro (1080p)``: quality modes with the resolution each maps to (``MODE_RESOLUTION``),
+    for help texts and tool descriptions that would otherwise type the mapping."""
+    words = [m if MODE_RESOLUTION.get(m, m) == m else f"{m} ({MODE_RESOLUTION[m]})" for m in modes]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"

@@ -9,11 +9,7 @@ def examples(*lines: str) -> str:
 
 
 def modes_in_words(modes: tuple[str, ...] | list[str], last: str = "or") -> str:
-    """``std (720p) or pro (1080p)``: quality modes with the resolution each maps to (the catalog's
-    ``MODE_RESOLUTION``), for help texts that would otherwise type the mapping."""
-    from klingkit import catalog
+    """``std (720p) or pro (1080p)``: the catalog's words for quality modes (read when a help is built)."""
+    from klingkit.catalog.lists import modes_in_words as words
 
-    words = [
-        m if catalog.MODE_RESOLUTION.get(m, m) == m else f"{m} ({catalog.MODE_RESOLUTION[m]})" for m in modes
-    ]
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
+    return words(modes, last)

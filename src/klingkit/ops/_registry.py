@@ -10,6 +10,7 @@ argument). The CLI's options take their types, choices, ranges, defaults and hel
 
 from __future__ import annotations
 
+from ..catalog.lists import modes_in_words
 from . import _build as B
 from . import _schema as S
 from ._build import ResolveVideo
@@ -54,7 +55,7 @@ _GENERATE: tuple[Operation, ...] = (
         _PROMPT,
         P("model", S.enum(S.video_models(), "Video model.", S.DEFAULT_VIDEO_MODEL), "--model"),
         P("duration", S.enum(_VIDEO_DURATIONS, "Seconds (the model decides which).", 5), "-d"),
-        P("mode", S.enum(_VIDEO_MODES, "std 720p, pro 1080p, 4k.", "std"), "--mode"),
+        P("mode", S.enum(_VIDEO_MODES, f"{modes_in_words(_VIDEO_MODES)}.", "std"), "--mode"),
         P("aspect_ratio", S.enum(S.video_aspect_ratios(), "Aspect ratio (text-to-video).", "16:9"), "-r"),
         P("image", S.media("Start frame: makes this image-to-video"), "--image"),
         P("images", S.array(S.media("A person or thing to show (multi-image to video)"), 1, S.multi_image_max()),
@@ -148,7 +149,7 @@ _GENERATE: tuple[Operation, ...] = (
         P("audio", S.media("The speech (mp3/wav/m4a/aac)"), "--audio"),
         P("audio_id", S.text("An audio id from text_to_speech, instead of audio."), "--audio-id"),
         P("prompt", S.text("How the person moves or looks.", _AVATAR_PROMPT), "--prompt"),
-        P("mode", S.enum(_AVATAR_MODES, "std (720p) or pro (1080p).", "std"), "--mode"),
+        P("mode", S.enum(_AVATAR_MODES, f"{modes_in_words(_AVATAR_MODES)}.", "std"), "--mode"),
     ),
     _op(
         "motion_control", "Motion control", "klingkit motion", B.motion,
@@ -157,7 +158,7 @@ _GENERATE: tuple[Operation, ...] = (
         P("video", S.media("The motion reference video"), "--video", required=True),
         P("model", S.enum(_MOTION_MODELS, "Motion control model.", _MOTION_MODEL), "--model"),
         P("prompt", S.text("Scene or style.", _MOTION_PROMPT), "--prompt"),
-        P("mode", S.enum(_MOTION_MODES, "std (720p) or pro (1080p)."), "--mode"),
+        P("mode", S.enum(_MOTION_MODES, f"{modes_in_words(_MOTION_MODES)}."), "--mode"),
         P("orientation", S.enum(_ORIENTATIONS, "Face the way the image or the video does."), "--orientation"),
         P("keep_sound", S.boolean("Keep the reference video's sound."), "--keep-sound"),
     ),

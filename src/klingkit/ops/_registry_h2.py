@@ -7,6 +7,7 @@ read from the catalog through :mod:`._schema`.
 
 from __future__ import annotations
 
+from ..catalog.lists import modes_in_words
 from . import _build_h2 as B
 from . import _schema as S
 from ._types import Operation, P, Param
@@ -43,7 +44,7 @@ OPERATIONS_H2: tuple[Operation, ...] = (
                                    "height, e.g. 0.5,0.4."), 1, _E.POINTS_MAX), "--point"),
         P("frame", S.number("The frame the points are on.", 0, None, 0, integer=True), "--frame"),
         P("prompt", S.text("What the result shows (needed to add or swap).", _E.PROMPT_MAX), "-p"),
-        P("mode", S.enum(_E.MODES, "std (720p) or pro (1080p).", _E.MODES[0]), "-m"),
+        P("mode", S.enum(_E.MODES, f"{modes_in_words(_E.MODES)}.", _E.MODES[0]), "-m"),
         P("duration", S.enum(_E.DURATIONS, "Seconds.", _E.DURATIONS[0]), "-d"),
         opens=B.edit_opens,
     ),
@@ -109,7 +110,7 @@ OPERATIONS_H2: tuple[Operation, ...] = (
         P("duration", S.number("Seconds (the model decides which: "
                                + ", ".join("{} {}-{}".format(m.name, *m.durations) for m in _K4.MODELS.values())
                                + ").", *S.kling4_durations(), _K4.DEFAULT_DURATION, integer=True), "-d"),
-        P("mode", S.enum(S.kling4_modes(), "std (720p) or pro (1080p; not Flash)."), "-m"),
+        P("mode", S.enum(S.kling4_modes(), f"{modes_in_words(S.kling4_modes())}; each 4.0 model renders its own (see models)."), "-m"),
         P("aspect_ratio", S.enum(_K4.ASPECT_RATIOS, "Aspect ratio.", _K4.DEFAULT_ASPECT_RATIO), "-r"),
     ),
 )  # fmt: skip
