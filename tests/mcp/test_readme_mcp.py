@@ -6,37 +6,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from klingkit import ops, prepare
+from klingkit import ops
 from klingkit.cli.mcp_cmd import mcp
 
 ROOT = Path(__file__).resolve().parents[2]
-
-# The example each paid row prices (arguments only; the figures come from the catalog).
-EXAMPLES: dict[str, dict[str, Any]] = {
-    "generate_video": {"prompt": "x", "model": "kling-v2-6", "mode": "std", "duration": 5},
-    "generate_image": {"prompt": "x", "model": "kling-v2-1"},
-    "generate_audio": {"prompt": "x", "duration": 5},
-    "video_to_audio": {"video": "vid-123", "sound_effect_prompt": "rain"},
-    "text_to_speech": {"text": "hello", "voice_id": "genshin_vindi2"},
-    "extend_video": {"video": "123"},
-    "lip_sync": {"video": "123", "text": "hi", "voice_id": "genshin_vindi2"},
-    "apply_effect": {"scene": "color_mixing", "images": ["https://example.com/a.png"]},
-    "try_on": {"person_image": "https://example.com/a.png", "garment_image": "https://example.com/b.png"},
-    "generate_avatar": {"image": "https://example.com/a.png", "audio_id": "a-1"},
-    "motion_control": {"image": "https://example.com/a.png", "video": "https://example.com/d.mp4"},
-    "create_element": {"name": "Hero", "images": ["https://example.com/a.png"]},
-    "create_voice": {"name": "Narrator", "audio": "https://example.com/s.wav"},
-    "edit_video": {"video": "vid-1", "remove": True, "points": ["0.5,0.5"]},
-    "recognize_image": {"image": "https://example.com/a.png"},
-    "multi_shot": {"image": "https://example.com/a.png"},
-    "expand_image": {"image": "https://example.com/a.png", "left": 0.5},
-    "omni_image": {"prompt": "a fox", "refs": ["https://example.com/a.png"]},
-    "omni_video": {"prompt": "a fox", "refs": ["https://example.com/a.png"]},
-}
 
 
 def _section() -> str:
@@ -56,12 +32,11 @@ def test_the_tool_table_is_the_registry() -> None:
         assert ("paid:" in rows[name]) is op.paid, name
 
 
-@pytest.mark.parametrize("name", sorted(EXAMPLES))
+@pytest.mark.parametrize("name", sorted(op.name for op in ops.paid()))
 def test_the_table_types_no_price_and_points_to_estimate(name: str) -> None:
     """Prices live in the catalog only (the `estimate` tool reads it): a row says what the price depends
-    on, and the example still prices through the catalog."""
-    feature, params = ops.get(name).request(EXAMPLES[name])
-    assert prepare(feature, **params).estimate.units >= 0
+    on. That every paid tool's arguments price through the catalog is tests/mcp/test_ops.py's
+    ``test_minimal_arguments_make_a_priced_request``."""
     row = _rows()[name]
     assert not re.search(r"\$\s?\d|\d\s*(video|image|audio|tryon)? ?units", row), row
     assert "call `estimate`" in _section().split("| tool |", 1)[1].split("\n", 1)[0]
