@@ -79,6 +79,7 @@ def test_the_cli_source_no_longer_types_these_facts() -> None:
         "up to 8, with",
         "<= 1000 characters",
         "/motion-control/kling-3.0.",
+        "kling-v1.x only",
     ):
         assert typed not in source, typed
 

@@ -131,13 +131,7 @@ _VIDEO_EPILOG = examples(
     help="Video model; `klingkit models` lists them with what each supports and costs.",
 )
 @ops_option("generate_video", "negative_prompt", "--negative", metavar="TEXT")
-@ops_option(
-    "generate_video",
-    "cfg_scale",
-    "--cfg",
-    metavar="0..1",
-    help="Prompt adherence (cfg_scale; kling-v1.x only).",
-)
+@ops_option("generate_video", "cfg_scale", "--cfg", metavar="0..1")
 @ops_option("generate_video", "camera", "--camera", lenient=True, metavar="MOVE", help=camera_help())
 @ops_option(
     "generate_video",

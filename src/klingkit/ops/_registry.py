@@ -25,7 +25,9 @@ __all__ = ["OPERATIONS", "Operation", "Param", "ResolveVideo"]
 
 _PROMPT = P("prompt", S.text("What to generate.", S.prompt_max()), "PROMPT")
 _NEGATIVE = P("negative_prompt", S.text("What to avoid.", S.prompt_max()), "--negative")
-_CFG = P("cfg_scale", S.number("Prompt adherence (cfg_scale).", *S.cfg_range()), "--cfg")
+_CFG = P(
+    "cfg_scale", S.number(f"Prompt adherence (cfg_scale; for {S.cfg_models()}).", *S.cfg_range()), "--cfg"
+)
 _VIDEO_MODES = S.video_modes()
 _VIDEO_DURATIONS = S.video_durations()
 _VOICE = P(

@@ -160,6 +160,11 @@ def cfg_range() -> tuple[float, float]:
     return catalog.CFG_MIN, catalog.CFG_MAX
 
 
+def cfg_models() -> str:
+    """The video models that take cfg_scale, as one phrase."""
+    return ", ".join(m.name for m in catalog.VIDEO_MODELS if m.cfg_scale)
+
+
 def prompt_max() -> int:
     return catalog.PROMPT_MAX
 
