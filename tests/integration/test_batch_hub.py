@@ -15,7 +15,7 @@ import pytest
 from klingkit import AsyncKling, Task, TaskStatus, prepare
 from klingkit._hub import StatusHub, Watch
 from klingkit.jobs._batch_rows import batch_id_for, parse_rows, plan_batch
-from klingkit.jobs._batch_sched import DurationModel
+from klingkit.jobs._batch_sched import POLL_FLOOR
 from klingkit.jobs.batch import BatchRunner
 from klingkit.jobs.ledger import Ledger
 
@@ -46,7 +46,7 @@ def checks_for_one_task(learned_from: int) -> int:
     hub = StatusHub(wall=lambda: T0.timestamp())
     for i in range(learned_from):
         hub.pace.observe(task(f"p{i}", True), TASK_SECONDS)
-    hub.add(Watch(("a",), None, None, floor=DurationModel().floor), [task("a", False)], now=0.0)
+    hub.add(Watch(("a",), None, None, floor=POLL_FLOOR), [task("a", False)], now=0.0)
     now, checks = 0.0, 0
     while True:
         queries, next_at = hub.plan(now)

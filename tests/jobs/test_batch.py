@@ -9,7 +9,7 @@ import pytest
 
 from klingkit._exceptions import ServerError
 from klingkit.jobs._batch_rows import batch_id_for, external_id_for, parse_rows, plan_batch, row_key
-from klingkit.jobs._batch_sched import ConcurrencyWindow, DurationModel
+from klingkit.jobs._batch_sched import ConcurrencyWindow
 from klingkit.jobs.batch import BatchBusyError, BatchRunner, write_reports
 from klingkit.jobs.ledger import Ledger
 
@@ -26,7 +26,7 @@ def _plan(tmp_path: Path, lines: list[dict[str, object]]) -> object:
 def _runner(client: FakeClient, ledger: Ledger, plan: object, tmp_path: Path, **kw: object) -> BatchRunner:
     kw.setdefault("concurrency", 4)
     kw.setdefault("backoff_floor", 0.01)
-    kw.setdefault("durations", DurationModel(initial=0.02, floor=0.01))
+    kw.setdefault("poll_floor", 0.01)
     return BatchRunner(client, ledger, plan, out_dir=tmp_path / "out", **kw)  # type: ignore[arg-type]
 
 
@@ -200,15 +200,6 @@ def test_window_aimd() -> None:
     for _ in range(20):
         w.finished()
     assert 2 < w.slots <= 8
-
-
-def test_duration_model_aims_just_after_the_typical_task() -> None:
-    d = DurationModel()
-    assert d.first_check("text2video") == 2.0
-    for s in (10.0, 10.2, 9.8):
-        d.observe("text2video", s)
-    assert 10.0 <= d.first_check("text2video") <= 10.6
-    assert d.next_check("text2video", age=10.3, previous_gap=10.0) <= 1.0
 
 
 async def test_every_row_has_a_deadline_and_the_task_is_kept(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from klingkit import AsyncKling, prepare
-from klingkit.jobs._batch_sched import DurationModel
 from klingkit.jobs.batch import BatchResult, BatchRunner, load_plan
 from klingkit.jobs.ledger import Ledger
 
@@ -51,7 +50,7 @@ def run_batch(sb: Any, file: Path, out: Path, ledger_path: Path, **kw: Any) -> B
             with Ledger(ledger_path) as ledger:
                 runner = BatchRunner(
                     client, ledger, plan, out_dir=out, concurrency=4, base_url=sb.base_url,
-                    backoff_floor=0.01, durations=DurationModel(initial=0.05, floor=0.01), **kw,
+                    backoff_floor=0.01, poll_floor=0.01, **kw,
                 )  # fmt: skip
                 return await asyncio.wait_for(runner.run(), timeout=60)
         finally:

@@ -89,6 +89,19 @@ def test_a_learned_range_is_checked_at_its_start_and_closely_inside_it() -> None
     assert next_check(2.0, learned, fixed=0.5, floor=0.05, learned=True) == 0.5  # poll_interval wins
 
 
+def test_a_batch_checks_a_task_just_after_the_typical_one_of_its_kind() -> None:
+    """Moved from the batch runner's retired ``DurationModel`` (the hub does this for the batch now):
+    after tasks of ~10 s were seen finishing, a new one is first checked close to 10 s (not the catalog's
+    range), and one found running at 10.3 s is checked again within a second."""
+    book = PaceBook()
+    for i, seconds in enumerate((10.0, 10.2, 9.8)):
+        book.observe(image(f"t{i}"), seconds)
+    learned = book.typical(image("new"))
+    assert learned is not None
+    assert 8.5 <= next_check(0.0, learned, floor=0.05, learned=True) <= 10.6
+    assert next_check(10.3, learned, floor=0.05, learned=True) <= 1.0
+
+
 def test_exploring_starts_at_half_a_second_and_grows_with_the_age() -> None:
     assert explore_gap(0.0, 0.05) == 0.5
     assert explore_gap(4.0, 0.05) == 1.0

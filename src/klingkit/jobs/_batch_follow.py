@@ -20,7 +20,6 @@ from ._batch_state import (
     _is_policy,
     _Row,
     _RunnerBase,
-    _server_seconds,
     _status,
 )
 
@@ -43,7 +42,7 @@ class _Following(_RunnerBase):
         task = first if isinstance(first, Task) else self._stub(row, task_id)
         interval = CALLBACK_POLL_INTERVAL if self.callback_url else None
         follow = self.client.tasks.iter_status(
-            task, max_wait=self.row_deadline, poll_interval=interval, poll_floor=self.durations.floor
+            task, max_wait=self.row_deadline, poll_interval=interval, poll_floor=self.poll_floor
         )
         try:
             async for state in follow:
@@ -80,7 +79,6 @@ class _Following(_RunnerBase):
         """A task of ``row`` reached a terminal state."""
         row.task = task
         self.window.finished()
-        self.durations.observe(row.plan.feature, _server_seconds(task))
         with contextlib.suppress(KeyError):
             self.ledger.record_task(row.external_id, task)
         row.units = getattr(task, "units", None)

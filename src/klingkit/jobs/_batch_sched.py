@@ -1,4 +1,4 @@
-"""Pure scheduling maths for the batch runner: the AIMD concurrency window and poll timing.
+"""Pure scheduling maths for the batch runner: the AIMD concurrency window and the status poll floor.
 
 Times are in seconds (monotonic clock). Nothing here sleeps or does I/O, so it is unit-tested directly.
 """
@@ -6,11 +6,14 @@ Times are in seconds (monotonic clock). Nothing here sleeps or does I/O, so it i
 from __future__ import annotations
 
 import random
-import statistics
-from collections import deque
 from dataclasses import dataclass, field
 
-__all__ = ["ConcurrencyWindow", "DurationModel"]
+__all__ = ["POLL_FLOOR", "ConcurrencyWindow"]
+
+POLL_FLOOR = 0.05
+"""Seconds the batch's status checks may come closest together. The client's status hub learns the
+batch's pace from its finished tasks and checks around it; a freed slot is worth noticing within ~50 ms
+(one coalesced request serves every running row, so the floor costs few requests)."""
 
 
 @dataclass
@@ -63,49 +66,3 @@ class ConcurrencyWindow:
     def open(self, now: float) -> bool:
         """True when the back-off period (if any) is over."""
         return now >= self.blocked_until
-
-
-@dataclass
-class DurationModel:
-    """Learns how long tasks of each feature take (server timestamps) to time status checks.
-
-    Before anything is known a task is first checked ``initial`` seconds after it was submitted and then
-    at intervals growing by ``growth`` up to ``cap``. Once tasks of the feature have finished, the first
-    check is aimed just after the median observed duration, and later checks come every
-    ``max(floor, 2.5 % of that duration)`` so a slot that frees is noticed quickly.
-    """
-
-    initial: float = 2.0
-    growth: float = 1.5
-    cap: float = 15.0
-    floor: float = 0.05
-    history: dict[str, deque[float]] = field(default_factory=dict)
-
-    def observe(self, feature: str, seconds: float | None) -> None:
-        """Record that a task of ``feature`` took ``seconds`` on the server (ignored when unknown)."""
-        if seconds is None or seconds < 0:
-            return
-        self.history.setdefault(feature, deque(maxlen=50)).append(seconds)
-
-    def expected(self, feature: str) -> float | None:
-        """The median duration seen for ``feature``, or None before any task finished."""
-        seen = self.history.get(feature)
-        return statistics.median(seen) if seen else None
-
-    def first_check(self, feature: str) -> float:
-        """Seconds after submission at which to look at a task for the first time."""
-        exp = self.expected(feature)
-        if exp is None:
-            return min(self.initial, self.cap)
-        # Server durations are exact and our submit time is already a little after the server's start.
-        return min(self.cap, max(self.floor, exp + min(0.05, 0.01 * exp)))
-
-    def next_check(self, feature: str, age: float, previous_gap: float) -> float:
-        """Seconds to wait after a check that found the task still running at ``age`` seconds old."""
-        exp = self.expected(feature)
-        if exp is None:
-            return min(self.cap, max(self.floor, previous_gap * self.growth))
-        if age < exp:  # early (a slow start): come back when it should be done
-            return min(self.cap, max(self.floor, exp - age + self.floor))
-        overdue = age - exp
-        return min(self.cap, max(self.floor, 0.025 * exp, 0.25 * overdue))

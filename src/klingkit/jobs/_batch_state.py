@@ -31,7 +31,7 @@ from ._batch_rows import (
     PlannedRow,
     base_of,
 )
-from ._batch_sched import ConcurrencyWindow, DurationModel
+from ._batch_sched import POLL_FLOOR, ConcurrencyWindow
 from .ledger import Ledger
 
 LEASE_SECONDS = 30.0  # a runner that stops renewing loses the batch after this long
@@ -106,13 +106,6 @@ def _is_policy(message: str | None) -> bool:
     return any(m in text for m in POLICY_MARKERS)
 
 
-def _server_seconds(task: Any) -> float | None:
-    start, end = getattr(task, "created_at", None), getattr(task, "updated_at", None)
-    if start is None or end is None:
-        return None
-    return max(0.0, float((end - start).total_seconds()))
-
-
 def _status(task: Any) -> str:
     value = getattr(task, "status", "unknown")
     return str(getattr(value, "value", value))
@@ -145,7 +138,7 @@ class _RunnerBase:
         row_deadline: float = ROW_DEADLINE,
         lease_seconds: float = LEASE_SECONDS,
         backoff_floor: float = 1.0,
-        durations: DurationModel | None = None,
+        poll_floor: float = POLL_FLOOR,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if plan.errors:
@@ -166,10 +159,7 @@ class _RunnerBase:
         self.row_deadline = row_deadline
         self.lease_seconds = lease_seconds
         self.window = ConcurrencyWindow(concurrency, backoff_floor=backoff_floor)
-        self.durations = durations or DurationModel()
-        if callback_url:
-            self.durations.cap = CALLBACK_POLL_INTERVAL
-            self.durations.initial = CALLBACK_POLL_INTERVAL
+        self.poll_floor = poll_floor  # the hub learns the pace; this bounds how close its checks come
         self.clock = clock
         self.owner = _lease_owner()
         self.status_requests = (

@@ -133,6 +133,7 @@ class BatchRunner(_Creating, _Following, _RunnerBase):
     ``callback_url`` (already in each request) turns status polling into a slow fallback.
     ``on_progress`` is called with a :class:`Progress` about twice a second. ``row_deadline`` (seconds)
     bounds how long a row's task may run before the row fails as ``timeout`` (the task is kept).
+    ``poll_floor`` (seconds) is the closest two status checks may come (the client's hub sets the pace).
     """
 
     # --- resume ------------------------------------------------------------------------------------
