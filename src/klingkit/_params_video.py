@@ -39,7 +39,7 @@ class _VideoCommon(_Common, total=False):
     duration: Duration
     """Seconds: 5 or 10 on most models, 3-15 on kling-v3."""
     cfg_scale: float
-    """Prompt adherence 0..1 (kling-v1.x only)."""
+    """Prompt adherence; which models take it, and its range, are the catalog's (``klingkit models``)."""
     sound: Sound | bool
     """``on`` (or True) generates native audio (kling-v2-6 pro, kling-v3)."""
     camera_control: CameraControl

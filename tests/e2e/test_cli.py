@@ -284,6 +284,22 @@ def test_sandbox_tasks_outlive_the_process(cli: CLI) -> None:
     assert cli.creates() == 0  # the test's own sandbox was never used
 
 
+def test_the_progress_hint_on_the_embedded_sandbox_is_its_own_pace(cli: CLI) -> None:
+    """``--sandbox`` runs Kling's typical times 50x faster (the default time scale): the progress line's
+    "typically ~" says how long this run's task takes, not the ~2 minutes Kling would."""
+    from klingkit.catalog.typical import typical_seconds
+    from klingkit.cli._progress import clock
+    from klingkit.cli._session import DEFAULT_SANDBOX_TIME_SCALE
+
+    cli.env["KLINGKIT_PROGRESS_EVERY"] = "1"
+    res = cli.run("video", "a quick fox", "--sandbox", "--no-download", base_url=False)
+    assert res.code == 0, res.stderr
+    kling = typical_seconds("video", mode="std", duration=5)
+    hints = {ln.partition("(typically ~")[2] for ln in res.stderr.splitlines() if "(typically ~" in ln}
+    assert hints == {f"{clock(kling * DEFAULT_SANDBOX_TIME_SCALE)})"}, (hints, res.stderr)
+    assert clock(kling * DEFAULT_SANDBOX_TIME_SCALE) != clock(kling)
+
+
 def test_auth_set_status_and_test_never_show_the_secret(cli: CLI) -> None:
     env = cli.environ()
     del env["KLING_API_KEY"]

@@ -1,5 +1,5 @@
 """The installed ``klingkit edit``: a swap on a sandbox video saves the edited video; a dry run prices it
-without opening a session; missing choices are refused before anything is sent."""
+without opening a session; missing choices and a malformed point are refused before anything is sent."""
 
 from __future__ import annotations
 
@@ -31,4 +31,14 @@ def test_swap_dry_run_and_refusals(cli: Any, photo: Path) -> None:
     creates = cli.creates()
     bad = cli.run("edit", video_id, "--remove", "--json")
     assert bad.code != 0 and "--point" in json.loads(bad.stdout)["error"]["message"]
+    assert cli.creates() == creates
+    # A malformed point is refused by the one parser the CLI shares with the edit_video tool, naming the
+    # flag and what was typed, before a selection session is opened.
+    sessions = cli.sandbox.counters()["requests"].get("POST /v1/videos/multi-elements/init-selection", 0)
+    worse = cli.run("edit", video_id, "--swap", str(photo), "--point", "half,0.5", "-p", "a cat", "--json")
+    error = json.loads(worse.stdout)["error"]
+    assert worse.code == 2 and error["flag"] == "--point" and "half,0.5" in error["message"], error
+    assert (
+        cli.sandbox.counters()["requests"].get("POST /v1/videos/multi-elements/init-selection", 0) == sessions
+    )
     assert cli.creates() == creates

@@ -196,6 +196,10 @@ def finish(
     ledger = session.ledger()
     if typical is None:
         typical = _typical_of(ledger.get(eid), pack)
+    if typical is not None and session.sandbox:
+        from ._session import sandbox_time_scale
+
+        typical *= sandbox_time_scale()  # the hint says what this run will take, not what Kling would
     if not task.done:
         with ui.status(label, task.id, typical) as line:
             line.update(task.status.value)

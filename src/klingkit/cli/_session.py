@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["REGION_CHOICES", "Session", "session_options"]
+__all__ = ["REGION_CHOICES", "Session", "sandbox_time_scale", "session_options"]
 SANDBOX_TIME_SCALE_ENV = "KLINGKIT_SANDBOX_TIME_SCALE"
 DEFAULT_SANDBOX_TIME_SCALE = 0.02  # embedded sandbox: a "5 minute" task takes about 6 s
 POLL_EVERY_ENV = "KLINGKIT_POLL_EVERY"
@@ -44,6 +44,12 @@ POLL_EVERY_MIN = 0.5  # a fixed spacing closer than this only spends requests (K
 SANDBOX_POLL_EVERY = 1.0
 """Status checks on the embedded sandbox: its clock runs faster than Kling's, so the library's schedule
 (which follows Kling's typical times, up to 30 s between checks) would sleep long after the task is done."""
+
+
+def sandbox_time_scale() -> float:
+    """How much faster than Kling's the embedded sandbox's clock runs (``KLINGKIT_SANDBOX_TIME_SCALE``,
+    default 0.02): its tasks take their typical time times this, and so does the progress line's hint."""
+    return float(os.environ.get(SANDBOX_TIME_SCALE_ENV, DEFAULT_SANDBOX_TIME_SCALE))
 
 
 def poll_every(sandbox: bool) -> float | None:
@@ -146,7 +152,7 @@ class Session:
                     exit_code=ExitCode.USAGE,
                     hint='install them with: pip install "klingkit[sandbox]"',
                 ) from exc
-            scale = float(os.environ.get(SANDBOX_TIME_SCALE_ENV, DEFAULT_SANDBOX_TIME_SCALE))
+            scale = sandbox_time_scale()
             state = self.home() / "sandbox.sqlite3"
             try:
                 state.parent.mkdir(parents=True, exist_ok=True)

@@ -57,6 +57,7 @@ FLAGS: dict[str, tuple[str, ...]] = {
     "bgm_prompt": ("--bgm",),
     "asmr_mode": ("--asmr",),
     "middle_frames": ("--frame",),
+    "points": ("--point",),
     "sound_file": ("--audio",),
     "audio_id": ("--audio-id",),
     "refer_images": ("--ref",),

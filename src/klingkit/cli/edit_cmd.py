@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import click
 
+from klingkit import ops
+
 from ._exit import CLIError
 from ._ops_options import ops_argument, ops_option
 from ._run import Guard, Job, run_job
@@ -22,15 +24,6 @@ _EPILOG = (
     "  klingkit edit 8812345 --remove --point 0.4,0.6 --frame 12 -m pro -d 10"
 )
 _OP = "edit_video"
-
-
-def _point(text: str) -> tuple[float, float]:
-    try:
-        x, y = (float(v) for v in text.split(","))
-    except ValueError:
-        raise CLIError(f"invalid --point {text!r}", type="ValidationError",
-                       hint="give X,Y as shares of the width and height, e.g. --point 0.5,0.4") from None  # fmt: skip
-    return x, y
 
 
 @click.command(epilog=_EPILOG)
@@ -67,7 +60,7 @@ def edit(
     if edit_mode in ("swap", "removal") and not points:
         raise CLIError(f"{chosen[0]} needs --point X,Y: what to change", type="ValidationError",
                        hint="e.g. --point 0.5,0.5 (the middle of the frame)")  # fmt: skip
-    marked = [_point(p) for p in points]
+    marked = ops.parse_points(points)  # a malformed --point is refused naming it
     image = add or swap
     params = _drop_none({"edit_mode": edit_mode, "prompt": prompt, "mode": mode, "duration": duration,
                          "images": [_media(image, "--add" if add else "--swap")] if image else None})  # fmt: skip

@@ -13,6 +13,7 @@ its arguments become a ``klingkit.prepare`` request::
 
 from __future__ import annotations
 
+from ._build_h2 import parse_points
 from ._registry import OPERATIONS, Operation, Param, ResolveVideo
 from ._schema import DEFAULT_IMAGE_MODEL, DEFAULT_VIDEO_MODEL, mode_aliases, models_overview
 
@@ -30,6 +31,7 @@ __all__ = [
     "get",
     "models_overview",
     "paid",
+    "parse_points",
 ]
 
 

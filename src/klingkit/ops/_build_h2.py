@@ -13,7 +13,16 @@ from typing import Any
 
 from ._build import ResolveVideo
 
-__all__ = ["edit", "edit_opens", "expand", "multishot", "omni_image", "omni_video", "recognize"]
+__all__ = [
+    "edit",
+    "edit_opens",
+    "expand",
+    "multishot",
+    "omni_image",
+    "omni_video",
+    "parse_points",
+    "recognize",
+]
 
 EDIT_KINDS = {"add": "addition", "swap": "swap", "remove": "removal"}
 """The edit arguments and the ``edit_mode`` each stands for."""
@@ -27,8 +36,9 @@ def _refuse(field: str, value: Any, allowed: str, hint: str | None = None) -> No
     raise ValidationError(field, value, allowed, hint)
 
 
-def points(values: Any) -> list[tuple[float, float]]:
-    """``["X,Y", ...]`` (shares of the width and height) as ``[(x, y), ...]``."""
+def parse_points(values: Any) -> list[tuple[float, float]]:
+    """``["X,Y", ...]`` (shares of the width and height) as ``[(x, y), ...]``; a malformed one is refused
+    naming ``points[i]`` (the CLI's ``--point``). The one parser of the CLI and the ``edit_video`` tool."""
     out = []
     for i, text in enumerate(values or []):
         try:
@@ -52,7 +62,7 @@ def _edit_mode(a: Mapping[str, Any]) -> tuple[str, str]:
 
 def edit(a: Mapping[str, Any], _: ResolveVideo) -> tuple[str, dict[str, Any]]:
     kind, mode = _edit_mode(a)
-    points(a.get("points"))  # refuse a malformed point before anything is sent
+    parse_points(a.get("points"))  # refuse a malformed point before anything is sent
     image = a.get(kind) if kind != "remove" else None
     return "multi-elements", {
         "session_id": UNOPENED,
@@ -75,7 +85,7 @@ async def edit_opens(client: Any, a: Mapping[str, Any], resolve: ResolveVideo) -
                     "editing opens a session on a video Kling can fetch; a local file cannot be sent")  # fmt: skip
         video = resolve(video)
     sid = str((await client.edits.init(video))["session_id"])
-    marked = points(a.get("points"))
+    marked = parse_points(a.get("points"))
     if marked:
         await client.edits.add(sid, int(a.get("frame") or 0), marked)
     return {"session_id": sid}

@@ -20,7 +20,9 @@ from ._plan import Body, Context, Plan, _checked, _fit, _image_value
 from ._plan_build import media_seconds, video_plan
 
 _URL_SECONDS = 5.0
-"""Length assumed for a media URL: the sandbox does not fetch the internet."""
+"""Length planned for a media URL that reached this planner still a URL. A reachable URL was fetched and
+inlined as base64 before (``_fetch``, as Kling fetches it), so its real length is read above; one that could
+not be fetched makes the task fail after its create, and the plan only needs some length meanwhile."""
 
 
 def avatar(ctx: Context, data: Any, _model: str | None) -> Plan:
