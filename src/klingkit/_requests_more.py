@@ -20,6 +20,7 @@ from . import catalog
 from ._exceptions import ValidationError
 from ._requests_image4 import build_image4
 from ._undocumented import refuse_undocumented
+from ._validation import refused_as_validation_error
 from .catalog import Estimate, drive, edit, endpoint, image4, multishot
 from .catalog.rules import Refusal
 
@@ -82,13 +83,18 @@ def _checked(
     known: catalog.Known | None = None,
     rename: Mapping[str, str] | None = None,
 ) -> catalog.Checked:
-    """The catalog's contract on the built body; a refusal names the caller's field (``rename``)."""
+    """The catalog's contract on the built body; a refusal names the caller's field (``rename``), and the
+    error carries every refusal of the body (``ValidationError.all``), not only the first."""
     try:
         return catalog.check(feature, body, known=known)
     except Refusal as r:
-        raise ValidationError(
-            (rename or {}).get(r.field, r.field), r.value, r.allowed, r.suggestion or None
-        ) from None
+        names = rename or {}
+        every = [
+            Refusal(names.get(x.field, x.field), x.value, x.allowed, x.suggestion or None, policy=x.policy)
+            for x in r.all
+        ]
+        every[0].all = every
+        raise refused_as_validation_error(every[0]) from None
 
 
 def _out(body: dict[str, Any], ok: catalog.Checked, **extra: Any) -> _Out:

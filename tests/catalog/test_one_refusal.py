@@ -15,7 +15,7 @@ import pytest
 
 import klingkit
 from klingkit import catalog
-from klingkit.catalog import drive, edit, image4, kling4, library, multishot, recognize, rules
+from klingkit.catalog import drive, edit, image4, kling4, library, multishot, rules
 from klingkit.sandbox import Sandbox
 
 CATALOG = Path(catalog.__file__).parent
@@ -51,8 +51,8 @@ BAD_BODIES: list[tuple[str, Callable[[], list[Any]], str]] = [
     ("element", lambda: library.check_element({"name": "", "element_type": "x"}), "name"),
     ("voice", lambda: library.check_voice({"name": "n"}), "audio_url/audio_file"),
     ("delete", lambda: library.check_delete({"element_ids": []}, "element_ids"), "element_ids"),
-    ("recognize", lambda: recognize.check({"type": "sky"}), "image"),
-    ("multishot", lambda: multishot.check({}), multishot.IMAGE_FIELD),
+    ("recognize", lambda: catalog.refusals("image-recognize", {"type": "sky"}), "image"),
+    ("multishot", lambda: catalog.refusals("ai-multi-shot", {}), multishot.IMAGE_FIELD),
 ]
 
 

@@ -33,12 +33,17 @@ WIRE_BODY_ROUTES = {
     "omni-image-new",
     "custom-elements",
     "custom-voices",
-    "image-recognize",
     "multi-elements",
-    "ai-multi-shot",
 }
 # Modules that state rules as tables (never a Checks call, a raise or a Refusal of their own).
-TABLE_MODULES = ["rules/_video.py", "rules/_omni.py", "rules/_images.py", "rules/_audio.py"]
+TABLE_MODULES = [
+    "rules/_video.py",
+    "rules/_omni.py",
+    "rules/_images.py",
+    "rules/_audio.py",
+    "rules/_recognize.py",
+    "rules/_multishot.py",
+]
 ROUTE_MODULES = ["_routes_video.py", "_routes_media.py", "_routes_h2.py"]
 CHECK_CALLS = {
     "fail",

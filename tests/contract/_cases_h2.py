@@ -205,6 +205,9 @@ def late_2026_cases(src: Sources) -> Iterator[Case]:
         yield Case("create_voice", {"name": name, "audio": URL_AUDIO}, f"voice {name[:8]!r}")
     for kind in (*catalog.recognize.KINDS, "sky_seg"):
         yield Case("recognize", {"image": IMG, "type": kind}, f"recognize {kind}")
+    # Several faults at once (the table names each): no image and an unknown kind; no kind at all.
+    yield Case("recognize", {"type": "sky_seg"}, "recognize without an image, sky_seg")
+    yield Case("recognize", {"image": IMG}, "recognize without a type")
     undocumented = [
         ("avatar", {"image": IMG, "sound_file": URL_AUDIO}),
         ("motion_control", {"image": IMG, "video": URL_VIDEO}),

@@ -11,15 +11,12 @@ create / query / list) and a published agent skill agree on them (M):
   holds the views. The page's single query shows ``{index, url}`` items and its list shows one
   ``{index, url_1, url_2, url_3}`` item: klingkit reads both; the sandbox answers three ``{index, url}``.
 
-Assumed (L): the image pack pays (it is priced with the images), and a call makes three views.
+Assumed (L): the image pack pays (it is priced with the images), and a call makes three views. The rules
+are a table, :mod:`klingkit.catalog.rules._multishot`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from ._refusal import Refusal
 from ._types import Endpoint
 
 MULTI_SHOT = Endpoint("ai-multi-shot", "/v1/general/ai-multi-shot", "legacy", "image", "image")
@@ -28,14 +25,3 @@ CONFIDENCE = "M"  # body and answer; the price is H
 UNITS = 20.0  # §7.2: AI multi-shot, 20 units a call (H)
 VIEWS = 3  # the list page's url_1..url_3 (M)
 IMAGE_FIELD = "element_frontal_image"
-
-
-def check(body: Any) -> list[Refusal]:
-    """Reasons to refuse an ai-multi-shot body (the image's own rules are checked where it is read)."""
-    if not isinstance(body, Mapping):
-        return [Refusal("body", type(body).__name__, "a JSON object")]
-    out: list[Refusal] = []
-    image = body.get(IMAGE_FIELD)
-    if not isinstance(image, str) or not image:
-        out.append(Refusal(IMAGE_FIELD, image, "a URL or raw base64 image (jpg/png)", "required"))
-    return out

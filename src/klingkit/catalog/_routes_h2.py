@@ -26,7 +26,10 @@ from ._checked import Checked, Known, Route
 from ._price import Estimate
 from ._refusal import Refusal
 from .rules import Checks
+from .rules import _multishot as multishot_rules
+from .rules import _recognize as recognize_rules
 from .rules._base import raise_all
+from .rules._interp import Ctx, run
 
 
 def _first(refusals: Sequence[Refusal]) -> None:
@@ -87,7 +90,7 @@ def _voice(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
 
 
 def _recognize(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
-    _first(recognize.check(p))
+    run(recognize_rules.IMAGE_RECOGNIZE, Ctx(p), c)
     est = _estimate("image-recognize", recognize.UNITS, "image recognition: flat per call", True)
     return Checked("image-recognize", est)
 
@@ -101,7 +104,7 @@ def _multi_elements(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
 
 
 def _multi_shot(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
-    _first(multishot.check(p))
+    run(multishot_rules.AI_MULTI_SHOT, Ctx(p), c)
     basis = f"AI multi-shot: {multishot.UNITS:g} units a call ({multishot.VIEWS} views)"
     return Checked(
         "ai-multi-shot", _estimate("ai-multi-shot", multishot.UNITS, basis, True), count=multishot.VIEWS

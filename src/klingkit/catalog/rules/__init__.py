@@ -33,6 +33,7 @@ from ._images import (
     TRY_ON_SOLUTION,
 )
 from ._interp import camera_control, multi_shot
+from ._multishot import AI_MULTI_SHOT
 from ._omni import (
     NEW_IMAGE_TO_VIDEO,
     NEW_TEXT_TO_VIDEO,
@@ -42,6 +43,7 @@ from ._omni import (
     OMNI_VIDEO_NEW_MODEL,
     omni_new_model,
 )
+from ._recognize import IMAGE_RECOGNIZE
 from ._video import (
     EFFECTS,
     IMAGE2VIDEO,
@@ -74,6 +76,8 @@ TABLES: dict[str, tuple[tuple[Rule, ...], ...]] = {
     "text-to-audio": (TEXT_TO_AUDIO,),
     "video-to-audio": (VIDEO_TO_AUDIO, VIDEO_TO_AUDIO_SOURCE),
     "tts": (TTS,),
+    "image-recognize": (IMAGE_RECOGNIZE,),
+    "ai-multi-shot": (AI_MULTI_SHOT,),
 }
 """Each route's rule tables (catalog endpoint keys), in the order the route runs them; the interpreter
 (:mod:`._interp`) evaluates them. Routes not listed state their rules in their own catalog modules over the
@@ -82,11 +86,13 @@ wire body (Kling 4.0, 2026-H2: ``_kling4``, ``_drive``, ``_image4``, ...), which
 __all__ = [
     "ADVANCED_LIP_SYNC",
     "ADVANCED_LIP_SYNC_SESSION",
+    "AI_MULTI_SHOT",
     "EFFECTS",
     "EXPAND",
     "IDENTIFY_FACE",
     "IMAGE2VIDEO",
     "IMAGE_GENERATIONS",
+    "IMAGE_RECOGNIZE",
     "LIP_SYNC",
     "MULTI_IMAGE2IMAGE",
     "MULTI_IMAGE2VIDEO",
