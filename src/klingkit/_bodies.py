@@ -84,11 +84,16 @@ def _video_media(value: Any, field: str, c: Checks) -> str:
     return m.wire
 
 
-def _model(p: Mapping[str, Any], feature: str) -> str:
+def _model(p: Mapping[str, Any], feature: str, *, checked: bool = False) -> str:
+    """``model_name`` or the route's default. A name that is not a text is refused here, or with
+    ``checked`` (the route's catalog check comes next and refuses it with every other problem) read as
+    ``""``, a model no catalog row has."""
     value = p.get("model_name")
     if value is None or value == "":
         return C.DEFAULT_MODELS[feature]
     if not isinstance(value, str):
+        if checked:
+            return ""
         raise ValidationError("model_name", value, "a model name")
     return value
 
@@ -98,8 +103,9 @@ def _mode(p: Mapping[str, Any], feature: str) -> str:
 
 
 def _wire_mode(p: Mapping[str, Any]) -> dict[str, Any]:
-    """The caller's parameters with ``mode`` in the wire's spelling (``standard`` -> ``std``)."""
-    return {**p, "mode": V.as_mode(p["mode"])} if given(p, "mode") else dict(p)
+    """The caller's parameters with ``mode`` in the wire's spelling (``standard`` -> ``std``); a mode that
+    is not a text is left for the catalog's check to refuse with every other problem."""
+    return {**p, "mode": V.as_mode(p["mode"])} if isinstance(p.get("mode"), str) and p["mode"] else dict(p)
 
 
 def _duration(p: Mapping[str, Any]) -> float:
@@ -188,7 +194,7 @@ def _b_effects(p: dict[str, Any], c: Checks) -> _Built:
 
 
 def _b_images_generations(p: dict[str, Any], c: Checks) -> _Built:
-    model = _model(p, "images/generations")
+    model = _model(p, "images/generations", checked=True)
     ok = catalog.check("images/generations", p, checks=c)
     body: dict[str, Any] = {"model_name": model}
     _put(body, p, "prompt", "negative_prompt", "image_reference", "image_fidelity", "human_fidelity")
@@ -202,7 +208,7 @@ def _b_images_generations(p: dict[str, Any], c: Checks) -> _Built:
 
 
 def _b_multi_image2image(p: dict[str, Any], c: Checks) -> _Built:
-    model = _model(p, "multi-image2image")
+    model = _model(p, "multi-image2image", checked=True)
     ok = catalog.check("multi-image2image", p, checks=c)
     body: dict[str, Any] = {"model_name": model}
     _put(body, p, "prompt", "negative_prompt")
@@ -266,7 +272,7 @@ def _b_try_on(p: dict[str, Any], c: Checks) -> _Built:
 
 
 def _b_omni_image(p: dict[str, Any], c: Checks) -> _Built:
-    model = _model(p, "omni-image")
+    model = _model(p, "omni-image", checked=True)
     ok = catalog.check("omni-image", p, checks=c)
     body: dict[str, Any] = {"model_name": model}
     _put(body, p, "prompt")

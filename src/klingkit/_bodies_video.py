@@ -34,7 +34,7 @@ def _video(p: dict[str, Any], c: Checks, *, i2v: bool, feature: str) -> _Built:
         c.fail(
             "model_name", None, known, f"the 2026 route {feature} needs the model name (it goes in the path)"
         )
-    model = _model(p, feature)
+    model = _model(p, feature, checked=feature in ("text2video", "image2video"))
     new_model = catalog.new_video_model(model)
     if new_model is not None:
         return _new_video(p, c, i2v=i2v, model=new_model)
@@ -204,7 +204,7 @@ def _b_image_to_video_new(p: dict[str, Any], c: Checks) -> _Built:
 
 
 def _b_multi_image2video(p: dict[str, Any], c: Checks) -> _Built:
-    model = _model(p, "multi-image2video")
+    model = _model(p, "multi-image2video", checked=True)
     ok = catalog.check("multi-image2video", _wire_mode(p), checks=c)
     mode, duration = str(ok.mode), float(ok.duration or 0)
     images = []
@@ -230,7 +230,7 @@ def _b_video_extend(p: dict[str, Any], c: Checks) -> _Built:
 
 
 def _b_omni_video(p: dict[str, Any], c: Checks) -> _Built:
-    model = _model(p, "omni-video")
+    model = _model(p, "omni-video", checked=True)
     new_model = V.omni_new_model(model)
     if new_model is not None:
         return _new_omni_video(p, c, new_model)

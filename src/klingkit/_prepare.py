@@ -56,6 +56,7 @@ from ._bodies_video import (
 )
 from ._exceptions import ValidationError
 from ._input_guard import check_body, check_params
+from ._undocumented import refuse_undocumented
 from ._validation import Checks
 from .catalog import Estimate, rules
 
@@ -221,18 +222,11 @@ def prepare(feature: str, /, *, strict: bool = False, **params: Any) -> RequestS
     key = resolve_feature(feature, params)
     builder, td = _BUILDERS[key]
     allowed = _allowed_keys(td) - {"model"}  # ``model`` was renamed to ``model_name`` above
-    for name in params:
-        if name not in allowed:
-            if name == "model_name":
-                raise ValidationError(name, params[name], f"no model choice: {key} has a single model")
-            close = difflib.get_close_matches(name, sorted(allowed), n=1)
-            raise ValidationError(
-                name,
-                params[name] if not isinstance(params[name], (bytes, bytearray)) else "<bytes>",
-                f"the parameters of {key}: {', '.join(sorted(allowed))}",
-                f"did you mean {close[0]!r}?" if close else "unknown parameter",
-                policy=catalog.UNDOCUMENTED_FIELD,
-            )
+    if "model_name" in params and "model_name" not in allowed:
+        raise ValidationError(
+            "model_name", params["model_name"], f"no model choice: {key} has a single model"
+        )
+    refuse_undocumented(params, allowed, key)  # the value is not echoed: it may be a file's bytes or a key
     c = Checks(strict)
     try:
         built = builder(dict(params), c)

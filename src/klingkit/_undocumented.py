@@ -15,16 +15,26 @@ __all__ = ["refuse_undocumented"]
 
 
 def refuse_undocumented(params: Mapping[str, Any], allowed: Collection[str], route: str) -> None:
-    """Raise ValidationError (policy ``undocumented-field``) for the first of ``params`` not in ``allowed``."""
+    """Raise ValidationError (policy ``undocumented-field``) naming every one of ``params`` not in
+    ``allowed`` (in name order; the first is the error, all are in its ``all`` and its message)."""
     unknown = sorted(set(params) - set(allowed))
     if not unknown:
         return
-    name = unknown[0]
-    close = difflib.get_close_matches(name, sorted(allowed), n=1)
-    raise ValidationError(
-        name,
-        "...",  # a value we know nothing of is not echoed (it may be a file's bytes or a key)
-        f"the parameters of {route}: {', '.join(sorted(allowed))}",
-        f"did you mean {close[0]!r}?" if close else "unknown parameter",
-        policy=catalog.UNDOCUMENTED_FIELD,
-    )
+    listed = ", ".join(sorted(allowed))
+    errors = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, sorted(allowed), n=1)
+        errors.append(
+            ValidationError(
+                name,
+                "...",  # a value we know nothing of is not echoed (it may be a file's bytes or a key)
+                f"the parameters of {route}: {listed}",
+                f"did you mean {close[0]!r}?" if close else "unknown parameter",
+                policy=catalog.UNDOCUMENTED_FIELD,
+            )
+        )
+    first = errors[0]
+    if len(errors) > 1:
+        first.all = tuple(errors)
+        first.args = ("\n".join(str(e) for e in errors),)
+    raise first

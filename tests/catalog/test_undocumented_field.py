@@ -6,6 +6,12 @@ difference (a server ignores the field) from a drift, so the error must carry it
 
 from __future__ import annotations
 
+import base64
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,3 +67,38 @@ def test_a_misspelt_parameter_gets_the_nearest_name_and_its_value_is_not_echoed(
     assert info.value.suggestion == f"did you mean {name!r}?"
     assert info.value.policy == catalog.UNDOCUMENTED_FIELD
     assert secret not in str(info.value)
+
+
+def test_an_undocumented_value_never_reaches_an_error_its_message_or_the_log(tmp_path: Path) -> None:
+    """A 1 MB base64 blob or a key given under a name the route does not take: the error names every such
+    parameter (the route's own refusal in ``klingkit.prepare`` included) and shows none of the values,
+    not in the error, not in what a program prints, not in the debug log."""
+    blob = base64.b64encode(os.urandom(768 * 1024)).decode()  # 1 MiB of base64
+    key = "sk-live-" + "7f3a9c" * 6
+    with pytest.raises(klingkit.ValidationError) as info:
+        klingkit.prepare("text2video", prompt="a fox", colour=blob, api_key=key)
+    err = info.value
+    assert [e.field for e in err.all] == ["api_key", "colour"]
+    assert all(e.policy == catalog.UNDOCUMENTED_FIELD for e in err.all)
+    shown = [str(err), repr(err), *(repr(e.value) for e in err.all), *(str(e) for e in err.all)]
+    assert not any(blob[:64] in s or key in s for s in shown)
+    # A program that logs at debug and prints the error: neither value in its output.
+    script = (
+        "import json, sys, klingkit\n"
+        "p = json.load(open(sys.argv[1]))\n"
+        "try:\n"
+        "    klingkit.prepare('text2video', prompt='a fox', **p)\n"
+        "except klingkit.ValidationError as e:\n"
+        "    print(e); print(repr(e)); print([x.value for x in e.all])\n"
+    )
+    (tmp_path / "p.json").write_text(json.dumps({"colour": blob, "api_key": key}))
+    env = {**os.environ, "KLINGKIT_LOG": "debug"}
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "p.json")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert run.returncode == 0 and "invalid api_key" in run.stdout and "invalid colour" in run.stdout
+    assert blob[:64] not in run.stdout + run.stderr and key not in run.stdout + run.stderr

@@ -54,23 +54,34 @@ class Checked:
 Route = Callable[[Mapping[str, Any], Checks, Known], Checked]
 
 
-def model_of(p: Mapping[str, Any], feature: str) -> str:
+# The spellings a route's rules are evaluated against. A bad one is recorded in the route's Checks (not
+# raised), so the rules still judge every other field; the stand-in returned is one no rule judges: the
+# interpreter skips rules that read a field refused here (rules._interp, "no cascade").
+
+
+def model_of(p: Mapping[str, Any], feature: str, c: Checks) -> str:
+    """``model_name`` as given, or the route's default; not a text: recorded, ``""`` (a model no row has)."""
     value = p.get("model_name")
     if value is None or value == "":
         return C.DEFAULT_MODELS[feature]
     if not isinstance(value, str):
-        raise Refusal("model_name", value, "a model name")
+        c.record(Refusal("model_name", value, "a model name"))
+        return ""
     return value
 
 
-def mode_of(p: Mapping[str, Any], feature: str) -> str:
+def mode_of(p: Mapping[str, Any], feature: str, c: Checks) -> str:
+    """``mode`` as given, or the route's default; not a text: recorded, the default returned."""
     value = p.get("mode")
     if value is None or value == "":
         return C.DEFAULT_MODES.get(feature, "std")
     if not isinstance(value, str):
-        raise Refusal("mode", value, ", ".join(C.VIDEO_MODES))
+        c.record(Refusal("mode", value, ", ".join(C.VIDEO_MODES)))
+        return C.DEFAULT_MODES.get(feature, "std")
     return value
 
 
-def duration_of(p: Mapping[str, Any]) -> float:
-    return as_duration("duration", p["duration"]) if given(p, "duration") else float(C.DEFAULT_VIDEO_DURATION)
+def duration_of(p: Mapping[str, Any], c: Checks) -> float:
+    """``duration`` in seconds, or the default; not a number of whole seconds: recorded, the default."""
+    default = float(C.DEFAULT_VIDEO_DURATION)
+    return as_duration("duration", p["duration"], c, fallback=default) if given(p, "duration") else default

@@ -31,6 +31,7 @@ from ._routes_h2 import H2_ROUTES
 from ._routes_media import MEDIA_ROUTES, image_price
 from ._routes_video import VIDEO_ROUTES, kling4_route
 from .rules import Checks, Refusal
+from .rules._base import raise_all
 
 __all__ = ["ROUTES", "Checked", "Known", "check", "image_price", "price", "refusals"]
 
@@ -62,6 +63,7 @@ def check(
         raise Refusal("feature", feature, ", ".join(ROUTES))
     c = checks if checks is not None else Checks(strict)
     checked = route(params, c, known or Known())
+    raise_all(c.refused)  # a spelling the route parsed after its last rules (the rules report the others)
     return replace(checked, warnings=tuple(c.warnings))
 
 

@@ -86,7 +86,7 @@ def image_price(
 
 
 def _generations(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
-    model = model_of(p, "images/generations")
+    model = model_of(p, "images/generations", c)
     run(image_rules.IMAGE_GENERATIONS, Ctx(p, model, image_model(model)), c)
     n = int(p.get("n", 1))
     est = image_price(model, n, kind="i2i" if given(p, "image") else "t2i")
@@ -94,7 +94,7 @@ def _generations(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
 
 
 def _multi_image(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
-    model = model_of(p, "multi-image2image")
+    model = model_of(p, "multi-image2image", c)
     run(image_rules.MULTI_IMAGE2IMAGE, Ctx(p, model), c)
     n = int(p.get("n", 1))
     return Checked("multi-image2image", image_price(model, n, kind="multi"), model=model, count=n)
@@ -112,7 +112,7 @@ def _expand(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
 
 
 def _omni_image(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
-    model = model_of(p, "omni-image")
+    model = model_of(p, "omni-image", c)
     run(image_rules.OMNI_IMAGE, Ctx(p, model, omni_image_model(model)), c)
     amount = p.get("series_amount", "auto") if given(p, "series_amount") else "auto"
     series = p.get("result_type", "single") == "series"
@@ -141,7 +141,7 @@ def _try_on(p: Mapping[str, Any], c: Checks, known: Known, *, solution: bool) ->
     return Checked(
         "kolors-virtual-try-on",
         est,
-        model=model_of(p, "kolors-virtual-try-on"),
+        model=model_of(p, "kolors-virtual-try-on", c),
         count=1,
     )
 

@@ -34,9 +34,9 @@ from .rules._interp import Ctx, run
 
 def _legacy_video(p: Mapping[str, Any], c: Checks, known: Known, *, i2v: bool) -> Checked:
     feature = "image2video" if i2v else "text2video"
-    model, mode, duration = model_of(p, feature), mode_of(p, feature), duration_of(p)
+    model, mode, duration = model_of(p, feature, c), mode_of(p, feature, c), duration_of(p, c)
     sound = p.get("sound") == "on"
-    multi = as_bool("multi_shot", p["multi_shot"]) if given(p, "multi_shot") else False
+    multi = as_bool("multi_shot", p["multi_shot"], c) if given(p, "multi_shot") else False
     x = Ctx(p, model, catalog.video_model(model), mode, duration, sound, facts={"multi": multi})
     run(video_rules.IMAGE2VIDEO if i2v else video_rules.TEXT2VIDEO, x, c)
     variant = "voice" if p.get("voice_list") else "audio" if sound else "silent"
@@ -51,7 +51,7 @@ def _legacy_video(p: Mapping[str, Any], c: Checks, known: Known, *, i2v: bool) -
 
 def _multi_image_video(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     feature = "multi-image2video"
-    model, mode, duration = model_of(p, feature), mode_of(p, feature), duration_of(p)
+    model, mode, duration = model_of(p, feature, c), mode_of(p, feature, c), duration_of(p, c)
     run(video_rules.MULTI_IMAGE2VIDEO, Ctx(p, model, catalog.video_model(model), mode, duration), c)
     est = video_price(model, mode, duration)
     return Checked(feature, est, model=model, mode=mode, duration=duration)
@@ -75,7 +75,7 @@ def _extend(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
 
 def _omni_video(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     feature = "omni-video"
-    model, mode, duration = model_of(p, feature), mode_of(p, feature), duration_of(p)
+    model, mode, duration = model_of(p, feature, c), mode_of(p, feature, c), duration_of(p, c)
     sound = p.get("sound") == "on"
     run(omni_rules.OMNI_VIDEO, Ctx(p, model, catalog.omni_video_model(model), mode, duration, sound), c)
     variant = "video_input" if p.get("video_list") else "audio" if sound else "silent"
@@ -91,7 +91,7 @@ def _new_video(p: Mapping[str, Any], c: Checks, known: Known, *, i2v: bool) -> C
     assert model is not None  # refused above
     resolution = str(p["resolution"]) if given(p, "resolution") else model.resolutions[0]
     audio = str(p["audio"]) if given(p, "audio") else None
-    duration = duration_of(p)
+    duration = duration_of(p, c)
     table = omni_rules.NEW_IMAGE_TO_VIDEO if i2v else omni_rules.NEW_TEXT_TO_VIDEO
     run(
         table,
@@ -114,7 +114,7 @@ def _new_omni_video(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     assert model is not None  # refused above
     resolution = str(p["resolution"]) if given(p, "resolution") else C.OMNI_NEW_DEFAULT_RESOLUTION
     audio = str(p["audio"]) if given(p, "audio") else None
-    duration = duration_of(p)
+    duration = duration_of(p, c)
     frames = omni_rules.frames_of(p)
     facts = {"resolution": resolution, "audio": audio, "frames": frames}
     run(
@@ -148,7 +148,7 @@ def _effects(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
         "its own price" if scene.exact else f"the {scene.images}-image scene price (scenes vary)"
     )
     est = Estimate.of(scene.units, "video", basis, scene.exact)
-    duration = as_duration("duration", p["duration"]) if given(p, "duration") else None
+    duration = as_duration("duration", p["duration"], c) if given(p, "duration") else None
     return Checked("effects", est, model=p.get("model_name"), duration=duration, values={"dual": dual})
 
 

@@ -324,13 +324,20 @@ def _checked(
     try:
         return catalog.check(feature, params, known=known)
     except rules.Refusal as refusal:
-        field = refusal.field
-        for flat, wire in (names or {}).items():
-            if field == flat or field.startswith((flat + "[", flat + ".")):
-                field = wire + field[len(flat) :]
-                break
-        shown = rules.Refusal(field, refusal.value, refusal.allowed, refusal.suggestion or None)
-        raise invalid(str(shown)) from None
+        # Every refusal of the request, one a line, the first (the most important) first. Kling's error
+        # body is {"code", "message", "request_id"} and nothing else (reference §4, §A), so the list goes
+        # in the message: a client that shows one line still shows the first refusal as before.
+        raise invalid("\n".join(str(_renamed(r, names or {})) for r in refusal.all)) from None
+
+
+def _renamed(refusal: rules.Refusal, names: dict[str, str]) -> rules.Refusal:
+    """``refusal`` with its field in the wire's own nesting (``duration`` -> ``settings.duration``)."""
+    field = refusal.field
+    for flat, wire in names.items():
+        if field == flat or field.startswith((flat + "[", flat + ".")):
+            field = wire + field[len(flat) :]
+            break
+    return rules.Refusal(field, refusal.value, refusal.allowed, refusal.suggestion or None)
 
 
 def _file(ref: ImageRef | None) -> str | None:

@@ -1,16 +1,23 @@
 """The rule primitives: a collector of warnings that refuses with :class:`Refusal`, and the spellings
-every rule agrees on (``standard`` -> ``std``, ``"5"`` -> 5 s, ``"true"`` -> True)."""
+every rule agrees on (``standard`` -> ``std``, ``"5"`` -> 5 s, ``"true"`` -> True).
+
+A spelling read before the rules run (the model, mode and duration a route's rules are evaluated against)
+records its refusal in the route's :class:`Checks` instead of raising, so a request with a bad duration and
+a bad prompt hears of both: the interpreter reports what was recorded first and skips the rules that read
+the refused field (no cascade)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from ... import catalog
 from .. import _data as C
 from .._refusal import Refusal as Refusal  # the one refusal type (a leaf module, shared with _kling4...)
 from .._types import VideoModel
+
+T = TypeVar("T")
 
 
 def _join(items: Iterable[object]) -> str:
@@ -30,11 +37,17 @@ def raise_all(found: Sequence[Refusal]) -> None:
 
 
 class Checks:
-    """Collects warnings and raises errors; ``strict`` turns unknown models into errors."""
+    """Collects warnings and raises errors; ``strict`` turns unknown models into errors. ``refused`` holds
+    the refusals of the spellings parsed before the rules ran (reported with the rules' own, first)."""
 
     def __init__(self, strict: bool = False) -> None:
         self.strict = strict
         self.warnings: list[str] = []
+        self.refused: list[Refusal] = []
+
+    def record(self, refusal: Refusal) -> None:
+        """Keep ``refusal`` to report with every other refusal of the request (see :func:`parsed`)."""
+        self.refused.append(refusal)
 
     def warn(self, message: str) -> None:
         """Record a warning (it ends up in ``RequestSpec.warnings``)."""
@@ -145,8 +158,25 @@ def given(params: Mapping[str, Any], key: str) -> bool:
 # --- normalization -------------------------------------------------------------------------------------
 
 
-def as_bool(field: str, value: object) -> bool:
-    """A boolean, accepting ``"true"``/``"false"`` strings (the official multi-shot sample sends strings)."""
+def parsed(read: Callable[[], T], fallback: T, c: Checks | None) -> T:
+    """``read()``; with a collector ``c``, a refusal it raises is recorded there and ``fallback`` (a
+    stand-in no rule judges: the field stands refused) is returned, so the other fields are still checked."""
+    if c is None:
+        return read()
+    try:
+        return read()
+    except Refusal as r:
+        c.record(r)
+        return fallback
+
+
+def as_bool(field: str, value: object, c: Checks | None = None) -> bool:
+    """A boolean, accepting ``"true"``/``"false"`` strings (the official multi-shot sample sends strings).
+    With ``c``, a refusal is recorded there and False returned (see :func:`parsed`)."""
+    return parsed(lambda: _as_bool(field, value), False, c)
+
+
+def _as_bool(field: str, value: object) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.lower() in ("true", "false"):
@@ -161,8 +191,15 @@ def as_mode(value: object, field: str = "mode") -> str:
     return catalog.normalize_mode(value)
 
 
-def as_duration(field: str, value: object, *, integer: bool = True) -> float:
-    """Seconds from ``5``, ``5.0`` or ``"5"``; whole seconds unless ``integer`` is False."""
+def as_duration(
+    field: str, value: object, c: Checks | None = None, *, integer: bool = True, fallback: float = 0.0
+) -> float:
+    """Seconds from ``5``, ``5.0`` or ``"5"``; whole seconds unless ``integer`` is False. With ``c``, a
+    refusal is recorded there and ``fallback`` returned (see :func:`parsed`)."""
+    return parsed(lambda: _as_duration(field, value, integer), fallback, c)
+
+
+def _as_duration(field: str, value: object, integer: bool) -> float:
     number: float
     if isinstance(value, bool):
         raise Refusal(field, value, "a number of seconds")

@@ -39,17 +39,21 @@ from ._vocab import (
 
 
 def run(rules: Sequence[Rule], x: Ctx, c: Checks) -> None:
-    """Evaluate ``rules`` on ``x``; raise the first :class:`Refusal` with every refusal in ``.all``."""
-    found: list[Refusal] = []
-    _run(rules, x, c, found)
-    raise_all(found)
+    """Evaluate ``rules`` on ``x``; raise the first :class:`Refusal` with every refusal in ``.all`` (the
+    spellings ``c`` recorded before the rules ran first)."""
+    raise_all(refusals(rules, x, c))
 
 
 def refusals(rules: Sequence[Rule], x: Ctx, c: Checks) -> list[Refusal]:
-    """Every refusal of ``rules`` on ``x`` (empty: accepted)."""
-    found: list[Refusal] = []
+    """Every refusal of ``rules`` on ``x``, after those ``c`` recorded while parsing (empty: accepted)."""
+    found: list[Refusal] = list(c.refused)
     _run(rules, x, c, found)
     return found
+
+
+# The parsed values a named kind reads besides its own fields (``Ctx.model``, ``Ctx.duration``): when their
+# spelling was refused (``Checks.refused``) the Ctx holds a stand-in, so the kind is not run on it.
+_PARSED: dict[type, tuple[str, ...]] = {KnownModel: ("model_name",), MultiShot: ("duration",)}
 
 
 def _run(rules: Sequence[Rule], x: Ctx, c: Checks, found: list[Refusal]) -> None:
@@ -58,6 +62,8 @@ def _run(rules: Sequence[Rule], x: Ctx, c: Checks, found: list[Refusal]) -> None
             continue
         names = (*_own(rule), *rule.reads)
         if any(_refused(x.prefix + n, found) for n in names):
+            continue
+        if not x.prefix and any(_refused(n, c.refused) for n in _PARSED.get(type(rule), ())):
             continue
         try:
             _apply(rule, x, c, found)
