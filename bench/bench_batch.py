@@ -9,7 +9,10 @@ process (so it does not share the GIL with the runner):
   sleeping exactly T, then asking for its own task every 20 ms until it is done, and downloading its file
   (no ledger, no sidecar, no fsync). Its makespan over the ideal is the sandbox's cost;
 * ``klingkit``: ``klingkit.jobs.batch.BatchRunner`` with ``AsyncKling``. Its makespan over the baseline's is
-  the client's own cost.
+  the client's own cost;
+* ``on-loop`` (with ``--compare-ledger-on-loop``): the same runner with its ledger calls made on its event
+  loop, as before they had a thread of their own (``jobs/_batch_ledger.py``); the two klingkit runners swap
+  places every run, so neither always runs on the warmer machine.
 
 Reported per run and as medians: the scheduling makespan (until the last task is known finished) and the
 whole run with its download tail, each over the ideal ``ceil(N / C) * T`` (target <= 1.05x) and over the
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import resource
@@ -39,6 +43,7 @@ from typing import Any
 
 import httpx
 
+import klingkit.jobs.batch as batch_module
 from klingkit import AsyncKling, prepare
 from klingkit.jobs.batch import BatchRunner, load_plan
 from klingkit.jobs.ledger import Ledger
@@ -117,6 +122,38 @@ async def _baseline(args: argparse.Namespace, base_url: str, api_key: str, work:
     return {"makespan": makespan, "tasks_makespan": max(known_done) - t0, "status_requests": polls}
 
 
+class _OnLoop:
+    """The runner's ledger calls made where they are asked for, on the event loop (the runner before
+    ``LedgerThread``): the same calls, in the same order, each blocking the loop while SQLite works."""
+
+    async def call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    def later(self, fn: Any, *args: Any, **kwargs: Any) -> None:
+        with contextlib.suppress(KeyError):
+            fn(*args, **kwargs)
+
+    def check(self) -> None:
+        pass
+
+    async def drain(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+async def _run_on_loop(
+    args: argparse.Namespace, base_url: str, api_key: str, work: Path
+) -> dict[str, object]:
+    names = vars(batch_module)  # the runner makes its LedgerThread from this module's name
+    threaded, names["LedgerThread"] = names["LedgerThread"], _OnLoop
+    try:
+        return await _run(args, base_url, api_key, work)
+    finally:
+        names["LedgerThread"] = threaded
+
+
 async def _run(args: argparse.Namespace, base_url: str, api_key: str, work: Path) -> dict[str, object]:
     rows = work / "rows.jsonl"
     rows.write_text("".join(json.dumps(r) + "\n" for r in _rows(args)))
@@ -175,16 +212,21 @@ def _start_sandbox(args: argparse.Namespace) -> tuple[subprocess.Popen[str], dic
     return proc, info, admin
 
 
-def _one_run(args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    """One fresh sandbox; the baseline, then klingkit, each measured with both processes' CPU."""
+def _one_run(args: argparse.Namespace, index: int = 0) -> dict[str, dict[str, float]]:
+    """The baseline, then klingkit (and on-loop, alternating with it), each on a fresh sandbox and measured
+    with both processes' CPU."""
     results: dict[str, dict[str, float]] = {}
-    for who in ("baseline", "klingkit"):
+    ours = ["klingkit", "on-loop"] if args.compare_ledger_on_loop else ["klingkit"]
+    if index % 2:
+        ours.reverse()
+    runners = {"baseline": _baseline, "klingkit": _run, "on-loop": _run_on_loop}
+    for who in ("baseline", *ours):
         proc, info, admin = _start_sandbox(args)
         try:
             sandbox_cpu, own_cpu = _cpu_of(proc.pid), _own_cpu()
             before = admin.get("/_sandbox/counters").json()
             with tempfile.TemporaryDirectory() as tmp:
-                runner = _baseline if who == "baseline" else _run
+                runner = runners[who]
                 out = asyncio.run(runner(args, info["base_url"], info["api_key"], Path(tmp)))  # type: ignore[operator]
             after = admin.get("/_sandbox/counters").json()
             out = dict(out)
@@ -208,6 +250,8 @@ def main() -> None:
     ap.add_argument("--kind", default="image", choices=["image"])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--trace-memory", action="store_true", help="trace Python memory (slows the runner)")
+    ap.add_argument("--compare-ledger-on-loop", action="store_true",
+                    help="also run klingkit with its ledger calls on the event loop (before/after, interleaved)")  # fmt: skip
     ap.add_argument(
         "--render-processes", type=int, default=2, help="the sandbox's render workers (0: threads)"
     )
@@ -217,7 +261,7 @@ def main() -> None:
           f"ideal={ideal:.2f}s sandbox render_processes={args.render_processes}")  # fmt: skip
     runs = []
     for i in range(args.runs):
-        r = _one_run(args)
+        r = _one_run(args, i)
         runs.append(r)
         for who, out in r.items():
             print(
@@ -238,6 +282,13 @@ def main() -> None:
             f"  {label}: klingkit {k:.2f} s = {k / ideal:.3f}x ideal (target <= 1.05x); baseline {b:.2f} s = "
             f"{b / ideal:.3f}x ideal (the sandbox's cost); klingkit / baseline = {k / b:.3f}x (the client's cost)"
         )
+    if args.compare_ledger_on_loop:
+        for key, label in (("tasks_makespan", "tasks makespan"), ("makespan", "makespan with downloads")):
+            t, o = med("klingkit", key), med("on-loop", key)
+            print(f"  ledger on the loop (before) vs on its thread (after), {label}: {o / ideal:.3f}x vs "
+                  f"{t / ideal:.3f}x ideal ({o:.2f} s vs {t:.2f} s)")  # fmt: skip
+        print(f"  CPU seconds of the runner: on-loop {med('on-loop', 'runner_cpu'):.2f}, "
+              f"thread {med('klingkit', 'runner_cpu'):.2f}")  # fmt: skip
     print(f"  CPU seconds: runner klingkit {med('klingkit', 'runner_cpu'):.2f} vs baseline "
           f"{med('baseline', 'runner_cpu'):.2f}; sandbox during klingkit {med('klingkit', 'sandbox_cpu'):.2f} "
           f"vs during baseline {med('baseline', 'sandbox_cpu'):.2f}")  # fmt: skip

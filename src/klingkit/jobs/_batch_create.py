@@ -83,7 +83,7 @@ class _Creating(_RunnerBase):
                     self._now_running(row, found)
                     return
             if not row.recorded:
-                ok = self._record(row, spec)
+                ok = await self.ledger_thread.call(self._record, row, spec)  # durable before the create
                 if not ok:  # already recorded (a previous run): it may exist, look first
                     found = await self._lookup(row)
                     if found is not None:
@@ -143,7 +143,7 @@ class _Creating(_RunnerBase):
         A row sent without an external id (Kling 4.0) also gets its fingerprint written to --out: with
         the ledger lost, that is what finds its task again (``_discover``)."""
         fingerprint = fingerprint or _fingerprint(spec)
-        ok = record_before_send(
+        ok = record_before_send(  # on the ledger's thread: see _batch_ledger
             self.ledger, row.external_id, spec, base_url=self.base_url, sandbox=self.sandbox,
             batch_id=self.plan.batch_id, row_index=row.plan.index, fingerprint=fingerprint,
         )  # fmt: skip
@@ -155,21 +155,13 @@ class _Creating(_RunnerBase):
     def _create_error(self, row: _Row, exc: BaseException) -> None:
         row.create_errors += 1
         if isinstance(exc, TaskUnknownError):  # it may exist: never "rejected", looked up before any resend
-            with contextlib.suppress(KeyError):
-                self.ledger.update(row.external_id, status="unknown")
+            self.ledger_thread.later(self.ledger.update, row.external_id, status="unknown")
         if row.create_errors >= self.max_create_errors:
             # The task may exist (a lost answer); a rerun looks it up before doing anything else.
             row.state = "failed"
             row.error, row.error_kind = _error_text(exc), "transient"
-            with contextlib.suppress(KeyError):
-                self.ledger.update(
-                    row.external_id,
-                    error={
-                        "kind": "transient",
-                        "message": row.error,
-                        "row": row.plan.index,
-                    },
-                )
+            error = {"kind": "transient", "message": row.error, "row": row.plan.index}
+            self.ledger_thread.later(self.ledger.update, row.external_id, error=error)
             return
         row.not_before = self.clock() + min(30.0, 0.5 * 2 ** (row.create_errors - 1))
         self._requeue(row, front=False)
@@ -177,7 +169,7 @@ class _Creating(_RunnerBase):
     async def _lookup(self, row: _Row) -> Any | None:
         """The row's task by external id, on the route it was sent to; None when Kling has none."""
         self.status_requests += 1
-        rec = self.ledger.get(row.external_id)
+        rec = await self.ledger_thread.call(self.ledger.get, row.external_id)
         if rec is not None and rec.fingerprint:
             # Sent without an external id (Kling 4.0): found through the task list, never re-sent blindly.
             claimed = [r.task_id for r in self._rows if r.task_id and r is not row]
@@ -222,12 +214,12 @@ class _Creating(_RunnerBase):
             if task is None and claim.get("fingerprint"):
                 # Sent without an external id (Kling 4.0), answer unknown: record what was sent, so the
                 # create path finds the task through the task list before it may send again.
-                self._record(row, row.plan.spec, fingerprint=claim["fingerprint"])
+                await self.ledger_thread.call(self._record, row, row.plan.spec, claim["fingerprint"])
                 row.recover = True
             if task is None:
                 continue  # not seen: created normally; an "already exists" answer is adopted then
             self._queue.remove(row)
-            self._record(row, row.plan.spec, fingerprint=claim.get("fingerprint"))
+            await self.ledger_thread.call(self._record, row, row.plan.spec, claim.get("fingerprint"))
             self.window.accepted()
             self._now_running(row, task)
 
@@ -267,9 +259,9 @@ class _Creating(_RunnerBase):
         row.recover = False
         now = self.clock()
         row.submitted = row.next_check = now
-        self.ledger.record_task(row.external_id, task)
+        self.ledger_thread.later(self.ledger.record_task, row.external_id, task)
         if _unnamed(row):  # the one link from this row to its task that Kling does not keep
-            write_claim(self.out_dir, row.external_id, task_id=row.task_id)
+            self.ledger_thread.later(write_claim, self.out_dir, row.external_id, task_id=row.task_id)
         row.state = "running"
         if getattr(task, "done", False):
             self._settle(row, task)

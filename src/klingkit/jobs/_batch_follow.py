@@ -55,8 +55,7 @@ class _Following(_RunnerBase):
                     self._kick()  # a slot is free: the next create goes out now
                     return
                 if _status(state) != _status(row.task):
-                    with contextlib.suppress(KeyError):
-                        self.ledger.record_task(row.external_id, state)
+                    self.ledger_thread.later(self.ledger.record_task, row.external_id, state)
                 row.task = state
         finally:
             await follow.aclose()
@@ -79,8 +78,7 @@ class _Following(_RunnerBase):
         """A task of ``row`` reached a terminal state."""
         row.task = task
         self.window.finished()
-        with contextlib.suppress(KeyError):
-            self.ledger.record_task(row.external_id, task)
+        self.ledger_thread.later(self.ledger.record_task, row.external_id, task)
         row.units = getattr(task, "units", None)
         if _status(task) == "succeeded":
             row.state = "downloading"
@@ -91,19 +89,21 @@ class _Following(_RunnerBase):
         if _is_policy(message):
             self._fail(row, KlingError(message), "policy", "failed")
         elif row.attempt < self.max_task_attempts:
-            with contextlib.suppress(KeyError):
-                self.ledger.update(row.external_id, error={"kind": "transient", "message": message})
+            error = {"kind": "transient", "message": message}
+            self.ledger_thread.later(self.ledger.update, row.external_id, error=error)
             self._new_attempt(row)
             self._queue.append(row)
         else:
             self._fail(row, KlingError(message), "failed", "failed")
 
-    def _absorb_ledger(self) -> None:
+    async def _absorb_ledger(self) -> None:
         """With callbacks, the receiver updates the ledger: pick up what it learnt without a request."""
-        for row in self._rows:
-            if row.state != "running":
-                continue
-            rec = self.ledger.get(row.external_id)
+        running = [row for row in self._rows if row.state == "running"]
+        ids = [row.external_id for row in running]
+        records = await self.ledger_thread.call(lambda: [self.ledger.get(eid) for eid in ids])
+        for row, eid, rec in zip(running, ids, records, strict=True):
+            if row.state != "running" or row.external_id != eid:
+                continue  # settled (or moved on) while the ledger was read
             if rec is None or rec.status not in ("succeeded", "failed"):
                 continue
             if rec.status == "succeeded" and rec.files and all(Path(f).exists() for f in rec.files):
@@ -142,7 +142,7 @@ class _Following(_RunnerBase):
                 self._kick()
 
     async def _download(self, row: _Row) -> None:
-        rec = self.ledger.get(row.external_id)
+        rec = await self.ledger_thread.call(self.ledger.get, row.external_id)
         if rec is not None and rec.files and all(Path(f).exists() for f in rec.files):
             row.files, row.state = (
                 list(rec.files),
@@ -168,7 +168,8 @@ class _Following(_RunnerBase):
             clear_foreign(task, dest)
         paths = await self.client.download(task, dest, sidecar=True)
         files = [str(p) for p in paths]
-        row.files = self.ledger.add_files(row.external_id, [p for p in files if not p.endswith(".json")])
+        saved = [p for p in files if not p.endswith(".json")]
+        row.files = await self.ledger_thread.call(self.ledger.add_files, row.external_id, saved)
         row.units = getattr(task, "units", None) if row.units is None else row.units
         row.state = "done"
 

@@ -25,6 +25,7 @@ from ..errors import (
     APIError,
     BatchBusyError,
 )
+from ._batch_ledger import LedgerThread
 from ._batch_report import Progress
 from ._batch_rows import (
     BatchPlan,
@@ -176,6 +177,8 @@ class _RunnerBase:
         # Tasks older than this cannot be this batch's (set by ``_load``): lost-ledger discovery stops there.
         self.discover_since = datetime.now(timezone.utc) - timedelta(days=RETENTION_DAYS)
         self._aux: set[asyncio.Task[None]] = set()
+        # Every ledger call of a run, off the event loop and in order (``run`` starts a fresh one).
+        self.ledger_thread = LedgerThread()
 
     # --- lease -------------------------------------------------------------------------------------
 
@@ -214,7 +217,7 @@ class _RunnerBase:
         """Detach the row's previous task record and move to the next external id."""
         if row.recorded:
             # The old attempt keeps its batch_id (history) but no longer stands for the row.
-            self.ledger.update(row.external_id, row_index=None)
+            self.ledger_thread.later(self.ledger.update, row.external_id, row_index=None)
         row.attempt += 1
         row.external_id = f"{base_of(row.external_id)}-a{row.attempt}"
         row.recorded = row.recover = False
@@ -256,8 +259,7 @@ class _RunnerBase:
         code = getattr(exc, "code", None)
         if code is not None:
             error["code"] = code
-        with contextlib.suppress(KeyError):
-            self.ledger.update(row.external_id, status=status, error=error)
+        self.ledger_thread.later(self.ledger.update, row.external_id, status=status, error=error)
 
     # --- provided by the parts -----------------------------------------------------------------------
 

@@ -81,6 +81,7 @@ __all__ = [
 ]
 from ._batch_create import _Creating
 from ._batch_follow import _Following
+from ._batch_ledger import LedgerThread
 from ._batch_marks import batch_started, mark_batch
 from ._batch_report import BatchResult, Progress, RowResult, write_reports
 from ._batch_space import pending_output_bytes
@@ -224,6 +225,7 @@ class BatchRunner(_Creating, _Following, _RunnerBase):
     async def run(self) -> BatchResult:
         """Run (or resume) the batch until every row has succeeded or failed; returns the result."""
         self._started = self.clock()
+        self.ledger_thread = LedgerThread()
         self._hub_sent0 = _hub_sent(self.client)
         self._wake = asyncio.Event()
         self._downloads = asyncio.Queue()
@@ -238,11 +240,12 @@ class BatchRunner(_Creating, _Following, _RunnerBase):
         try:
             while True:
                 now = self.clock()
+                self.ledger_thread.check()  # a ledger write that failed stops the run
                 if now - last_renew >= LEASE_RENEW:
-                    self._renew_lease()
+                    await self.ledger_thread.call(self._renew_lease)
                     last_renew = now
                 if self.callback_url:
-                    self._absorb_ledger()
+                    await self._absorb_ledger()
                 self._start_creates(now)
                 self._expire(now)
                 if now - last_progress >= 0.5:
@@ -251,6 +254,7 @@ class BatchRunner(_Creating, _Following, _RunnerBase):
                 if all(r.state in ("done", "failed", "not_started") for r in self._rows) and not self._aux:
                     break
                 await self._sleep_until_next(now)
+            await self.ledger_thread.drain()
             self._report_progress()
         finally:
             for w in workers:
@@ -258,6 +262,7 @@ class BatchRunner(_Creating, _Following, _RunnerBase):
             for t in list(self._aux):
                 t.cancel()
             await asyncio.gather(*workers, *self._aux, return_exceptions=True)
+            self.ledger_thread.close()  # what the run reported is written before the lease goes
             with contextlib.suppress(KlingError):
                 self.ledger.release_lease(self.plan.batch_id, self.owner)
         result = self._result()
