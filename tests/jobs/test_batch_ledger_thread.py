@@ -107,3 +107,33 @@ async def test_another_process_holding_the_ledger_lock_does_not_freeze_the_run(t
         assert seen["status_while_locked"] >= 2, seen  # the loop kept following the running tasks
         assert client.creates == 6 and client.unrecorded == []  # none was sent without its record
         assert [r.status for r in ledger.batch_tasks(plan.batch_id)] == ["succeeded"] * 6
+
+
+async def test_a_ledger_write_that_fails_stops_the_run_and_a_rerun_creates_nothing_twice(tmp_path: Path) -> None:
+    """A report the runner could not write (a full disk) stops the run with the ledger's error, instead
+    of leaving its row waiting for a deadline; what was recorded before is enough for a rerun to finish
+    every row without creating any task again."""
+    import asyncio
+
+    import pytest
+
+    from klingkit.errors import LedgerError
+
+    class FullDisk(Ledger):
+        def record_task(self, external_id: str, task: Any) -> None:
+            if getattr(task, "done", False):
+                raise LedgerError("cannot write the ledger: database or disk is full (injected)")
+            super().record_task(external_id, task)
+
+    path = tmp_path / "l.sqlite3"
+    client = WatchedClient(path, task_seconds=0.05)
+    plan = _plan(tmp_path, 4)
+    with FullDisk(path) as ledger, pytest.raises(LedgerError, match="disk is full"):
+        await asyncio.wait_for(_runner(client, ledger, plan, tmp_path).run(), timeout=60)
+    created = client.creates
+    assert 1 <= created <= 4 and client.unrecorded == []
+    with Ledger(path) as ledger:
+        result = await _runner(client, ledger, plan, tmp_path).run()  # the lease was released: it runs
+        assert result.ok, result.rows
+        assert client.creates == 4 and len(set(client.downloads)) == 4  # the first run's tasks reused
+        assert sum(1 for r in result.rows if r.attempts == 1) == 4
