@@ -109,7 +109,9 @@ async def test_another_process_holding_the_ledger_lock_does_not_freeze_the_run(t
         assert [r.status for r in ledger.batch_tasks(plan.batch_id)] == ["succeeded"] * 6
 
 
-async def test_a_ledger_write_that_fails_stops_the_run_and_a_rerun_creates_nothing_twice(tmp_path: Path) -> None:
+async def test_a_ledger_write_that_fails_stops_the_run_and_a_rerun_creates_nothing_twice(
+    tmp_path: Path,
+) -> None:
     """A report the runner could not write (a full disk) stops the run with the ledger's error, instead
     of leaving its row waiting for a deadline; what was recorded before is enough for a rerun to finish
     every row without creating any task again."""
