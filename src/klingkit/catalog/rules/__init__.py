@@ -9,6 +9,19 @@ what is allowed and, where the catalog knows one, the nearest model that allows 
 Each function takes the caller's flat parameters (``prompt``, ``model_name``, ``mode``, ``duration``, ...)
 after normalisation (:func:`as_mode`, :func:`as_duration`, :func:`as_bool`) and a :class:`Checks`, which
 collects warnings and, with ``strict``, refuses unknown model names (policy ``unknown-name``).
+
+**Writing a wire-body table** (a 2026-H2 body as sent: ``settings``, ``options``, typed ``contents[]``):
+give the body itself as ``Ctx.p`` (the model's row in ``row``, decoded inputs in ``media`` keyed by path,
+``contents[2]``) and name fields by dotted path (``Field("settings.resolution", enum=...)``). State the
+shapes first, with ``stop`` where the rest reads inside them (``Shape("settings", "object", stop=True)``,
+``Shape("contents", "list", "a non-empty array of typed items", required=True, stop=True)``); then
+``Typed("contents", TYPES)`` (each item's ``type``), ``Tally`` per type or group of types (``Tally(
+"contents", ("refer_image",), hi=10, what="images")``), ``Items("contents", {"refer_image": (...), ...})``
+for each type's own fields (named ``contents[i].url``), ``Media`` inside them for what decoding found and
+``Mentions`` for the prompt's ``@ids``. Facts (limits, types, texts) come from the catalog module of the
+route, never retyped; small functions of the ``Ctx`` (``lambda x: x.row.durations``) read the request.
+The table module raises nothing and builds no ``Refusal`` (``tests/catalog/test_rules_data.py`` scans it):
+``rules/_kling4.py`` is the worked example.
 """
 
 from __future__ import annotations

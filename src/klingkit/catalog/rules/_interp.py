@@ -3,18 +3,23 @@ refusal (not only the first), and build the wire forms of the named kinds (camer
 
 Each rule runs on its own; a :class:`Refusal` it raises is collected and the next rule runs. A rule is
 skipped when a field it reads was already refused (so one bad value gives one refusal, not a cascade) and,
-when it reads the model's catalog row, when the catalog does not know the model. When anything was refused,
-the first refusal is raised carrying them all in ``.all``, in table order.
+when it reads the model's catalog row, when the catalog does not know the model. A refused rule marked
+``stop`` ends the table (the rest would read inside a value of the wrong shape). When anything was refused,
+the first refusal is raised carrying them all in ``.all``, in table order. The wire-body kinds are
+evaluated in :mod:`._interp_wire`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from .. import _data as C
 from ._base import Checks, Refusal, _join, _num, as_bool, as_duration, given, raise_all
+from ._interp_wire import WIRE_KINDS, _Stop, apply_wire
 from ._vocab import (
     Camera,
     Count,
@@ -47,7 +52,8 @@ def run(rules: Sequence[Rule], x: Ctx, c: Checks) -> None:
 def refusals(rules: Sequence[Rule], x: Ctx, c: Checks) -> list[Refusal]:
     """Every refusal of ``rules`` on ``x``, after those ``c`` recorded while parsing (empty: accepted)."""
     found: list[Refusal] = list(c.refused)
-    _run(rules, x, c, found)
+    with suppress(_Stop):  # a refused ``stop`` rule ended the table
+        _run(rules, x, c, found)
     return found
 
 
@@ -65,13 +71,18 @@ def _run(rules: Sequence[Rule], x: Ctx, c: Checks, found: list[Refusal]) -> None
             continue
         if not x.prefix and any(_refused(n, c.refused) for n in _PARSED.get(type(rule), ())):
             continue
+        before = len(found)
         try:
             _apply(rule, x, c, found)
         except Refusal as r:
             found.append(r)
+        if len(found) > before and getattr(rule, "stop", False):
+            raise _Stop
 
 
 def _own(rule: Rule) -> tuple[str, ...]:
+    if isinstance(rule, WIRE_KINDS):
+        return ()  # they report on items and whole lists: only their reads silence them
     if isinstance(rule, Exclusive):
         return tuple(rule.present)
     if isinstance(rule, Xor):
@@ -101,7 +112,7 @@ def _apply(rule: Rule, x: Ctx, c: Checks, found: list[Refusal]) -> None:
     if isinstance(rule, Field):
         if not _on(rule.when, x):
             return
-        value = rule.value(x) if rule.value else x.p.get(rule.name)
+        value = rule.value(x) if rule.value else x.get(rule.name)
         where = _text(rule.where, x) or ""
         if rule.max_len is not None:
             limit = rule.max_len if isinstance(rule.max_len, int) else rule.max_len(x)
@@ -119,32 +130,33 @@ def _apply(rule: Rule, x: Ctx, c: Checks, found: list[Refusal]) -> None:
         if rule.boolean:
             as_bool(f, value)
     elif isinstance(rule, Forbid):
-        if x.given(rule.name) and _on(rule.when, x):
-            shown = rule.shown(x) if rule.shown else x.p[rule.name]
+        present = rule.present(x) if rule.present else x.given(rule.name)
+        if present and _on(rule.when, x):
+            shown = rule.shown(x) if rule.shown else x.get(rule.name)
             c.fail(f, shown, _text(rule.allowed, x), _text(rule.why, x))
     elif isinstance(rule, Require):
         present = rule.present(x) if rule.present else x.given(rule.name)
         if not present and _on(rule.when, x):
             c.fail(f, None, _text(rule.allowed, x), _text(rule.why, x))
     elif isinstance(rule, RequiresWhen):
-        if rule.when(x) and x.p.get(rule.name) != rule.value:
-            shown = rule.shown(x) if rule.shown else x.p.get(rule.name)
+        if rule.when(x) and x.get(rule.name) != rule.value:
+            shown = rule.shown(x) if rule.shown else x.get(rule.name)
             c.fail(f, shown, str(rule.value), _text(rule.why, x))
     elif isinstance(rule, Refuse):
         if rule.when(x):
-            shown = rule.shown(x) if rule.shown else x.p.get(rule.name)
+            shown = rule.shown(x) if rule.shown else x.get(rule.name)
             raise Refusal(f, shown, _text(rule.allowed, x), _text(rule.why, x), policy=rule.policy)
     elif isinstance(rule, Count):
         if not _on(rule.when, x):
             return
-        items = rule.value(x) if rule.value else x.p.get(rule.name)
+        items = rule.value(x) if rule.value else x.get(rule.name)
         hi = rule.hi if isinstance(rule.hi, int) else rule.hi(x)
         if rule.always:
             c.count(f, items, rule.lo, hi)
         elif listed := c.listed(f, items):
             c.count(f, listed, rule.lo, hi)
     elif isinstance(rule, Listed):
-        c.listed(f, x.p.get(rule.name))
+        c.listed(f, x.get(rule.name))
     elif isinstance(rule, Exclusive):
         if _on(rule.when, x):
             c.exclusive({x.prefix + k: v(x) for k, v in rule.present.items()}, rule.why)
@@ -160,7 +172,7 @@ def _apply(rule: Rule, x: Ctx, c: Checks, found: list[Refusal]) -> None:
             c.known_model("model_name", x.model, rule.known(), rule.what)
     elif isinstance(rule, Each):
         if _on(rule.when, x):
-            for i, item in enumerate(c.listed(f, x.p.get(rule.name))):
+            for i, item in enumerate(c.listed(f, x.get(rule.name))):
                 if rule.item and not isinstance(item, Mapping):
                     found.append(Refusal(f"{f}[{i}]", item, rule.item))
                     continue
@@ -172,8 +184,11 @@ def _apply(rule: Rule, x: Ctx, c: Checks, found: list[Refusal]) -> None:
     elif isinstance(rule, Camera):
         if x.given("camera_control"):
             x.values["camera_control"] = camera_control(x.p["camera_control"], c)
-    elif isinstance(rule, MultiShot) and _on(rule.when, x):
-        x.values["multi_prompt"] = multi_shot(x.p, x.duration, c)
+    elif isinstance(rule, MultiShot):
+        if _on(rule.when, x):
+            x.values["multi_prompt"] = multi_shot(x.p, x.duration, c)
+    elif isinstance(rule, WIRE_KINDS) and _on(rule.when, x):
+        apply_wire(rule, x, found, partial(_run, c=c, found=found))
 
 
 def _per_model(rule: PerModel, x: Ctx, c: Checks, f: str) -> None:

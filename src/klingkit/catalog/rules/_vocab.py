@@ -9,43 +9,56 @@ catalog's own constants, never retyped.
 ``row=True`` marks a rule that reads the model's catalog row: it is skipped for a model the catalog does
 not know (policy ``unknown-name``: the client warns and sends). ``reads`` names the fields a rule depends
 on besides its own: a rule is skipped once one of them was refused, so one fault gives one refusal.
+
+Wire bodies (the 2026-H2 routes: ``settings``, ``options``, typed ``contents[]`` items) use the same kinds
+with a **dotted path** as the name (``Field("settings.resolution", ...)``: a step that is absent or not an
+object reads as absent), plus the kinds of :mod:`._vocab_wire`: :class:`Shape` (a path is an object or a
+list; ``stop`` ends the table when it is not), :class:`Typed` (every item of a list has a known ``type``),
+:class:`Tally` (how many items of some types), :class:`Items` (each type's own rules, on every item of that
+type), :class:`Media` (what decoding an input found: seconds, fps, size, aspect, pixels) and
+:class:`Mentions` (every ``@id`` of a prompt names an item). They report on items and on whole lists, so
+an item's refusal does not silence them: only their ``reads`` do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from ._base import given
+from ._ctx import Cond, Ctx, Get, Text
+from ._vocab_wire import Items, Media, Mentions, Shape, Tally, Typed
 
-
-@dataclass
-class Ctx:
-    """What a rule reads: the request, the model it names (and its catalog row), and the facts the route
-    derived from it (mode, duration, sound, ...). Named rule kinds leave their wire forms in ``values``."""
-
-    p: Mapping[str, Any]
-    model: str = ""
-    row: Any = None  # the model's catalog row (VideoModel, NewVideoModel, ImageModel), None when unknown
-    mode: str = ""
-    duration: float = 0.0
-    sound: bool = False
-    facts: dict[str, Any] = field(default_factory=dict)  # the route's own derived facts (i2v, frames, ...)
-    values: dict[str, Any] = field(default_factory=dict)  # wire forms built by named kinds (camera, shots)
-    prefix: str = ""  # inside Each: "video_list[0]."
-
-    def given(self, name: str) -> bool:
-        """The field is present and not None/empty."""
-        return given(self.p, name)
-
-    def __getitem__(self, name: str) -> Any:
-        return self.facts[name]
-
-
-Cond = Callable[[Ctx], bool]
-Text = str | Callable[[Ctx], str | None]
-Get = Callable[[Ctx], Any]
+__all__ = [
+    "Camera",
+    "Cond",
+    "Count",
+    "Ctx",
+    "Each",
+    "Exclusive",
+    "Field",
+    "Forbid",
+    "Get",
+    "Items",
+    "KnownModel",
+    "Listed",
+    "Media",
+    "Mentions",
+    "MultiShot",
+    "Nearest",
+    "PerModel",
+    "Refuse",
+    "Require",
+    "RequiresWhen",
+    "Rule",
+    "Shape",
+    "Tally",
+    "Text",
+    "Typed",
+    "Warn",
+    "When",
+    "Xor",
+]
 
 
 @dataclass(frozen=True)
@@ -74,13 +87,15 @@ class Field:
 
 @dataclass(frozen=True)
 class Forbid:
-    """A field that must be absent here (``when``): refused with what is allowed instead and why."""
+    """A field that must be absent here (``when``): refused with what is allowed instead and why.
+    ``present`` says how presence is judged, when not simply given (a key sent as null counts)."""
 
     name: str
     allowed: Text
     why: Text | None = None
     shown: Get | None = None
     when: Cond | None = None
+    present: Cond | None = None
     row: bool = False
     reads: tuple[str, ...] = ()
 
@@ -122,6 +137,7 @@ class Refuse:
     why: Text | None = None
     shown: Get | None = None
     policy: str = ""  # the catalog policy behind it (``server-state``: a fact only a server knows)
+    stop: bool = False  # when refused, the table ends here (what follows would read a broken shape)
     row: bool = False
     reads: tuple[str, ...] = ()
 
@@ -270,6 +286,12 @@ Rule = (
     | When
     | Camera
     | MultiShot
+    | Shape
+    | Typed
+    | Tally
+    | Items
+    | Media
+    | Mentions
 )
 """One rule of a route's table."""
 
