@@ -7,7 +7,7 @@ import httpx, PyJWT, Pillow or PyAV::
 
     with Kling() as client:  # credentials: arguments > KLING_* environment > config file
         task = client.videos.text_to_video(prompt="a red fox in the snow", duration=5)
-        task = client.tasks.wait(task)  # max_wait defaults to 1800 s
+        task = client.tasks.wait(task)  # max_wait: klingkit.defaults.MAX_WAIT
         client.download(task, "out/")
 """
 

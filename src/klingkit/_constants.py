@@ -6,14 +6,15 @@ Times are in seconds, sizes in bytes. Three clocks have three names: ``timeout``
 
 from __future__ import annotations
 
+from . import defaults as _D
 from ._version import __version__
 
 USER_AGENT = f"klingkit/{__version__}"
 
 # --- HTTP ------------------------------------------------------------------------------------------
-DEFAULT_TIMEOUT = 60.0  # one request, read/write/pool
+DEFAULT_TIMEOUT = _D.TIMEOUT  # one request, read/write/pool (our own defaults are public there)
 CONNECT_TIMEOUT = 10.0
-DEFAULT_MAX_RETRIES = 3  # retries after the first attempt; 0 disables
+DEFAULT_MAX_RETRIES = _D.MAX_RETRIES  # retries after the first attempt; 0 disables
 
 # --- retry backoff (seconds) ---------------------------------------------------------------------
 BACKOFF_BASE = 0.5  # min(0.5 * 2**n, 8) * U(0.75, 1)
@@ -25,7 +26,7 @@ JITTER_LOW = 0.75  # backoff is multiplied by U(JITTER_LOW, 1)
 RETRY_AFTER_MAX = 60.0  # a server asking for longer is raised as RateLimitError(.retry_after)
 
 # --- waiting ---------------------------------------------------------------------------------------
-DEFAULT_MAX_WAIT = 1800.0
+DEFAULT_MAX_WAIT = _D.MAX_WAIT
 # The default status schedule (``_retry.next_check``) follows the task's typical time from the catalog:
 # one check as soon as a wait starts (it learns the task's state and age), then none until POLL_FIRST_SHARE
 # of the typical minimum (or POLL_CAP, whichever is sooner); then checks POLL_SHARE_EARLY of the task's age apart until the typical minimum,
@@ -35,9 +36,9 @@ POLL_FIRST_SHARE = 0.8
 POLL_SHARE_EARLY = 0.25
 POLL_SHARE_TYPICAL = 0.08
 POLL_SHARE_LATE = 0.1
-POLL_FLOOR = 2.0
+POLL_FLOOR = _D.POLL_FLOOR
 POLL_FLOOR_UNKNOWN = 5.0  # a task of unknown route/model: the seeds' 'every 5-10 s' at the closest
-POLL_CAP = 30.0
+POLL_CAP = _D.POLL_CAP
 # A task whose status request also serves other waited-for tasks (a /tasks call, a legacy list page) costs
 # a share of that request: from its typical minimum on it is checked up to POLL_SHARED_GAIN times as often.
 POLL_SHARED_GAIN = 2.5

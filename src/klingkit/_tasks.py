@@ -130,9 +130,9 @@ class Tasks(_TasksBase["Kling"]):
         on_progress: ProgressCallback | None = None,
         poll_floor: float | None = None,
     ) -> Task:
-        """Wait until the task ends and return it. ``max_wait`` (s, default the client's 1800) bounds the
+        """Wait until the task ends and return it. ``max_wait`` (s, default the client's, ``defaults.MAX_WAIT``) bounds the
         whole wait. Checks follow the task's typical time from the catalog (none early, closer near its
-        typical finish, never closer than 2 s or ``poll_floor``) unless ``poll_interval`` (s) fixes the
+        typical finish, never closer than ``defaults.POLL_FLOOR`` or ``poll_floor``) unless ``poll_interval`` (s) fixes the
         spacing; waits running at once share their status requests. Raises TaskFailedError, or TaskTimeoutError (the
         task keeps running and is billed)."""
         state = self._client._wait_state(self._start([task]), on_progress)

@@ -169,31 +169,38 @@ VIDEO_MODELS_BY_NAME = {m.name: m for m in VIDEO_MODELS}
 BLOCKS: dict[str, Callable[[], str]] = {"kling4": kling4_table, "limits": limits_table}
 """Each generated README block: its name and the function that writes it from the catalog."""
 
-_BLOCK = re.compile(
-    r"(<!-- catalog:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- /catalog:(?P=name) -->)", re.DOTALL
-)
+
+def _pattern(marker: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(<!-- {marker}:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- /{marker}:(?P=name) -->)", re.DOTALL
+    )
 
 
-def render(text: str) -> str:
-    """``text`` with every marked block replaced by what the catalog says (unknown names: KeyError)."""
-    return _BLOCK.sub(lambda m: m.group(1) + BLOCKS[m.group("name")]() + "\n" + m.group(4), text)
+Blocks = dict[str, Callable[[], str]]
 
 
-def rewrite(path: Path, check: bool = False) -> bool:
+def render(text: str, blocks: Blocks | None = None, marker: str = "catalog") -> str:
+    """``text`` with every block marked ``<!-- MARKER:NAME -->`` replaced by what ``blocks[NAME]`` writes
+    (by default the catalog's; unknown names: KeyError). ``klingkit.readme_defaults`` uses it too."""
+    table = BLOCKS if blocks is None else blocks
+    return _pattern(marker).sub(lambda m: m.group(1) + table[m.group("name")]() + "\n" + m.group(4), text)
+
+
+def rewrite(path: Path, check: bool = False, blocks: Blocks | None = None, marker: str = "catalog") -> bool:
     """Rewrite ``path``'s blocks (or, with ``check``, only compare); True when it already matched."""
     text = path.read_text(encoding="utf-8")
-    new = render(text)
+    new = render(text, blocks, marker)
     if new != text and not check:
         path.write_text(new, encoding="utf-8")
     return new == text
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], blocks: Blocks | None = None, marker: str = "catalog") -> int:
     check = "--check" in argv
     paths = [Path(a) for a in argv if a != "--check"] or [Path("README.md")]
-    stale = [p for p in paths if not rewrite(p, check)]
+    stale = [p for p in paths if not rewrite(p, check, blocks, marker)]
     for p in stale:
-        print(f"{p}: the catalog's blocks {'differ' if check else 'were rewritten'}", file=sys.stderr)
+        print(f"{p}: the {marker} blocks {'differ' if check else 'were rewritten'}", file=sys.stderr)
     return 1 if stale and check else 0
 
 

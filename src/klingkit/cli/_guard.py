@@ -10,11 +10,13 @@ from typing import Any
 
 import click
 
+from klingkit import defaults
+
 from ._exit import CLIError, ExitCode
 from ._session import Session
 
 CONFIRM_ABOVE_ENV = "KLINGKIT_CONFIRM_ABOVE"
-DEFAULT_CONFIRM_ABOVE_USD = 2.0
+DEFAULT_CONFIRM_ABOVE_USD = defaults.CONFIRM_ABOVE_USD
 """An estimate above this many US dollars asks for confirmation (``-y`` skips it)."""
 
 

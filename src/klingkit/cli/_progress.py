@@ -15,11 +15,13 @@ import threading
 import time
 from typing import TYPE_CHECKING, TextIO
 
+from klingkit import defaults
+
 if TYPE_CHECKING:
     from ._ui import UI
 
 PLAIN_EVERY_ENV = "KLINGKIT_PROGRESS_EVERY"
-PLAIN_EVERY_SECONDS = 30.0
+PLAIN_EVERY_SECONDS = defaults.PROGRESS_EVERY
 _SPINNER = "|/-\\"
 
 

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import click
 
+from klingkit import defaults
+
 from ._exit import CLIError
 from ._globals import global_option
 from ._guard import DEFAULT_CONFIRM_ABOVE_USD, Guard
@@ -52,7 +54,7 @@ def generate_options(func: F) -> F:
         "--max-wait",
         type=click.FloatRange(min=1),
         metavar="SECONDS",
-        help="Stop waiting after this long (the task keeps running; exit 8). [default: 1800]",
+        help=f"Stop waiting after this long (the task keeps running; exit 8). [default: {defaults.MAX_WAIT:g}]",
     )
     @click.option("--callback-url", metavar="URL", help="Ask Kling to call URL on every status change.")
     @click.option(

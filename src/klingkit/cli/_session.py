@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import click
 
+from klingkit import defaults
+
 from ._exit import CLIError, ExitCode, describe
 from ._globals import REGION_CHOICES, global_option
 from ._ui import UI
@@ -40,10 +42,10 @@ __all__ = ["REGION_CHOICES", "Session", "sandbox_time_scale", "session_options"]
 SANDBOX_TIME_SCALE_ENV = "KLINGKIT_SANDBOX_TIME_SCALE"
 DEFAULT_SANDBOX_TIME_SCALE = 0.02  # embedded sandbox: a "5 minute" task takes about 6 s
 POLL_EVERY_ENV = "KLINGKIT_POLL_EVERY"
-POLL_EVERY_MIN = 0.5  # a fixed spacing closer than this only spends requests (Kling limits the rate)
-SANDBOX_POLL_EVERY = 1.0
+POLL_EVERY_MIN = defaults.POLL_EVERY_MIN  # a fixed spacing closer than this only spends requests
+SANDBOX_POLL_EVERY = defaults.SANDBOX_POLL_EVERY
 """Status checks on the embedded sandbox: its clock runs faster than Kling's, so the library's schedule
-(which follows Kling's typical times, up to 30 s between checks) would sleep long after the task is done."""
+(which follows Kling's typical times, up to ``defaults.POLL_CAP`` between checks) would sleep long after the task is done."""
 
 
 def sandbox_time_scale() -> float:
@@ -257,7 +259,7 @@ def session_options(func: F | None = None, *, network: bool = True) -> F | Calla
             click.option(
                 "--max-retries",
                 type=click.IntRange(0, 10),
-                help="Retries of a failed request (429/1303, 5xx, network); 0 disables. [default: 3]",
+                help=f"Retries of a failed request (429/1303, 5xx, network); 0 disables. [default: {defaults.MAX_RETRIES}]",
             ),
         ]
     for option in reversed(decorators):

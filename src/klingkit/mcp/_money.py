@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from klingkit import defaults
+
 from ._errors import ToolError
 
 STDIO_SESSION = "stdio"
@@ -28,7 +30,7 @@ class Guards:
 
     budget_usd: float | None = None  # each session
     max_call_usd: float | None = None  # one call
-    confirm_above_usd: float = 2.0  # above this a call needs confirm=true
+    confirm_above_usd: float = defaults.CONFIRM_ABOVE_USD  # above this a call needs confirm=true
     spent: dict[str, float] = field(default_factory=dict)  # session -> estimates of the tasks it created
 
     def spent_usd(self, session: str = STDIO_SESSION) -> float:
