@@ -36,10 +36,9 @@ PRICE_TABLES = {
 # through catalog.check (selection steps and deletes, which are not creates, keep their own checks).
 ROUTE_MODULE_ENTRIES = {
     "kling4": ("check", "priced"),
-    "drive": ("check_avatar", "check_motion", "avatar_price", "motion_price"),
-    "edit": ("check_edit", "price"),
+    "drive": ("avatar_price", "motion_price"),
+    "edit": ("price",),
     "image4": ("check", "price"),
-    "library": ("check_element", "check_voice"),
     "recognize": ("check",),
     "multishot": ("check",),
 }

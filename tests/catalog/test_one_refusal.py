@@ -15,7 +15,7 @@ import pytest
 
 import klingkit
 from klingkit import catalog
-from klingkit.catalog import drive, edit, image4, kling4, library, multishot, rules
+from klingkit.catalog import edit, image4, kling4, library, multishot, rules
 from klingkit.sandbox import Sandbox
 
 CATALOG = Path(catalog.__file__).parent
@@ -40,16 +40,20 @@ BAD_BODIES: list[tuple[str, Callable[[], list[Any]], str]] = [
         lambda: kling4.check("text-to-video", "kling-4.0", {"prompt": "x", "settings": "no"}),
         "settings",
     ),
-    ("avatar", lambda: drive.check_avatar({"image": "x", "mode": "ultra"}), "audio_id/sound_file"),
-    ("motion", lambda: drive.check_motion({"image_url": 3}, "kling-v2-6", False), "image_url"),
-    ("edit", lambda: edit.check_edit({"model_name": "kling-v9"}), "model_name"),
+    ("avatar", lambda: catalog.refusals("avatar", {"image": "x", "mode": "ultra"}), "audio_id/sound_file"),
+    (
+        "motion",
+        lambda: catalog.refusals("motion-control", {"model_name": "kling-v2-6", "image_url": 3}),
+        "image_url",
+    ),
+    ("edit", lambda: catalog.refusals("multi-elements", {"model_name": "kling-v9"}), "model_name"),
     (
         "points",
         lambda: edit.check_points({"session_id": "s", "frame_index": -1, "points": []}),
         "frame_index",
     ),
-    ("element", lambda: library.check_element({"name": "", "element_type": "x"}), "name"),
-    ("voice", lambda: library.check_voice({"name": "n"}), "audio_url/audio_file"),
+    ("element", lambda: catalog.refusals("custom-elements", {"name": "", "element_type": "x"}), "name"),
+    ("voice", lambda: catalog.refusals("custom-voices", {"name": "n"}), "audio_url/audio_file"),
     ("delete", lambda: library.check_delete({"element_ids": []}, "element_ids"), "element_ids"),
     ("recognize", lambda: catalog.refusals("image-recognize", {"type": "sky"}), "image"),
     ("multishot", lambda: catalog.refusals("ai-multi-shot", {}), multishot.IMAGE_FIELD),

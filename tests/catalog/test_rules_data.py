@@ -24,16 +24,10 @@ from klingkit.catalog.rules import _vocab
 CATALOG = Path(catalog.__file__).parent
 RULE_KINDS = typing.get_args(_vocab.Rule)
 
-# Routes whose rules are stated in their own catalog modules over the wire body (Kling 4.0 and 2026-H2:
-# engineer B's modules); they return every refusal as a list, which the contract raises as one Refusal.
+# Routes whose rules are still stated in their own catalog module over the wire body (Image 4.0); it returns
+# every refusal as a list, which the contract raises as one Refusal.
 WIRE_BODY_ROUTES = {
-    "avatar",
-    "motion-control",
-    "motion-control-new",
     "omni-image-new",
-    "custom-elements",
-    "custom-voices",
-    "multi-elements",
 }
 # Modules that state rules as tables (never a Checks call, a raise or a Refusal of their own).
 TABLE_MODULES = [
@@ -43,6 +37,9 @@ TABLE_MODULES = [
     "rules/_audio.py",
     "rules/_recognize.py",
     "rules/_multishot.py",
+    "rules/_drive.py",
+    "rules/_library.py",
+    "rules/_edit.py",
 ]
 ROUTE_MODULES = ["_routes_video.py", "_routes_media.py", "_routes_h2.py"]
 CHECK_CALLS = {

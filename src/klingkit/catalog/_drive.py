@@ -3,9 +3,9 @@
 Sources: ``kling-api.md`` §2.14 (paths, avatar fields; H for the paths, M for the fields), §7.2 (prices,
 H), ``kling-2026-h2.md`` §3. Motion control's body is not in the reference: the field names below follow
 the platforms that mirror Kling's shape (``image_url``, ``video_url``, ``character_orientation``,
-``keep_original_sound``; confidence L), and so do its limits. The rules are written once, here, over the
-wire body; the client (``klingkit._requests_more``) and the sandbox (``klingkit.sandbox._drive``) both run
-them, so they cannot disagree.
+``keep_original_sound``; confidence L), and so do its limits. These are the facts; the rules that read
+them are the tables of :mod:`klingkit.catalog.rules._drive`, which the client and the sandbox both run
+through ``catalog.check``, so they cannot disagree.
 
 Avatar: ``POST /v1/videos/avatar/image2video`` {``image``, ``audio_id`` XOR ``sound_file`` (2-300 s),
 ``prompt``, ``mode`` std|pro}; the video lasts as long as the audio; 0.4 (std) / 0.8 (pro) units a second.
@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._refusal import Refusal
 from ._types import Endpoint
 
 __all__ = [
@@ -33,8 +32,6 @@ __all__ = [
     "MOTION_MODELS",
     "MOTION_NEW",
     "avatar_price",
-    "check_avatar",
-    "check_motion",
     "motion_price",
 ]
 
@@ -76,56 +73,6 @@ MOTION_ORIENTATIONS = ("image", "video")
 MOTION_VIDEO_SECONDS = {"image": (3.0, 10.0), "video": (3.0, 30.0)}
 MOTION_PROMPT_MAX = 2500
 KEEP_SOUND = ("yes", "no")
-
-
-def _media(body: Mapping[str, Any], key: str, out: list[Refusal], required: bool = True) -> bool:
-    value = body.get(key)
-    if value is None or value == "":
-        if required:
-            out.append(Refusal(key, value, "a URL or raw base64 data", "required"))
-        return False
-    if not isinstance(value, str):
-        out.append(Refusal(key, value, "a URL or raw base64 data"))
-        return False
-    return True
-
-
-def _prompt(body: Mapping[str, Any], key: str, limit: int, out: list[Refusal]) -> None:
-    value = body.get(key)
-    if value is None or value == "":
-        return
-    if not isinstance(value, str):
-        out.append(Refusal(key, value, "text"))
-    elif len(value) > limit:
-        out.append(Refusal(key, f"{len(value)} characters", f"at most {limit} characters"))
-
-
-def check_avatar(body: Any, audio_seconds: float | None = None) -> list[Refusal]:
-    """Reasons to refuse an avatar body; ``audio_seconds`` is the audio's length when known."""
-    if not isinstance(body, Mapping):
-        return [Refusal("body", type(body).__name__, "a JSON object")]
-    out: list[Refusal] = []
-    _media(body, "image", out)
-    has_id, has_file = bool(body.get("audio_id")), bool(body.get("sound_file"))
-    if has_id == has_file:
-        given = "both" if has_id else "neither"
-        out.append(Refusal("audio_id/sound_file", given, "exactly one of audio_id (from TTS) or sound_file"))
-    elif has_file:
-        _media(body, "sound_file", out)
-    elif not isinstance(body.get("audio_id"), str):
-        out.append(Refusal("audio_id", body.get("audio_id"), "an audio id (a string)"))
-    mode = body.get("mode")
-    if mode is not None and mode not in AVATAR_MODES:
-        out.append(Refusal("mode", mode, ", ".join(AVATAR_MODES)))
-    _prompt(body, "prompt", AVATAR_PROMPT_MAX, out)
-    lo, hi = AVATAR_AUDIO_SECONDS
-    if audio_seconds is not None and not lo <= audio_seconds <= hi:
-        out.append(
-            Refusal(
-                "sound_file" if has_file else "audio_id", f"{audio_seconds:g} s", f"audio of {lo:g}-{hi:g} s"
-            )
-        )
-    return out
 
 
 def avatar_price(mode: str | None, audio_seconds: float | None) -> tuple[float, str, bool]:
@@ -175,52 +122,6 @@ def motion_fields(body: Mapping[str, Any], new: bool) -> dict[str, Any]:
         flat["orientation"] = settings.get("character_orientation")
         flat["keep_sound"] = settings.get("keep_original_sound")
     return flat
-
-
-def check_motion(
-    body: Any, model_name: str | None, new: bool, video_seconds: float | None = None
-) -> list[Refusal]:
-    """Reasons to refuse a motion-control body (legacy when not ``new``); ``video_seconds`` is the
-    reference video's length when known."""
-    if not isinstance(body, Mapping):
-        return [Refusal("body", type(body).__name__, "a JSON object")]
-    out: list[Refusal] = []
-    model = _motion_model(model_name, new)
-    if model is None:
-        names = [m.name for m in MOTION_MODELS.values() if (m.route == "new") == new]
-        out.append(Refusal("model_name", model_name, ", ".join(names)))
-        return out
-    flat = motion_fields(body, new)
-    prefix = "contents" if new else ""
-    for key, wire in (("image", "image_url"), ("video", "video_url")):
-        if not isinstance(flat.get(key), str) or not flat.get(key):
-            name = f"{prefix}[type={key}].url" if new else wire
-            out.append(Refusal(name, flat.get(key), "a URL or raw base64 data", "required"))
-    _prompt({"prompt": flat.get("prompt")}, "prompt", MOTION_PROMPT_MAX, out)
-    where = "settings." if new else ""
-    orientation = flat.get("orientation") or "image"
-    if orientation not in MOTION_ORIENTATIONS:
-        out.append(Refusal(f"{where}character_orientation", orientation, ", ".join(MOTION_ORIENTATIONS)))
-        orientation = "video"
-    keep = flat.get("keep_sound")
-    if keep is not None and keep not in KEEP_SOUND:
-        out.append(Refusal(f"{where}keep_original_sound", keep, ", ".join(KEEP_SOUND)))
-    if new:
-        resolution = motion_resolution(body, new)
-        if resolution not in model.units_per_second:
-            out.append(
-                Refusal("settings.resolution", resolution, ", ".join(model.units_per_second), "not at 4K")
-            )
-    else:
-        mode = body.get("mode")
-        if mode is not None and mode not in MOTION_MODES:
-            out.append(Refusal("mode", mode, ", ".join(MOTION_MODES), "motion control is not offered at 4K"))
-    lo, hi = MOTION_VIDEO_SECONDS[orientation]
-    if video_seconds is not None and not lo <= video_seconds <= hi:
-        why = f"with character_orientation={orientation}"
-        out.append(Refusal("video_url" if not new else "contents[type=video].url", f"{video_seconds:g} s",
-                           f"a reference video of {lo:g}-{hi:g} s", why))  # fmt: skip
-    return out
 
 
 def motion_price(

@@ -8,6 +8,8 @@ the reference; the names below are confidence L: ``init-selection`` {``video_id`
 {``session_id``}; then the task ``POST /v1/videos/multi-elements`` {``model_name`` kling-v1-6,
 ``session_id``, ``edit_mode`` addition|swap|removal, ``prompt``, ``negative_prompt``, ``image_list``
 [{``image``}], ``mode`` std|pro, ``duration`` 5|10}. The session steps answer at once and cost nothing.
+These are the facts; the task's rules are the table :data:`klingkit.catalog.rules._edit.MULTI_ELEMENTS`
+(the session steps keep their own small check, :func:`check_points`: they are not creates).
 """
 
 from __future__ import annotations
@@ -55,54 +57,6 @@ def check_points(body: Any) -> list[Refusal]:
         )
         if not ok:
             out.append(Refusal(f"points[{i}]", p, "{x, y} between 0 and 1 (a share of the width and height)"))
-    return out
-
-
-def check_edit(body: Any, selections: int | None = None) -> list[Refusal]:
-    """Reasons to refuse an edit task body; ``selections`` is how many points the session holds (known
-    to the server)."""
-    if not isinstance(body, Mapping):
-        return [Refusal("body", type(body).__name__, "a JSON object")]
-    out: list[Refusal] = []
-    model = body.get("model_name") or MODELS[0]
-    if model not in MODELS:
-        out.append(Refusal("model_name", model, ", ".join(MODELS)))
-    if not isinstance(body.get("session_id"), str) or not body.get("session_id"):
-        out.append(Refusal("session_id", body.get("session_id"), "the id init-selection answered"))
-    mode = body.get("edit_mode")
-    if mode not in EDIT_MODES:
-        out.append(Refusal("edit_mode", mode, ", ".join(EDIT_MODES)))
-    images = body.get("image_list") or []
-    if not isinstance(images, list) or len(images) > IMAGES_MAX:
-        out.append(Refusal("image_list", images, f"at most {IMAGES_MAX} images"))
-        images = []
-    prompt = body.get("prompt")
-    if mode in ("addition", "swap"):
-        if not images:
-            out.append(
-                Refusal(
-                    "image_list", "no image", f"1-{IMAGES_MAX} images", f"{mode} puts an image's subject in"
-                )
-            )
-        if not isinstance(prompt, str) or not prompt:
-            out.append(Refusal("prompt", prompt, "text", f"{mode} needs a prompt"))
-    if isinstance(prompt, str) and len(prompt) > PROMPT_MAX:
-        out.append(Refusal("prompt", f"{len(prompt)} characters", f"at most {PROMPT_MAX} characters"))
-    if mode in ("swap", "removal") and selections == 0:
-        out.append(
-            Refusal(
-                "session_id",
-                "no selection",
-                "a session with a selection",
-                f"{mode} needs add-selection first",
-            )
-        )
-    quality = body.get("mode")
-    if quality is not None and quality not in MODES:
-        out.append(Refusal("mode", quality, ", ".join(MODES)))
-    duration = body.get("duration")
-    if duration is not None and str(duration) not in {str(d) for d in DURATIONS}:
-        out.append(Refusal("duration", duration, ", ".join(str(d) for d in DURATIONS)))
     return out
 
 

@@ -14,6 +14,9 @@ holds the element or voice); listing and deleting answer at once.
   -> ``task_result.voices[]`` {id, name, url, owned_by, status}; presets ``GET /v1/general/presets-voices``;
   ``POST /v1/general/delete-voices`` {``voice_ids``}.
 
+These are the facts; the create rules are the tables of :mod:`klingkit.catalog.rules._library` (deleting,
+not a create, keeps its own small check, :func:`check_delete`).
+
 Unknown ids: Kling refuses a create whose element or voice id is neither a preset nor one of the account's
 own (L: the answer's code is not in the reference; the sandbox answers 400/1201 naming the field and id).
 The client cannot know an account's custom ids without asking, so its policy (``UNKNOWN_IDS``) is to send
@@ -53,61 +56,6 @@ PRESET_ELEMENTS: tuple[dict[str, Any], ...] = (
     {"id": "preset-element-1002", "name": "Red sports car", "element_type": "object", "owned_by": "kling"},
     {"id": "preset-element-1003", "name": "Neon alley", "element_type": "scene", "owned_by": "kling"},
 )
-
-
-def _text(body: Mapping[str, Any], key: str, limit: int, out: list[Refusal], required: bool) -> None:
-    value = body.get(key)
-    if value is None or value == "":
-        if required:
-            out.append(Refusal(key, value, f"text of 1-{limit} characters", "required"))
-        return
-    if not isinstance(value, str) or len(value) > limit:
-        shown = f"{len(value)} characters" if isinstance(value, str) else value
-        out.append(Refusal(key, shown, f"text of 1-{limit} characters"))
-
-
-def check_element(body: Any) -> list[Refusal]:
-    """Reasons to refuse an element create body."""
-    if not isinstance(body, Mapping):
-        return [Refusal("body", type(body).__name__, "a JSON object")]
-    out: list[Refusal] = []
-    _text(body, "name", NAME_MAX, out, True)
-    _text(body, "description", DESCRIPTION_MAX, out, False)
-    kind = body.get("element_type")
-    if kind is not None and kind not in ELEMENT_TYPES:
-        out.append(Refusal("element_type", kind, ", ".join(ELEMENT_TYPES)))
-    refs = body.get("references")
-    lo, hi = ELEMENT_REFERENCES
-    if not isinstance(refs, list) or not lo <= len(refs) <= hi:
-        out.append(
-            Refusal("references", f"{len(refs) if isinstance(refs, list) else 0} images", f"{lo}-{hi} images")
-        )
-    else:
-        for i, ref in enumerate(refs):
-            url = ref.get("image_url") if isinstance(ref, Mapping) else None
-            if not isinstance(url, str) or not url:
-                out.append(Refusal(f"references[{i}].image_url", url, "a URL or raw base64 image"))
-    tags = body.get("tags")
-    if tags is not None and (not isinstance(tags, list) or not all(isinstance(t, str) for t in tags)):
-        out.append(Refusal("tags", tags, "a list of strings"))
-    return out
-
-
-def check_voice(body: Any, sample_seconds: float | None = None) -> list[Refusal]:
-    """Reasons to refuse a voice create body; ``sample_seconds`` is the sample's length when known."""
-    if not isinstance(body, Mapping):
-        return [Refusal("body", type(body).__name__, "a JSON object")]
-    out: list[Refusal] = []
-    _text(body, "name", NAME_MAX, out, True)
-    has_url, has_file = bool(body.get("audio_url")), bool(body.get("audio_file"))
-    if has_url == has_file:
-        out.append(
-            Refusal("audio_url/audio_file", "both" if has_url else "neither", "exactly one voice sample")
-        )
-    lo, hi = VOICE_SAMPLE_SECONDS
-    if sample_seconds is not None and not lo <= sample_seconds <= hi:
-        out.append(Refusal("audio_file", f"{sample_seconds:g} s", f"a sample of {lo:g}-{hi:g} s"))
-    return out
 
 
 def check_delete(body: Any, key: str) -> list[Refusal]:

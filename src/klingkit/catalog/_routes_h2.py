@@ -26,6 +26,9 @@ from ._checked import Checked, Known, Route
 from ._price import Estimate
 from ._refusal import Refusal
 from .rules import Checks
+from .rules import _drive as drive_rules
+from .rules import _edit as edit_rules
+from .rules import _library as library_rules
 from .rules import _multishot as multishot_rules
 from .rules import _recognize as recognize_rules
 from .rules._base import raise_all
@@ -43,7 +46,7 @@ def _estimate(feature: str, units: float, basis: str, exact: bool) -> Estimate:
 
 
 def _avatar(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
-    _first(drive.check_avatar(p, known.media_seconds))
+    run(drive_rules.AVATAR, Ctx(p, facts={"seconds": known.media_seconds}), c)
     units, basis, exact = drive.avatar_price(p.get("mode"), known.media_seconds)
     mode = str(p.get("mode") or drive.AVATAR_DEFAULT_MODE)
     return Checked(
@@ -55,9 +58,14 @@ def _motion(feature: str, p: Mapping[str, Any], c: Checks, known: Known) -> Chec
     new = feature == "motion-control-new"
     name = str(p.get("model_name") or drive.MOTION_DEFAULT_MODEL)
     body = {k: v for k, v in p.items() if not (new and k == "model_name")}  # the model is in the path
-    _first(drive.check_motion(body, name, new, known.media_seconds))
+    row = drive.MOTION_MODELS.get(name)
+    row = row if row is not None and (row.route == "new") == new else None
     resolution = drive.motion_resolution(body, new)
-    orientation = drive.motion_fields(body, new).get("orientation")
+    flat = drive.motion_fields(body, new)
+    facts = {"seconds": known.media_seconds, "flat": flat, "resolution": resolution}
+    table = drive_rules.MOTION_CONTROL_NEW if new else drive_rules.MOTION_CONTROL
+    run(table, Ctx(body, model=name, row=row, facts=facts), c)
+    orientation = flat.get("orientation") if isinstance(flat.get("orientation"), str) else None  # [] is none
     units, basis, exact = drive.motion_price(name, new, resolution, known.media_seconds, orientation)
     mode = {v: k for k, v in drive.MOTION_MODES.items()}.get(resolution)
     est = _estimate(feature, units, basis, exact)
@@ -78,13 +86,13 @@ def _image4(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
 
 
 def _element(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
-    _first(library.check_element(p))
+    run(library_rules.CUSTOM_ELEMENT, Ctx(p), c)
     basis = "element: no published price (L)"
     return Checked("custom-elements", _estimate("custom-elements", library.ELEMENT_UNITS, basis, False))
 
 
 def _voice(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
-    _first(library.check_voice(p, known.media_seconds))
+    run(library_rules.CUSTOM_VOICE, Ctx(p, facts={"seconds": known.media_seconds}), c)
     est = _estimate("custom-voices", library.VOICE_UNITS, "custom voice: flat per call", True)
     return Checked("custom-voices", est, duration=known.media_seconds)
 
@@ -96,7 +104,7 @@ def _recognize(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
 
 
 def _multi_elements(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
-    _first(edit.check_edit(p, known.selections))
+    run(edit_rules.MULTI_ELEMENTS, Ctx(p, facts={"selections": known.selections}), c)
     units, basis, seconds = edit.price(p)
     est = _estimate("multi-elements", units, basis, True)
     model, mode = p.get("model_name"), str(p.get("mode") or "std")

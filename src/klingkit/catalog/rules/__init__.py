@@ -37,6 +37,8 @@ from ._audio import (
     VIDEO_TO_AUDIO_SOURCE,
 )
 from ._base import Checks, Refusal, as_bool, as_duration, as_mode, given, page
+from ._drive import AVATAR, MOTION_CONTROL, MOTION_CONTROL_NEW
+from ._edit import MULTI_ELEMENTS
 from ._images import (
     EXPAND,
     IMAGE_GENERATIONS,
@@ -46,6 +48,7 @@ from ._images import (
     TRY_ON_SOLUTION,
 )
 from ._interp import camera_control, multi_shot
+from ._library import CUSTOM_ELEMENT, CUSTOM_VOICE
 from ._multishot import AI_MULTI_SHOT
 from ._omni import (
     NEW_IMAGE_TO_VIDEO,
@@ -91,15 +94,24 @@ TABLES: dict[str, tuple[tuple[Rule, ...], ...]] = {
     "tts": (TTS,),
     "image-recognize": (IMAGE_RECOGNIZE,),
     "ai-multi-shot": (AI_MULTI_SHOT,),
+    "avatar": (AVATAR,),
+    "motion-control": (MOTION_CONTROL,),
+    "motion-control-new": (MOTION_CONTROL_NEW,),
+    "custom-elements": (CUSTOM_ELEMENT,),
+    "custom-voices": (CUSTOM_VOICE,),
+    "multi-elements": (MULTI_ELEMENTS,),
 }
 """Each route's rule tables (catalog endpoint keys), in the order the route runs them; the interpreter
 (:mod:`._interp`) evaluates them. Routes not listed state their rules in their own catalog modules over the
-wire body (Kling 4.0, 2026-H2: ``_kling4``, ``_drive``, ``_image4``, ...), which return every refusal too."""
+wire body (Kling 4.0, 2026-H2: ``_kling4``, ``_image4``, ...), which return every refusal too."""
 
 __all__ = [
     "ADVANCED_LIP_SYNC",
     "ADVANCED_LIP_SYNC_SESSION",
     "AI_MULTI_SHOT",
+    "AVATAR",
+    "CUSTOM_ELEMENT",
+    "CUSTOM_VOICE",
     "EFFECTS",
     "EXPAND",
     "IDENTIFY_FACE",
@@ -107,6 +119,9 @@ __all__ = [
     "IMAGE_GENERATIONS",
     "IMAGE_RECOGNIZE",
     "LIP_SYNC",
+    "MOTION_CONTROL",
+    "MOTION_CONTROL_NEW",
+    "MULTI_ELEMENTS",
     "MULTI_IMAGE2IMAGE",
     "MULTI_IMAGE2VIDEO",
     "NEW_IMAGE_TO_VIDEO",

@@ -1,0 +1,169 @@
+"""Driven video as data (§2.14, 2026-H2 §3): avatar, and motion control on its legacy and 2026 routes; one
+table per route, read by the interpreter (:mod:`._interp`). The limits, enums and model rows are the facts
+of :mod:`klingkit.catalog._drive`.
+
+Facts the route derives before the rules run (``Ctx.facts``): ``seconds`` (the length of the avatar's audio
+or the motion reference video, when a side could read it, else None); for motion control ``flat`` (the
+body's fields of either shape, :func:`~klingkit.catalog._drive.motion_fields`) and ``resolution`` (what the
+body asks for); ``Ctx.row`` is the :class:`~klingkit.catalog._drive.MotionModel` of the route, None for a
+model motion control does not take on that route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .. import _drive as D
+from ._base import _join
+from ._vocab import Ctx, Field, Refuse, Rule
+
+MEDIA = "a URL or raw base64 data"
+
+
+def absent(value: object) -> bool:
+    """Not given: absent, None or an empty string (a 0 or an empty list is given, and refused)."""
+    return value is None or value == ""
+
+
+def _field(name: str) -> Callable[[Ctx], Any]:
+    return lambda x: x.p.get(name)
+
+
+def media(name: str, get: Callable[[Ctx], Any] | None = None, *, strict: bool = False) -> Rule:
+    """A required media input (URL or base64): refused absent ("required") or not a string; ``strict``:
+    any refusal says "required" (motion control's wording), and so does an empty value of another type."""
+    read = get or _field(name)
+    if strict:
+        return Refuse(name, when=lambda x: not isinstance(read(x), str) or not read(x), shown=read,
+                      allowed=MEDIA, why="required")  # fmt: skip
+    return Refuse(name, when=lambda x: absent(read(x)) or not isinstance(read(x), str), shown=read,
+                  allowed=MEDIA, why=lambda x: "required" if absent(read(x)) else None)  # fmt: skip
+
+
+def prompt(name: str, limit: int, get: Callable[[Ctx], Any] | None = None) -> tuple[Rule, ...]:
+    """An optional text of at most ``limit`` characters (its length shown, not the text)."""
+    read = get or _field(name)
+    return (
+        Refuse(name, when=lambda x: not absent(read(x)) and not isinstance(read(x), str), shown=read,
+               allowed="text"),
+        Refuse(name, when=lambda x: isinstance(read(x), str) and len(read(x)) > limit,
+               shown=lambda x: f"{len(read(x))} characters", allowed=f"at most {limit} characters"),
+    )  # fmt: skip
+
+
+def seconds(x: Ctx) -> float | None:
+    """The input's length a side could read (None: unknown, the rules on it stay silent)."""
+    value = x["seconds"]
+    return None if value is None else float(value)
+
+
+def outside(limits: tuple[float, float]) -> Callable[[Ctx], bool]:
+    """The input's length is known and outside ``limits``."""
+    return lambda x: (s := seconds(x)) is not None and not limits[0] <= s <= limits[1]
+
+
+def _length(x: Ctx) -> str:
+    return f"{seconds(x):g} s"
+
+
+# --- avatar ---------------------------------------------------------------------------------------------
+
+
+def _has(name: str, x: Ctx) -> bool:
+    return bool(x.p.get(name))
+
+
+def _one_audio(x: Ctx) -> bool:
+    return _has("audio_id", x) == _has("sound_file", x)
+
+
+_AUDIO = D.AVATAR_AUDIO_SECONDS
+_AUDIO_TEXT = f"audio of {_AUDIO[0]:g}-{_AUDIO[1]:g} s"
+
+AVATAR: tuple[Rule, ...] = (
+    media("image"),
+    Refuse("audio_id/sound_file", when=_one_audio,
+           shown=lambda x: "both" if _has("sound_file", x) else "neither",
+           allowed="exactly one of audio_id (from TTS) or sound_file"),
+    Refuse("sound_file", when=lambda x: _has("sound_file", x) and not _has("audio_id", x)
+           and not isinstance(x.p["sound_file"], str), allowed=MEDIA),
+    Refuse("audio_id", when=lambda x: _has("audio_id", x) and not _has("sound_file", x)
+           and not isinstance(x.p["audio_id"], str), allowed="an audio id (a string)"),
+    Field("mode", enum=D.AVATAR_MODES, always=True, when=lambda x: x.p.get("mode") is not None),
+    *prompt("prompt", D.AVATAR_PROMPT_MAX),
+    # The audio's length: the video lasts as long as it (known to a side that read the audio).
+    Refuse("sound_file", when=lambda x: _has("sound_file", x) and outside(_AUDIO)(x), shown=_length,
+           allowed=_AUDIO_TEXT),
+    Refuse("audio_id", when=lambda x: not _has("sound_file", x) and outside(_AUDIO)(x), shown=_length,
+           allowed=_AUDIO_TEXT),
+)  # fmt: skip
+"""``POST /v1/videos/avatar/image2video``: a portrait, exactly one audio (a TTS ``audio_id`` or a
+``sound_file`` of 2-300 s), an optional prompt, mode std|pro."""
+
+
+# --- motion control -------------------------------------------------------------------------------------
+
+
+def _flat(key: str) -> Callable[[Ctx], Any]:
+    return lambda x: x["flat"].get(key)
+
+
+def orientation(x: Ctx) -> Any:
+    """The character's orientation asked for (``image`` when none)."""
+    return x["flat"].get("orientation") or "image"
+
+
+def _reference(x: Ctx) -> tuple[float, float]:
+    # An orientation of neither kind is refused on its own; the reference's length is judged by the longer.
+    own = orientation(x)
+    return D.MOTION_VIDEO_SECONDS[own if own in D.MOTION_ORIENTATIONS else "video"]
+
+
+def _orientation_word(x: Ctx) -> str:
+    own = orientation(x)
+    return str(own if own in D.MOTION_ORIENTATIONS else "video")
+
+
+def _motion_names(new: bool) -> list[str]:
+    return [m.name for m in D.MOTION_MODELS.values() if (m.route == "new") == new]
+
+
+def _motion(new: bool) -> tuple[Rule, ...]:
+    """Motion control's rules over either body shape: the legacy flat body, or the 2026 ``contents[]`` items
+    with ``settings`` (the refusals name the wire's own fields)."""
+    image, video = (
+        ("contents[type=image].url", "contents[type=video].url") if new else ("image_url", "video_url")
+    )
+    where = "settings." if new else ""
+    quality: Rule = (
+        Field("settings.resolution", value=lambda x: x["resolution"], always=True,
+              enum=lambda x: tuple(x.row.units_per_second), suggest="not at 4K", row=True)
+        if new else
+        Field("mode", enum=tuple(D.MOTION_MODES), always=True, when=lambda x: x.p.get("mode") is not None,
+              suggest="motion control is not offered at 4K")
+    )  # fmt: skip
+    return (
+        Refuse("model_name", when=lambda x: x.row is None, shown=lambda x: x.model,
+               allowed=_join(_motion_names(new))),
+        media(image, _flat("image"), strict=True),
+        media(video, _flat("video"), strict=True),
+        *prompt("prompt", D.MOTION_PROMPT_MAX, _flat("prompt")),
+        Field(f"{where}character_orientation", value=orientation, enum=D.MOTION_ORIENTATIONS, always=True),
+        Field(f"{where}keep_original_sound", value=_flat("keep_sound"), enum=D.KEEP_SOUND, always=True,
+              when=lambda x: _flat("keep_sound")(x) is not None),
+        quality,
+        # The reference video's length (the output's), known to a side that read the video.
+        Refuse(video, when=lambda x: outside(_reference(x))(x), shown=_length,
+               allowed=lambda x: f"a reference video of {_reference(x)[0]:g}-{_reference(x)[1]:g} s",
+               why=lambda x: f"with character_orientation={_orientation_word(x)}"),
+    )  # fmt: skip
+
+
+MOTION_CONTROL = _motion(new=False)
+"""``POST /v1/videos/motion-control`` {``model_name``, ``image_url``, ``video_url``, ``prompt``, ``mode``,
+``character_orientation``, ``keep_original_sound``}."""
+
+MOTION_CONTROL_NEW = _motion(new=True)
+"""``POST /motion-control/{model}`` {``contents[]`` of prompt/image/video items, ``settings{resolution,
+character_orientation, keep_original_sound}``}: motion control is not offered at 4K."""
