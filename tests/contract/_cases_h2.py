@@ -166,6 +166,14 @@ def editing_cases(src: Sources) -> Iterator[Case]:
         prompt="x",
     )
     yield case("an undocumented field", session_id=session, edit_mode="removal", colour="red")
+    yield case(  # several faults at once: the table names each (model, images, prompt, mode, duration)
+        "several faults",
+        model_name="kling-v2-6",
+        session_id=session,
+        edit_mode="swap",
+        mode="max",
+        duration=7,
+    )
     yield case("no session", edit_mode="removal")
     yield case("a session that does not exist", session_id="no-such-session", edit_mode="removal")
 
@@ -219,5 +227,17 @@ def late_2026_cases(src: Sources) -> Iterator[Case]:
     ]
     for feature, p in undocumented:
         yield Case(feature, {**p, "colour": "red"}, f"{feature} with an undocumented field")
+    # Several faults at once: each route's rule table names every one; both sides refuse.
+    several = [
+        ("avatar", {"image": IMG, "mode": "ultra", "prompt": "y" * 2501}),
+        ("motion_control", {"model_name": "kling-v2-6", "image": IMG, "video": URL_VIDEO, "mode": "4k",
+                            "character_orientation": "sideways", "keep_original_sound": "maybe"}),
+        ("motion_control", {"model_name": "kling-3.0", "image": IMG, "video": URL_VIDEO, "resolution": "4k",
+                            "character_orientation": "sideways"}),
+        ("create_element", {"name": "x" * 21, "images": [IMG] * 5, "element_type": "pet", "description": "d" * 201}),
+        ("create_voice", {"name": "x" * 21, "audio": src.audio_url}),  # and a sample under 5 s (the server reads it)
+    ]  # fmt: skip
+    for feature, p in several:
+        yield Case(feature, p, f"{feature} with several faults")
     for shot in ({"image": IMG}, {"image": IMG, "callback_url": "https://example.com/cb"}, {}):
         yield Case("ai_multi_shot", shot, f"multi-shot {sorted(shot)}")

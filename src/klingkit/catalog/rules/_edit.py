@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _edit as E
+from .._policies import SERVER_STATE
 from ._base import _join
 from ._vocab import Ctx, Field, Refuse, Rule
 
@@ -47,10 +48,10 @@ MULTI_ELEMENTS: tuple[Rule, ...] = (
            allowed="text", why=lambda x: f"{_edit_mode(x)} needs a prompt"),
     Refuse("prompt", when=lambda x: isinstance(p := x.p.get("prompt"), str) and len(p) > E.PROMPT_MAX,
            shown=lambda x: f"{len(x.p['prompt'])} characters", allowed=f"at most {E.PROMPT_MAX} characters"),
-    # What only the server knows: swap and removal act on what add-selection selected.
+    # What only the server knows (policy server-state): swap and removal act on what add-selection selected.
     Refuse("session_id", when=lambda x: _edit_mode(x) in ("swap", "removal") and x["selections"] == 0,
            shown=lambda x: "no selection", allowed="a session with a selection",
-           why=lambda x: f"{_edit_mode(x)} needs add-selection first"),
+           why=lambda x: f"{_edit_mode(x)} needs add-selection first", policy=SERVER_STATE),
     Field("mode", enum=E.MODES, always=True, when=lambda x: x.p.get("mode") is not None),
     Refuse("duration", when=lambda x: (d := x.p.get("duration")) is not None and str(d) not in _DURATIONS,
            allowed=_join(E.DURATIONS)),
