@@ -23,6 +23,7 @@ from . import _library as library
 from . import _multishot as multishot
 from . import _recognize as recognize
 from ._checked import Checked, Known, Route
+from ._kling4 import VideoFacts
 from ._price import Estimate
 from ._refusal import Refusal
 from .rules import Checks
@@ -41,12 +42,17 @@ def _first(refusals: Sequence[Refusal]) -> None:
     raise_all(refusals)
 
 
+def _decoded(key: str, known: Known) -> dict[str, VideoFacts]:
+    """What a side decoded of the route's one audio or video input (its length), for the Media rules."""
+    return {} if known.media_seconds is None else {key: VideoFacts(seconds=known.media_seconds)}
+
+
 def _estimate(feature: str, units: float, basis: str, exact: bool) -> Estimate:
     return Estimate.of(units, C.ENDPOINTS[feature].pack, basis, exact)
 
 
 def _avatar(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
-    run(drive_rules.AVATAR, Ctx(p, facts={"seconds": known.media_seconds}), c)
+    run(drive_rules.AVATAR, Ctx(p, media=_decoded("audio", known)), c)
     units, basis, exact = drive.avatar_price(p.get("mode"), known.media_seconds)
     mode = str(p.get("mode") or drive.AVATAR_DEFAULT_MODE)
     return Checked(
@@ -62,9 +68,9 @@ def _motion(feature: str, p: Mapping[str, Any], c: Checks, known: Known) -> Chec
     row = row if row is not None and (row.route == "new") == new else None
     resolution = drive.motion_resolution(body, new)
     flat = drive.motion_fields(body, new)
-    facts = {"seconds": known.media_seconds, "flat": flat, "resolution": resolution}
     table = drive_rules.MOTION_CONTROL_NEW if new else drive_rules.MOTION_CONTROL
-    run(table, Ctx(body, model=name, row=row, facts=facts), c)
+    facts = {"flat": flat, "resolution": resolution}
+    run(table, Ctx(body, model=name, row=row, facts=facts, media=_decoded("video", known)), c)
     orientation = flat.get("orientation") if isinstance(flat.get("orientation"), str) else None  # [] is none
     units, basis, exact = drive.motion_price(name, new, resolution, known.media_seconds, orientation)
     mode = {v: k for k, v in drive.MOTION_MODES.items()}.get(resolution)
@@ -92,7 +98,7 @@ def _element(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
 
 
 def _voice(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
-    run(library_rules.CUSTOM_VOICE, Ctx(p, facts={"seconds": known.media_seconds}), c)
+    run(library_rules.CUSTOM_VOICE, Ctx(p, media=_decoded("sample", known)), c)
     est = _estimate("custom-voices", library.VOICE_UNITS, "custom voice: flat per call", True)
     return Checked("custom-voices", est, duration=known.media_seconds)
 

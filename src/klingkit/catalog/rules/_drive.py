@@ -2,11 +2,12 @@
 table per route, read by the interpreter (:mod:`._interp`). The limits, enums and model rows are the facts
 of :mod:`klingkit.catalog._drive`.
 
-Facts the route derives before the rules run (``Ctx.facts``): ``seconds`` (the length of the avatar's audio
-or the motion reference video, when a side could read it, else None); for motion control ``flat`` (the
-body's fields of either shape, :func:`~klingkit.catalog._drive.motion_fields`) and ``resolution`` (what the
-body asks for); ``Ctx.row`` is the :class:`~klingkit.catalog._drive.MotionModel` of the route, None for a
-model motion control does not take on that route.
+What the route gives the rules besides the body: ``Ctx.media`` holds what decoding found of the avatar's
+``audio`` or the motion reference ``video`` (a side that could not read it leaves it out, and the length
+rules stay silent); for motion control ``Ctx.facts`` holds ``flat`` (the body's fields of either shape,
+:func:`~klingkit.catalog._drive.motion_fields`) and ``resolution`` (what the body asks for), and ``Ctx.row``
+is the :class:`~klingkit.catalog._drive.MotionModel` of the route, None for a model motion control does not
+take on that route.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from .. import _drive as D
 from ._base import _join
-from ._vocab import Ctx, Field, Refuse, Rule
+from ._vocab import Cond, Ctx, Field, Media, Refuse, Rule
 
 MEDIA = "a URL or raw base64 data"
 
@@ -52,21 +53,6 @@ def prompt(name: str, limit: int, get: Callable[[Ctx], Any] | None = None) -> tu
     )  # fmt: skip
 
 
-def seconds(x: Ctx) -> float | None:
-    """The input's length a side could read (None: unknown, the rules on it stay silent)."""
-    value = x["seconds"]
-    return None if value is None else float(value)
-
-
-def outside(limits: tuple[float, float]) -> Callable[[Ctx], bool]:
-    """The input's length is known and outside ``limits``."""
-    return lambda x: (s := seconds(x)) is not None and not limits[0] <= s <= limits[1]
-
-
-def _length(x: Ctx) -> str:
-    return f"{seconds(x):g} s"
-
-
 # --- avatar ---------------------------------------------------------------------------------------------
 
 
@@ -77,9 +63,6 @@ def _has(name: str, x: Ctx) -> bool:
 def _one_audio(x: Ctx) -> bool:
     return _has("audio_id", x) == _has("sound_file", x)
 
-
-_AUDIO = D.AVATAR_AUDIO_SECONDS
-_AUDIO_TEXT = f"audio of {_AUDIO[0]:g}-{_AUDIO[1]:g} s"
 
 AVATAR: tuple[Rule, ...] = (
     media("image"),
@@ -92,11 +75,11 @@ AVATAR: tuple[Rule, ...] = (
            and not isinstance(x.p["audio_id"], str), allowed="an audio id (a string)"),
     Field("mode", enum=D.AVATAR_MODES, always=True, when=lambda x: x.p.get("mode") is not None),
     *prompt("prompt", D.AVATAR_PROMPT_MAX),
-    # The audio's length: the video lasts as long as it (known to a side that read the audio).
-    Refuse("sound_file", when=lambda x: _has("sound_file", x) and outside(_AUDIO)(x), shown=_length,
-           allowed=_AUDIO_TEXT),
-    Refuse("audio_id", when=lambda x: not _has("sound_file", x) and outside(_AUDIO)(x), shown=_length,
-           allowed=_AUDIO_TEXT),
+    # The audio's length (the video lasts as long as it), known to a side that decoded the audio.
+    Media("sound_file", what="audio", seconds=D.AVATAR_AUDIO_SECONDS, key="audio",
+          when=lambda x: _has("sound_file", x)),
+    Media("audio_id", what="audio", seconds=D.AVATAR_AUDIO_SECONDS, key="audio",
+          when=lambda x: not _has("sound_file", x)),
 )  # fmt: skip
 """``POST /v1/videos/avatar/image2video``: a portrait, exactly one audio (a TTS ``audio_id`` or a
 ``sound_file`` of 2-300 s), an optional prompt, mode std|pro."""
@@ -114,15 +97,14 @@ def orientation(x: Ctx) -> Any:
     return x["flat"].get("orientation") or "image"
 
 
-def _reference(x: Ctx) -> tuple[float, float]:
+def _orientation_word(x: Ctx) -> str:
     # An orientation of neither kind is refused on its own; the reference's length is judged by the longer.
     own = orientation(x)
-    return D.MOTION_VIDEO_SECONDS[own if own in D.MOTION_ORIENTATIONS else "video"]
-
-
-def _orientation_word(x: Ctx) -> str:
-    own = orientation(x)
     return str(own if own in D.MOTION_ORIENTATIONS else "video")
+
+
+def _judged_as(word: str) -> Cond:
+    return lambda x: _orientation_word(x) == word
 
 
 def _motion_names(new: bool) -> list[str]:
@@ -153,10 +135,9 @@ def _motion(new: bool) -> tuple[Rule, ...]:
         Field(f"{where}keep_original_sound", value=_flat("keep_sound"), enum=D.KEEP_SOUND, always=True,
               when=lambda x: _flat("keep_sound")(x) is not None),
         quality,
-        # The reference video's length (the output's), known to a side that read the video.
-        Refuse(video, when=lambda x: outside(_reference(x))(x), shown=_length,
-               allowed=lambda x: f"a reference video of {_reference(x)[0]:g}-{_reference(x)[1]:g} s",
-               why=lambda x: f"with character_orientation={_orientation_word(x)}"),
+        # The reference video's length (the output's), known to a side that decoded the video.
+        *(Media(video, what="a reference video", seconds=limits, key="video", when=_judged_as(word),
+                why=f"with character_orientation={word}") for word, limits in D.MOTION_VIDEO_SECONDS.items()),
     )  # fmt: skip
 
 

@@ -2,8 +2,8 @@
 table per route, read by the interpreter (:mod:`._interp`). The limits and enums are the facts of
 :mod:`klingkit.catalog._library`.
 
-Facts the route derives before the rules run (``Ctx.facts``): ``seconds`` (the voice sample's length, when a
-side could read it, else None).
+What the route gives the rules besides the body: ``Ctx.media["sample"]``, what decoding found of the voice
+sample (a side that could not read it leaves it out, and the length rule stays silent).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from functools import partial
 from typing import Any
 
 from .. import _library as L
-from ._drive import absent, outside
-from ._vocab import Ctx, Each, Field, Refuse, Rule
+from ._drive import absent
+from ._vocab import Ctx, Each, Field, Media, Refuse, Rule
 
 
 def name_text(name: str, limit: int, *, required: bool = False) -> tuple[Rule, ...]:
@@ -70,14 +70,11 @@ def _has(name: str, x: Ctx) -> bool:
     return bool(x.p.get(name))
 
 
-_SAMPLE = L.VOICE_SAMPLE_SECONDS
-
 CUSTOM_VOICE: tuple[Rule, ...] = (
     *name_text("name", L.NAME_MAX, required=True),
     Refuse("audio_url/audio_file", when=lambda x: _has("audio_url", x) == _has("audio_file", x),
            shown=lambda x: "both" if _has("audio_url", x) else "neither", allowed="exactly one voice sample"),
-    # The sample's length, known to a side that read the audio.
-    Refuse("audio_file", when=outside(_SAMPLE), shown=lambda x: f"{x['seconds']:g} s",
-           allowed=f"a sample of {_SAMPLE[0]:g}-{_SAMPLE[1]:g} s"),
+    # The sample's length, known to a side that decoded the audio.
+    Media("audio_file", what="a sample", seconds=L.VOICE_SAMPLE_SECONDS, key="sample"),
 )  # fmt: skip
 """``POST /v1/general/custom-voices`` {``name``, ``audio_url`` or ``audio_file`` (a 5-30 s sample)}."""
