@@ -78,3 +78,14 @@ def test_a_malformed_value_is_refused_not_a_crash() -> None:
         "motion-control", {"image_url": "i", "video_url": "v", "character_orientation": []}
     )
     assert checked.estimate.units > 0 and checked.estimate.exact is False
+
+
+def test_a_2026_motion_body_of_the_wrong_shape_is_refused_once() -> None:
+    items = [{"type": "image", "url": "i"}, {"type": "video", "url": "v"}]
+    ok = {"model_name": "kling-3.0", "contents": items}
+    assert catalog.refusals("motion-control-new", ok) == []
+    # settings="1080p" was read as no settings, made and billed at 720p; now it is refused, once.
+    [settings] = catalog.refusals("motion-control-new", {**ok, "settings": "1080p"})
+    assert (settings.field, settings.value, settings.allowed) == ("settings", "1080p", "an object")
+    [contents] = catalog.refusals("motion-control-new", {**ok, "contents": "i v"})
+    assert (contents.field, contents.allowed) == ("contents", "a list of {type, url|text} items")

@@ -215,3 +215,18 @@ def test_the_sandbox_refuses_the_wire_body_and_creates_nothing(
     named = re.findall(r"^invalid ([^=]+)=", answer.json()["message"], flags=re.M)
     assert named == case.sandbox_fields  # every refusal, one line each, in the table's order
     assert sb.counters()["creates"] == 0
+
+
+def test_the_sandbox_refuses_a_2026_motion_body_of_the_wrong_shape(sb: Any, files: dict[str, Path]) -> None:
+    contents = [
+        {"type": "image", "url": _b64(files["photo"])},
+        {"type": "video", "url": _b64(files["dance"])},
+    ]
+    with httpx.Client(base_url=sb.base_url, headers={"Authorization": f"Bearer {sb.api_key}"}) as api:
+        wrong = api.post("/motion-control/kling-3.0", json={"contents": contents, "settings": "1080p"})
+        assert sb.counters()["creates"] == 0
+        right = api.post(
+            "/motion-control/kling-3.0", json={"contents": contents, "settings": {"resolution": "1080p"}}
+        )
+    assert wrong.status_code == 400 and wrong.json()["message"].startswith("invalid settings='1080p'")
+    assert right.status_code == 200 and sb.counters()["creates"] == 1

@@ -12,12 +12,12 @@ take on that route.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .. import _drive as D
 from ._base import _join
-from ._vocab import Cond, Ctx, Field, Media, Refuse, Rule
+from ._vocab import Cond, Ctx, Field, Media, Refuse, Rule, Shape, When
 
 MEDIA = "a URL or raw base64 data"
 
@@ -118,6 +118,19 @@ def _motion(new: bool) -> tuple[Rule, ...]:
         ("contents[type=image].url", "contents[type=video].url") if new else ("image_url", "video_url")
     )
     where = "settings." if new else ""
+
+    def inside(path: str, kind: type, rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+        # The 2026 body's objects: a value of another shape is refused once, and the rules reading inside it
+        # stay silent (the old checks read it as absent: settings="1080p" was made and billed at 720p).
+        if not new:
+            return rules
+        of = "list" if kind is list else "object"
+        allowed = "a list of {type, url|text} items" if kind is list else ""
+        return (
+            Shape(path, of, allowed),
+            When(lambda x: not x.get(path) or isinstance(x.get(path), kind), rules),
+        )
+
     quality: Rule = (
         Field("settings.resolution", value=lambda x: x["resolution"], always=True,
               enum=lambda x: tuple(x.row.units_per_second), suggest="not at 4K", row=True)
@@ -128,13 +141,18 @@ def _motion(new: bool) -> tuple[Rule, ...]:
     return (
         Refuse("model_name", when=lambda x: x.row is None, shown=lambda x: x.model,
                allowed=_join(_motion_names(new))),
-        media(image, _flat("image"), strict=True),
-        media(video, _flat("video"), strict=True),
-        *prompt("prompt", D.MOTION_PROMPT_MAX, _flat("prompt")),
-        Field(f"{where}character_orientation", value=orientation, enum=D.MOTION_ORIENTATIONS, always=True),
-        Field(f"{where}keep_original_sound", value=_flat("keep_sound"), enum=D.KEEP_SOUND, always=True,
-              when=lambda x: _flat("keep_sound")(x) is not None),
-        quality,
+        *inside("contents", list, (
+            media(image, _flat("image"), strict=True),
+            media(video, _flat("video"), strict=True),
+            *prompt("prompt", D.MOTION_PROMPT_MAX, _flat("prompt")),
+        )),
+        *inside("settings", Mapping, (
+            Field(f"{where}character_orientation", value=orientation, enum=D.MOTION_ORIENTATIONS,
+                  always=True),
+            Field(f"{where}keep_original_sound", value=_flat("keep_sound"), enum=D.KEEP_SOUND, always=True,
+                  when=lambda x: _flat("keep_sound")(x) is not None),
+            quality,
+        )),
         # The reference video's length (the output's), known to a side that decoded the video.
         *(Media(video, what="a reference video", seconds=limits, key="video", when=_judged_as(word),
                 why=f"with character_orientation={word}") for word, limits in D.MOTION_VIDEO_SECONDS.items()),
