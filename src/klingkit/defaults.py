@@ -9,6 +9,7 @@ read them, so none of them types a number of its own. Times are in seconds.
 from __future__ import annotations
 
 __all__ = [
+    "BATCH_CONCURRENCY",
     "CONFIRM_ABOVE_USD",
     "MAX_RETRIES",
     "MAX_WAIT",
@@ -35,6 +36,9 @@ POLL_FLOOR = 2.0
 
 POLL_CAP = 30.0
 """The widest gap between two status checks of a task on the default schedule."""
+
+BATCH_CONCURRENCY = 4
+"""Most tasks of a batch in flight at once (``klingkit batch --concurrency``; lowered on 1303)."""
 
 CONFIRM_ABOVE_USD = 2.0
 """An estimate above this many US dollars asks first in the CLI (``--confirm-above``,

@@ -39,6 +39,11 @@ def table() -> str:
             f"${D.CONFIRM_ABOVE_USD:g}",
             "an estimate above it asks first: `--confirm-above`, `KLINGKIT_CONFIRM_ABOVE`, MCP `confirm`",
         ),
+        (
+            "BATCH_CONCURRENCY",
+            str(D.BATCH_CONCURRENCY),
+            "tasks of a batch in flight at once: `--concurrency`",
+        ),
         ("PROGRESS_EVERY", _s(D.PROGRESS_EVERY), "CLI progress lines when stderr is not a terminal"),
         ("POLL_EVERY_MIN", _s(D.POLL_EVERY_MIN), "the smallest `KLINGKIT_POLL_EVERY`"),
         ("SANDBOX_POLL_EVERY", _s(D.SANDBOX_POLL_EVERY), "CLI status checks on the embedded `--sandbox`"),

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from klingkit import defaults
+
 from ._claim import check_out_dir
 from ._exit import CLIError, ExitCode
 from ._guard import Guard, check_cost, units_text
@@ -172,7 +174,7 @@ ROW_DEFAULT_MODELS = {
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Directory for the results and the report files.")  # fmt: skip
-@click.option("--concurrency", type=click.IntRange(1, 100), default=4, show_default=True,
+@click.option("--concurrency", type=click.IntRange(1, 100), default=defaults.BATCH_CONCURRENCY, show_default=True,
               help="Most tasks in flight at once (lowered automatically on 1303).")  # fmt: skip
 @click.option(
     "--max-cost",

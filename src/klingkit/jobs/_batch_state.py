@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from .. import defaults
 from ..catalog import RETENTION_DAYS
 from ..errors import (
     APIError,
@@ -126,7 +127,7 @@ class _RunnerBase:
         plan: BatchPlan,
         *,
         out_dir: str | os.PathLike[str],
-        concurrency: int = 4,
+        concurrency: int = defaults.BATCH_CONCURRENCY,
         base_url: str | None = None,
         sandbox: bool = False,
         retry_failed: bool = False,

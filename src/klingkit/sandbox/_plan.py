@@ -8,7 +8,7 @@ import binascii
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from klingkit import catalog
 from klingkit import catalog as facts
@@ -286,17 +286,6 @@ def _legacy_model(body: Body, default: str, lookup: Callable[[str], Any], what: 
     if model is None:
         raise not_found(f"model_name {name!r} does not exist for {what}")
     return model
-
-
-T = TypeVar("T")
-
-
-def _ruled(rule: Callable[[rules.Checks], T]) -> T:
-    """Run one of the catalog's rules as a server does: a refusal is 400/1201 in the rule's own words."""
-    try:
-        return rule(rules.Checks())
-    except rules.Refusal as refusal:
-        raise invalid(str(refusal)) from None
 
 
 # The 2026 routes' wire names of the contract's flat fields, so a refusal names what the caller sent.
