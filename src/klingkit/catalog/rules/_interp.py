@@ -51,7 +51,8 @@ def run(rules: Sequence[Rule], x: Ctx, c: Checks) -> None:
 
 def refusals(rules: Sequence[Rule], x: Ctx, c: Checks) -> list[Refusal]:
     """Every refusal of ``rules`` on ``x``, after those ``c`` recorded while parsing (empty: accepted)."""
-    found: list[Refusal] = list(c.refused)
+    found: list[Refusal] = _Found()
+    found.extend(c.refused)
     with suppress(_Stop):  # a refused ``stop`` rule ended the table
         _run(rules, x, c, found)
     return found
@@ -96,7 +97,29 @@ def _own(rule: Rule) -> tuple[str, ...]:
 
 
 def _refused(name: str, found: list[Refusal]) -> bool:
+    """``name`` or a field inside it (``name.x``, ``name[2]``) was refused."""
+    if isinstance(found, _Found):
+        return found.refused(name)
     return any(r.field == name or r.field.startswith((name + ".", name + "[")) for r in found)
+
+
+class _Found(list[Refusal]):
+    """The refusals so far, with every field's heads indexed (``contents[3].url`` refuses ``contents``,
+    ``contents[3]`` and itself): asking whether a field was refused does not rescan the list, so a body of
+    thousands of bad items is checked in linear time, not quadratic (3,000 items: 12.8 s before)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._heads: set[str] = set()
+        self._indexed = 0
+
+    def refused(self, name: str) -> bool:
+        for r in self[self._indexed :]:
+            field = r.field
+            self._heads.add(field)
+            self._heads.update(field[:i] for i, ch in enumerate(field) if ch in ".[")
+        self._indexed = len(self)
+        return name in self._heads
 
 
 def _text(t: Text | None, x: Ctx) -> str | None:
