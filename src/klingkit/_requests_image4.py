@@ -15,6 +15,7 @@ from . import _media as media
 from . import catalog
 from ._exceptions import ValidationError
 from ._undocumented import refuse_undocumented
+from ._validation import refused_as_validation_error
 from .catalog import image4
 from .catalog.rules import Refusal
 
@@ -25,6 +26,12 @@ PARAMS = frozenset({"model_name", "prompt", "refer_images", "elements", "aspect_
 _KINDS = {"contents[type=refer_image]": "refer_images", "contents[type=style_refer_image]": "style_image",
           "contents[type=subject_refer_image]": "subject_image"}  # fmt: skip
 _SETTINGS = ("aspect_ratio", "n", "resolution", "result_type", "series_amount", "skill")
+
+
+def _caller(field: str, origin: dict[str, str]) -> str:
+    """The caller's name for a wire field: ``contents[2].url`` -> ``refer_images[1]``, ``settings.n`` -> ``n``."""
+    head, _, _rest = field.partition(".")
+    return origin.get(head) or _KINDS.get(field) or field.removeprefix("settings.")
 
 
 def _list(value: Any) -> list[Any]:
@@ -67,10 +74,10 @@ def build_image4(params: dict[str, Any]) -> tuple[dict[str, Any], str, float, st
         body["settings"] = settings
     if params.get("watermark_info") is not None:
         body["options"] = {"watermark_info": params["watermark_info"]}
-    try:  # the catalog's contract on the body as built
+    try:  # the catalog's contract on the body as built; every refusal named by the caller's parameter
         ok = catalog.check("omni-image-new", {**body, "model_name": model})
     except Refusal as r:
-        head, _, _rest = r.field.partition(".")
-        field = origin.get(head) or _KINDS.get(r.field) or r.field.removeprefix("settings.")
-        raise ValidationError(field, r.value, r.allowed, r.suggestion or None) from None
+        every = [Refusal(_caller(x.field, origin), x.value, x.allowed, x.suggestion or None) for x in r.all]
+        every[0].all = every
+        raise refused_as_validation_error(every[0]) from None
     return body, model, ok.estimate.units, ok.estimate.basis, tuple(warnings)

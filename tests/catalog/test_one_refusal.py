@@ -15,7 +15,7 @@ import pytest
 
 import klingkit
 from klingkit import catalog
-from klingkit.catalog import edit, image4, kling4, library, multishot, rules
+from klingkit.catalog import edit, kling4, library, multishot, rules
 from klingkit.sandbox import Sandbox
 
 CATALOG = Path(catalog.__file__).parent
@@ -34,7 +34,13 @@ def test_the_catalog_defines_one_refusal_class() -> None:
 
 # One bad body per wire-body rule set, and the field its first refusal must name.
 BAD_BODIES: list[tuple[str, Callable[[], list[Any]], str]] = [
-    ("image4", lambda: image4.check("kling-image-4.0", {"contents": [], "settings": {"n": 99}}), "contents"),
+    (
+        "image4",
+        lambda: catalog.refusals(
+            "omni-image-new", {"model_name": "kling-image-4.0", "contents": [], "settings": {"n": 99}}
+        ),
+        "contents",
+    ),
     (
         "kling4",
         lambda: kling4.check("text-to-video", "kling-4.0", {"prompt": "x", "settings": "no"}),

@@ -24,11 +24,9 @@ from klingkit.catalog.rules import _vocab
 CATALOG = Path(catalog.__file__).parent
 RULE_KINDS = typing.get_args(_vocab.Rule)
 
-# Routes whose rules are still stated in their own catalog module over the wire body (Image 4.0); it returns
-# every refusal as a list, which the contract raises as one Refusal.
-WIRE_BODY_ROUTES = {
-    "omni-image-new",
-}
+# Routes whose rules would still be stated in their own catalog module over the wire body: none left (the
+# 2026-H2 routes and Image 4.0 are tables now; Kling 4.0 runs inside the 2026 routes' entries).
+WIRE_BODY_ROUTES: set[str] = set()
 # Modules that state rules as tables (never a Checks call, a raise or a Refusal of their own).
 TABLE_MODULES = [
     "rules/_video.py",
@@ -40,6 +38,7 @@ TABLE_MODULES = [
     "rules/_drive.py",
     "rules/_library.py",
     "rules/_edit.py",
+    "rules/_image4.py",
 ]
 ROUTE_MODULES = ["_routes_video.py", "_routes_media.py", "_routes_h2.py"]
 CHECK_CALLS = {

@@ -201,6 +201,23 @@ def late_2026_cases(src: Sources) -> Iterator[Case]:
     for model, amount in itertools.product(image4.MODELS, ("auto", 2, 9, 12)):
         p = {"model_name": model, "prompt": "x", "result_type": "series", "series_amount": amount}
         yield Case("omni_image", p, f"{model} series {amount}")
+    # Several faults at once (the table names each), and the Long Image skills' references.
+    image, long = image4.IMAGE, image4.LONG
+    several = [
+        (image, "8k, n=12, 2:1", {"resolution": "8k", "n": 12, "aspect_ratio": "2:1"}),
+        (image, "11 references, a series of n=3", {"refer_images": [IMG] * 8, "elements": [PRESET_ELEMENT] * 3,
+                                                   "result_type": "series", "n": 3}),
+        (image, "series_amount without a series, 1k", {"series_amount": 4, "resolution": "1k"}),
+        (image, "10 references", {"refer_images": [IMG] * 7, "elements": [PRESET_ELEMENT] * 3}),
+        (long, "webpage style and subject", {"skill": "webpage", "style_image": IMG, "subject_image": IMG}),
+        (long, "webpage, a plain ref and two styles", {"skill": "webpage", "refer_images": [IMG],
+                                                       "style_image": [IMG, IMG]}),
+        (long, "ecommerce 2 refs", {"skill": "ecommerce", "refer_images": [IMG] * 2}),
+        (long, "ecommerce without refs, with a style", {"skill": "ecommerce", "style_image": IMG}),
+        (long, "a poster at 5:4", {"skill": "poster", "aspect_ratio": "5:4"}),
+    ]  # fmt: skip
+    for model, name, p in several:
+        yield Case("omni_image", {"model_name": model, "prompt": "x", **p}, f"{model} {name}")
     for name, count, kind in itertools.product(
         ("Hero", "x" * 21), (0, 1, 4, 5), (*library.ELEMENT_TYPES, "pet")
     ):

@@ -44,11 +44,17 @@ def _late_2026_request(case: Case, p: dict[str, Any]) -> tuple[str, dict[str, An
     p = dict(p)
     model = p.pop("model_name", None)
     if feature == "omni-image" and catalog.image4.canonical(model) is not None:
-        settings = {k: p.pop(k) for k in ("resolution", "n", "result_type", "series_amount") if k in p}
-        return f"/omni-image/{model}", {
-            "contents": [{"type": "prompt", "text": p.pop("prompt")}],
-            "settings": settings,
-        }
+        keys = ("resolution", "n", "result_type", "series_amount", "aspect_ratio", "skill")
+        settings = {k: p.pop(k) for k in keys if k in p}
+        contents = [{"type": "prompt", "text": p.pop("prompt")}] if "prompt" in p else []
+        for key, kind in (("refer_images", "refer_image"), ("style_image", "style_refer_image"),
+                          ("subject_image", "subject_refer_image")):  # fmt: skip
+            value = p.pop(key, [])
+            contents += [
+                {"type": kind, "url": _b64(v)} for v in (value if isinstance(value, list) else [value])
+            ]
+        contents += [{"type": "element", "element_id": str(e)} for e in p.pop("elements", [])]
+        return f"/omni-image/{model}", {"contents": contents, "settings": settings}
     if feature == "motion-control":
         if model in catalog.drive.MOTION_MODELS and catalog.drive.MOTION_MODELS[model].route == "new":
             contents = [{"type": "image", "url": p.pop("image")}, {"type": "video", "url": p.pop("video")}]

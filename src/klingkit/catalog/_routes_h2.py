@@ -1,9 +1,10 @@
 """The contract's 2026-H2 routes: avatar, motion control, Image 4.0, elements and voices, multi-element
 editing, image recognition and AI multi-shot.
 
-Their rules and prices are written in their own catalog modules (``drive``, ``edit``, ``image4``,
-``library``, ``recognize``) over the wire body; these entries make them reachable through
-``catalog.check`` like every other route, so the client and the sandbox call one function. ``params`` is
+Their facts and prices are in their own catalog modules (``drive``, ``edit``, ``image4``, ``library``,
+``recognize``, ``multishot``), their rules are tables over the wire body (``rules/_drive.py``, ...); these
+entries run them through ``catalog.check`` like every other route, so the client and the sandbox call one
+function. ``params`` is
 the body as sent (with ``model_name`` for the model-in-path routes); ``Known.media_seconds`` is the length
 of the audio or video input each side could read, ``Known.selections`` the editing session's selections
 and ``Known.series_count`` an Image 4.0 series' real size (the server's).
@@ -11,7 +12,7 @@ and ``Known.series_count`` an Image 4.0 series' real size (the server's).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -25,21 +26,14 @@ from . import _recognize as recognize
 from ._checked import Checked, Known, Route
 from ._kling4 import VideoFacts
 from ._price import Estimate
-from ._refusal import Refusal
 from .rules import Checks
 from .rules import _drive as drive_rules
 from .rules import _edit as edit_rules
+from .rules import _image4 as image4_rules
 from .rules import _library as library_rules
 from .rules import _multishot as multishot_rules
 from .rules import _recognize as recognize_rules
-from .rules._base import raise_all
 from .rules._interp import Ctx, run
-
-
-def _first(refusals: Sequence[Refusal]) -> None:
-    """Raise a wire-body rule set's refusals: the first, carrying them all in ``.all`` (the modules return
-    every one, as the interpreter collects every one for the other routes)."""
-    raise_all(refusals)
 
 
 def _decoded(key: str, known: Known) -> dict[str, VideoFacts]:
@@ -81,7 +75,7 @@ def _motion(feature: str, p: Mapping[str, Any], c: Checks, known: Known) -> Chec
 def _image4(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     model = str(image4.canonical(p.get("model_name")) or p.get("model_name"))
     body = {k: v for k, v in p.items() if k != "model_name"}
-    _first(image4.check(model, body))
+    run(image4_rules.IMAGE4, Ctx(body, model), c)
     settings = body.get("settings") or {}
     actual = known.series_count is not None  # the server knows how many images it made
     units, basis = image4.price(model, settings, actual=actual)

@@ -39,6 +39,7 @@ from ._audio import (
 from ._base import Checks, Refusal, as_bool, as_duration, as_mode, given, page
 from ._drive import AVATAR, MOTION_CONTROL, MOTION_CONTROL_NEW
 from ._edit import MULTI_ELEMENTS
+from ._image4 import IMAGE4
 from ._images import (
     EXPAND,
     IMAGE_GENERATIONS,
@@ -92,6 +93,7 @@ TABLES: dict[str, tuple[tuple[Rule, ...], ...]] = {
     "text-to-audio": (TEXT_TO_AUDIO,),
     "video-to-audio": (VIDEO_TO_AUDIO, VIDEO_TO_AUDIO_SOURCE),
     "tts": (TTS,),
+    "omni-image-new": (IMAGE4,),
     "image-recognize": (IMAGE_RECOGNIZE,),
     "ai-multi-shot": (AI_MULTI_SHOT,),
     "avatar": (AVATAR,),
@@ -103,7 +105,7 @@ TABLES: dict[str, tuple[tuple[Rule, ...], ...]] = {
 }
 """Each route's rule tables (catalog endpoint keys), in the order the route runs them; the interpreter
 (:mod:`._interp`) evaluates them. Routes not listed state their rules in their own catalog modules over the
-wire body (Kling 4.0, 2026-H2: ``_kling4``, ``_image4``, ...), which return every refusal too."""
+wire body (Kling 4.0: ``_kling4``), which return every refusal too."""
 
 __all__ = [
     "ADVANCED_LIP_SYNC",
@@ -116,6 +118,7 @@ __all__ = [
     "EXPAND",
     "IDENTIFY_FACE",
     "IMAGE2VIDEO",
+    "IMAGE4",
     "IMAGE_GENERATIONS",
     "IMAGE_RECOGNIZE",
     "LIP_SYNC",
