@@ -89,3 +89,12 @@ def test_a_2026_motion_body_of_the_wrong_shape_is_refused_once() -> None:
     assert (settings.field, settings.value, settings.allowed) == ("settings", "1080p", "an object")
     [contents] = catalog.refusals("motion-control-new", {**ok, "contents": "i v"})
     assert (contents.field, contents.allowed) == ("contents", "a list of {type, url|text} items")
+
+
+def test_every_edit_image_is_an_object_with_an_image() -> None:
+    # The catalog states it (the sandbox alone refused it, by hand, after the rules had accepted).
+    body = {"session_id": "s", "edit_mode": "swap", "prompt": "a cat"}
+    found = catalog.refusals("multi-elements", {**body, "image_list": [1, {"image": 3}, {"image": "ok"}]})
+    assert [(r.field, r.value) for r in found] == [("image_list[0].image", None), ("image_list[1].image", 3)]
+    assert found[0].suggestion == "required"
+    assert catalog.refusals("multi-elements", {**body, "image_list": [{"image": "ok"}]}) == []

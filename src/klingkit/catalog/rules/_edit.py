@@ -13,7 +13,8 @@ from typing import Any
 from .. import _edit as E
 from .._policies import SERVER_STATE
 from ._base import _join
-from ._vocab import Ctx, Field, Refuse, Rule
+from ._drive import media
+from ._vocab import Ctx, Each, Field, Refuse, Rule
 
 
 def _edit_mode(x: Ctx) -> Any:
@@ -42,6 +43,7 @@ MULTI_ELEMENTS: tuple[Rule, ...] = (
     Field("edit_mode", enum=E.EDIT_MODES, always=True),
     Refuse("image_list", when=lambda x: not isinstance(_images(x), list) or len(_images(x)) > E.IMAGES_MAX,
            shown=_images, allowed=f"at most {E.IMAGES_MAX} images"),
+    Each("image_list", (media("image"),), when=lambda x: isinstance(x.p.get("image_list"), list)),
     Refuse("image_list", when=lambda x: _puts_in(x) and not _images(x), shown=lambda x: "no image",
            allowed=f"1-{E.IMAGES_MAX} images", why=lambda x: f"{_edit_mode(x)} puts an image's subject in"),
     Refuse("prompt", when=lambda x: _puts_in(x) and not (isinstance(p := x.p.get("prompt"), str) and p),
