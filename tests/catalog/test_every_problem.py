@@ -74,12 +74,15 @@ def test_strict_mode_names_an_unreadable_model_once() -> None:
     assert [e.field for e in info.value.all] == ["model_name", "duration"]
 
 
-def test_the_contract_reports_the_spellings_it_parses_after_the_rules() -> None:
-    # effects read the duration after the scene's rules: alone it is still refused, never silently read.
+def test_the_effects_duration_is_named_alone_and_with_the_scenes_refusals() -> None:
+    # alone it is refused, never silently read
     fine = {"effect_scene": "bloombloom", "image": "https://example.com/a.png"}
     catalog.check("effects", fine)
     found = catalog.refusals("effects", {**fine, "duration": "soon"})
     assert [(r.field, r.value) for r in found] == [("duration", "soon")]
+    # ... and with the scene's own refusals: both named, the spelling first as on every route.
+    found = catalog.refusals("effects", {"effect_scene": "", "image": "https://e.com/a.png", "duration": "x"})
+    assert [r.field for r in found] == ["duration", "effect_scene"]
 
 
 # --- the sandbox: every refusal in Kling's error body --------------------------------------------------

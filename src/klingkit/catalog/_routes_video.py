@@ -142,13 +142,13 @@ def _effects(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     scene = effects_data.scene(
         name if isinstance(name, str) else ""
     )  # scenes and prices are data (._effects)
+    duration = as_duration("duration", p["duration"], c) if given(p, "duration") else None
     run(video_rules.EFFECTS, Ctx(p, facts={"scene": scene}), c)
     dual = scene.images == 2
     basis = f"effect {scene.name}: " + (
         "its own price" if scene.exact else f"the {scene.images}-image scene price (scenes vary)"
     )
     est = Estimate.of(scene.units, "video", basis, scene.exact)
-    duration = as_duration("duration", p["duration"], c) if given(p, "duration") else None
     return Checked("effects", est, model=p.get("model_name"), duration=duration, values={"dual": dual})
 
 
