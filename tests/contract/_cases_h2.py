@@ -209,6 +209,7 @@ def late_2026_cases(src: Sources) -> Iterator[Case]:
                                                    "result_type": "series", "n": 3}),
         (image, "series_amount without a series, 1k", {"series_amount": 4, "resolution": "1k"}),
         (image, "10 references", {"refer_images": [IMG] * 7, "elements": [PRESET_ELEMENT] * 3}),
+        (image, "a Long Image skill", {"skill": "webpage"}),
         (long, "webpage style and subject", {"skill": "webpage", "style_image": IMG, "subject_image": IMG}),
         (long, "webpage, a plain ref and two styles", {"skill": "webpage", "refer_images": [IMG],
                                                        "style_image": [IMG, IMG]}),

@@ -68,6 +68,7 @@ def test_long_image_skills() -> None:
         ({"refer_images": [REF] * 8, "elements": ["1", "2", "3"]}, "refer_images", "at most 10"),
         ({"external_task_id": "e1"}, "external_task_id", "task list"),
         ({"prompt": "a" * 50_001}, "prompt", "50000"),
+        ({"skill": "webpage"}, "skill", "kling-long-image-4.0's"),
     ],
 )
 def test_image_4_0_refusals(params: dict[str, Any], field: str, words: str) -> None:

@@ -111,6 +111,10 @@ _ECOMMERCE: tuple[Rule, ...] = (
 """Long Image 4.0's ecommerce skill: 1-3 plain references, no style or subject reference."""
 
 _IMAGE: tuple[Rule, ...] = (
+    # Decision (M): a skill is Long Image 4.0's (§2 lists it there only); on Image 4.0 it would be ignored,
+    # so it is refused naming the model that takes it rather than sent for nothing.
+    Forbid("settings.skill", "absent on Image 4.0", why=f"the webpage and ecommerce skills are {LONG}'s",
+           present=partial(_sent, "skill")),
     Tally("contents", ("refer_image", "element"), hi=REFERENCES_MAX, what="references and elements",
           at="contents[type=refer_image]", allowed="at most {hi} in all"),
     Refuse("settings.n", when=lambda x: _sent("n", x) and not _whole(x.get("settings.n"), *N_RANGE),
