@@ -154,6 +154,15 @@ async def _run_on_loop(
         names["LedgerThread"] = threaded
 
 
+async def _lag_probe(lags: list[float]) -> None:
+    """How late the event loop wakes a 5 ms sleeper, all run long: the time the loop was held by work."""
+    loop = asyncio.get_running_loop()
+    while True:
+        start = loop.time()
+        await asyncio.sleep(0.005)
+        lags.append(max(0.0, loop.time() - start - 0.005))
+
+
 async def _run(args: argparse.Namespace, base_url: str, api_key: str, work: Path) -> dict[str, object]:
     rows = work / "rows.jsonl"
     rows.write_text("".join(json.dumps(r) + "\n" for r in _rows(args)))
@@ -182,9 +191,12 @@ async def _run(args: argparse.Namespace, base_url: str, api_key: str, work: Path
     runner._settle = timed_settle  # type: ignore[method-assign]
     if args.trace_memory:
         tracemalloc.start()
+    lags: list[float] = []
+    probe = asyncio.ensure_future(_lag_probe(lags))
     t0 = time.monotonic()
     result = await runner.run()
     makespan = time.monotonic() - t0
+    probe.cancel()
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     await client.close()
@@ -195,6 +207,8 @@ async def _run(args: argparse.Namespace, base_url: str, api_key: str, work: Path
         "tasks_makespan": max(settled) - t0 if settled else makespan,
         "status_requests": result.status_requests,
         "traced_peak_mib": traced_peak / 2**20,
+        "lag_max_ms": 1000 * max(lags, default=0.0),
+        "lag_p99_ms": 1000 * (statistics.quantiles(lags, n=100)[98] if len(lags) > 100 else 0.0),
     }
 
 
@@ -287,6 +301,9 @@ def main() -> None:
             t, o = med("klingkit", key), med("on-loop", key)
             print(f"  ledger on the loop (before) vs on its thread (after), {label}: {o / ideal:.3f}x vs "
                   f"{t / ideal:.3f}x ideal ({o:.2f} s vs {t:.2f} s)")  # fmt: skip
+        print(f"  event loop held (a 5 ms sleeper woken late): on-loop p99 {med('on-loop', 'lag_p99_ms'):.1f} ms, "
+              f"max {med('on-loop', 'lag_max_ms'):.1f} ms; thread p99 {med('klingkit', 'lag_p99_ms'):.1f} ms, "
+              f"max {med('klingkit', 'lag_max_ms'):.1f} ms")  # fmt: skip
         print(f"  CPU seconds of the runner: on-loop {med('on-loop', 'runner_cpu'):.2f}, "
               f"thread {med('klingkit', 'runner_cpu'):.2f}")  # fmt: skip
     print(f"  CPU seconds: runner klingkit {med('klingkit', 'runner_cpu'):.2f} vs baseline "
