@@ -11,9 +11,7 @@ import base64
 import dataclasses
 import json
 import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,8 @@ import pytest
 import klingkit
 from klingkit import catalog
 from klingkit.sandbox import Sandbox
+
+from ..installed import klingkit_command
 
 LONG = "x" * (catalog.PROMPT_MAX + 1)
 
@@ -136,14 +136,6 @@ def test_our_client_hears_every_refusal_of_the_sandbox(sandbox: Sandbox) -> None
 # --- the installed command ----------------------------------------------------------------------------
 
 
-def _installed() -> str:
-    beside = Path(sys.executable).with_name("klingkit")
-    found = str(beside) if beside.exists() else shutil.which("klingkit")
-    if found is None:
-        pytest.skip("the klingkit console script is not installed")
-    return found
-
-
 def test_a_batch_row_with_unreadable_values_names_each_and_sends_nothing(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
@@ -158,7 +150,7 @@ def test_a_batch_row_with_unreadable_values_names_each_and_sends_nothing(
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KLING_", "KLINGKIT_"))}
     env.update(KLINGKIT_HOME=str(tmp_path), KLING_API_KEY=sandbox.api_key, NO_COLOR="1")
     before = sandbox.counters()["creates"]
-    args = [_installed(), "batch", "rows.jsonl", "--base-url", sandbox.base_url, "-y", "--json"]
+    args = [klingkit_command(), "batch", "rows.jsonl", "--base-url", sandbox.base_url, "-y", "--json"]
     res = subprocess.run(args, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert res.returncode == 2, res.stderr
     first, second = json.loads(res.stdout)["error"]["rows"]

@@ -8,9 +8,7 @@ from __future__ import annotations
 import ast
 import json
 import os
-import shutil
 import subprocess
-import sys
 import typing
 from pathlib import Path
 
@@ -20,6 +18,8 @@ import klingkit
 from klingkit import catalog
 from klingkit.catalog import rules
 from klingkit.catalog.rules import _vocab
+
+from ..installed import klingkit_command
 
 CATALOG = Path(catalog.__file__).parent
 RULE_KINDS = typing.get_args(_vocab.Rule)
@@ -145,14 +145,6 @@ def test_the_client_raises_every_problem_in_one_validation_error() -> None:
     assert "kling-v3 allows 7" in lines[2]
 
 
-def _installed() -> str:
-    beside = Path(sys.executable).with_name("klingkit")
-    found = str(beside) if beside.exists() else shutil.which("klingkit")
-    if found is None:
-        pytest.skip("the klingkit console script is not installed")
-    return found
-
-
 def test_the_cli_names_every_bad_flag_at_once_and_sends_nothing(tmp_path: Path) -> None:
     from klingkit.sandbox import Sandbox
 
@@ -162,7 +154,8 @@ def test_the_cli_names_every_bad_flag_at_once_and_sends_nothing(tmp_path: Path) 
             KLINGKIT_HOME=str(tmp_path), KLING_API_KEY=sb.api_key, NO_COLOR="1", XDG_CONFIG_HOME=str(tmp_path)
         )
         # Two bad flags for kling-v2-6: 7 s (it makes 5 or 10) and sound in std (pro only).
-        args = [_installed(), "video", "a fox", "--model", "kling-v2-6", "-d", "7", "--sound", "-m", "std"]
+        cmd = klingkit_command()
+        args = [cmd, "video", "a fox", "--model", "kling-v2-6", "-d", "7", "--sound", "-m", "std"]
         args += ["--base-url", sb.base_url]
         text = subprocess.run(args, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
         as_json = subprocess.run(

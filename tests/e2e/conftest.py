@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -17,16 +15,7 @@ import pytest
 
 from klingkit.sandbox import Sandbox
 
-
-def klingkit_command() -> str:
-    """The installed console script: next to this interpreter, else on PATH."""
-    beside = Path(sys.executable).with_name("klingkit")
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("klingkit")
-    if found is None:
-        pytest.skip("the klingkit console script is not installed")
-    return found
+from ..installed import klingkit_command
 
 
 @dataclass

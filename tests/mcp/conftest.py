@@ -15,9 +15,7 @@ import asyncio
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -31,18 +29,10 @@ import pytest_asyncio
 from klingkit.sandbox import Sandbox
 from mcp import Client, StdioServerParameters
 
+from ..installed import klingkit_command
+
 TASK_SECONDS = 2.0
 """Every sandbox task takes this long: longer than a generate call may take to answer."""
-
-
-def klingkit_command() -> str:
-    beside = Path(sys.executable).with_name("klingkit")
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("klingkit")
-    if found is None:
-        pytest.skip("the klingkit console script is not installed")
-    return found
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import signal
 import socket
 import ssl
 import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,12 +25,7 @@ import pytest
 from klingkit import Kling
 from klingkit.sandbox import Sandbox
 
-
-def _command() -> str:
-    beside = Path(sys.executable).with_name("klingkit")
-    if not beside.exists():
-        pytest.skip("the klingkit console script is not installed")
-    return str(beside)
+from ..installed import klingkit_command
 
 
 def _urllib_json(url: str, ca_file: str, body: Any = None, key: str = "sandbox-api-key") -> Any:
@@ -120,7 +114,7 @@ def test_task_ids_are_unique_across_fresh_sandboxes_unless_seeded() -> None:
 
 def _serve(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [_command(), "sandbox", "serve", "--port", "0", "--time-scale", "0", *args],
+        [klingkit_command(), "sandbox", "serve", "--port", "0", "--time-scale", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -179,7 +173,10 @@ def test_a_busy_port_is_one_line_and_exit_2() -> None:
         taken.listen(1)
         port = taken.getsockname()[1]
         done = subprocess.run(
-            [_command(), "sandbox", "serve", "--port", str(port)], capture_output=True, text=True, timeout=60
+            [klingkit_command(), "sandbox", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and f"port {port}" in done.stderr
@@ -194,7 +191,7 @@ def test_the_klingkit_command_uses_an_https_sandbox_with_nothing_to_configure(
     for name in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "SSL_CERT_DIR"):
         env.pop(name, None)
     done = subprocess.run(
-        [_command(), "image", "a paper kite", "-o", str(tmp_path), "--json"],
+        [klingkit_command(), "image", "a paper kite", "-o", str(tmp_path), "--json"],
         capture_output=True,
         text=True,
         env=env,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,18 +14,12 @@ import pytest
 
 from klingkit import _constants, defaults, readme_defaults
 
+from ..installed import klingkit_command
+
 ROOT = Path(__file__).parents[2]
 README = ROOT / "README.md"
 CLI = ROOT / "src" / "klingkit" / "cli"
 BLOCK = re.compile(r"<!-- defaults:table -->\n.*?<!-- /defaults:table -->", re.DOTALL)
-
-
-def _installed() -> str:
-    beside = Path(sys.executable).with_name("klingkit")
-    found = str(beside) if beside.exists() else shutil.which("klingkit")
-    if found is None:
-        pytest.skip("the klingkit console script is not installed")
-    return found
 
 
 def test_the_library_runs_on_the_public_defaults() -> None:
@@ -39,7 +32,9 @@ def test_the_library_runs_on_the_public_defaults() -> None:
 
 
 def test_the_installed_help_shows_the_defaults_values() -> None:
-    video = subprocess.run([_installed(), "video", "--help"], capture_output=True, text=True, timeout=60)
+    video = subprocess.run(
+        [klingkit_command(), "video", "--help"], capture_output=True, text=True, timeout=60
+    )
     text = " ".join(video.stdout.split())
     assert f"[default: {defaults.MAX_WAIT:g}]" in text
     assert f"[default: {defaults.MAX_RETRIES}]" in text
