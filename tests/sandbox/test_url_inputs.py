@@ -30,9 +30,10 @@ from klingkit.sandbox._policy import (
 from klingkit.sandbox._server import _private_urls
 from klingkit.sandbox.render import probe, render_audio
 
+from ..installed import klingkit_command
 from .conftest import data, failure
 from .media_server import MediaServer, mp4
-from .test_tls_and_start import _command, _serve, _stop
+from .test_tls_and_start import _serve, _stop
 
 
 def _png(width: int, height: int, fmt: str = "PNG") -> bytes:
@@ -289,7 +290,7 @@ def test_base64_of_the_same_image_and_its_url_give_the_same_clip(api: httpx.Clie
 
 def test_serve_documents_and_applies_the_private_url_rule(web: MediaServer) -> None:
     helped = subprocess.run(
-        [_command(), "sandbox", "serve", "--help"], capture_output=True, text=True, timeout=60
+        [klingkit_command(), "sandbox", "serve", "--help"], capture_output=True, text=True, timeout=60
     )
     assert "--private-urls" in helped.stdout and "private" in helped.stdout and "0.0.0.0" in helped.stdout
     url = web.add("/a.png", "image/png", _png(640, 640))
