@@ -27,8 +27,10 @@ from . import _media as media
 from . import catalog
 from ._exceptions import ValidationError
 from ._undocumented import refuse_undocumented
+from ._validation import refused_as_validation_error
 from .catalog import kling4
 from .catalog.rules import Refusal
+from .catalog.rules._kling4 import COUNTED
 
 __all__ = ["PARAMS", "is_kling4", "prepare4"]
 
@@ -242,8 +244,10 @@ def _body(model: str, mode: str, p: Mapping[str, Any]) -> tuple[dict[str, Any], 
     return body, box
 
 
-def _caller_field(field: str, box: _Contents) -> str:
-    """``contents[3].id`` -> ``elements[1].id``: errors name the parameter the caller wrote."""
+def _caller_field(refusal: Refusal, box: _Contents) -> str:
+    """``contents[3].id`` -> ``elements[1].id``: errors name the parameter the caller wrote; a count of
+    ``contents`` items names the parameter those items came from (``4 voices`` -> ``voices``)."""
+    field = refusal.field
     head, dot, rest = field.partition(".")
     if head in box.origin:
         origin = box.origin[head]
@@ -252,6 +256,13 @@ def _caller_field(field: str, box: _Contents) -> str:
         if rest == "url":
             return origin
         return origin + (dot + rest if rest else "")
+    if field == "contents" and isinstance(refusal.value, str):
+        for what, types in COUNTED.items():
+            if refusal.value.endswith(f" {what}"):
+                kinds = [
+                    where for where, item in zip(box.origin, box.items, strict=True) if item["type"] in types
+                ]
+                return box.origin[kinds[0]].split("[", 1)[0] if kinds else field
     if field.startswith("settings."):
         return field.removeprefix("settings.")
     return field
@@ -261,21 +272,34 @@ def prepare4(feature: str, params: dict[str, Any]) -> Any:
     """Build the :class:`~klingkit._requests.RequestSpec` of a 4.0 request; raises ValidationError."""
     from ._requests import RequestSpec  # the shared spec type (imported late: _requests imports us)
 
-    for key, why in _REFUSED.items():
-        if _given(params, key) and not (key == "sound" and params[key] in ("on", True)):
-            raise ValidationError(key, params[key], "absent on Kling 4.0", why)
-    refuse_undocumented({k: v for k, v in params.items() if k != "sound"}, PARAMS, "Kling 4.0")
-    model = kling4.canonical(params.get("model_name"))
-    assert model is not None
-    mode = _mode_of(feature, params)
-    route_feature = kling4.ROUTES[mode]
-    body, box = _body(model, mode, params)
+    found = [  # reported with the body's own refusals, so one run names every problem
+        Refusal(key, params[key], "absent on Kling 4.0", why)
+        for key, why in _REFUSED.items()
+        if _given(params, key) and not (key == "sound" and params[key] in ("on", True))
+    ]
+    refused = {r.field for r in found} | {"sound"}
+    try:
+        refuse_undocumented({k: v for k, v in params.items() if k not in refused}, PARAMS, "Kling 4.0")
+        model = kling4.canonical(params.get("model_name"))
+        assert model is not None
+        mode = _mode_of(feature, params)
+        route_feature = kling4.ROUTES[mode]
+        body, box = _body(model, mode, params)
+    except ValidationError as e:
+        if not found:
+            raise
+        found += [Refusal(x.field, x.value, x.allowed, x.suggestion or None, policy=x.policy) for x in e.all]
+        found[0].all = found
+        raise refused_as_validation_error(found[0]) from None
     try:  # the catalog's contract: 4.0's rules on the body as built, and its (approximate) price
         ok = catalog.check(
             route_feature, {**body, "model_name": model}, known=catalog.Known(videos=box.videos)
         )
     except Refusal as r:
-        raise ValidationError(_caller_field(r.field, box), r.value, r.allowed, r.suggestion or None) from None
+        found += [Refusal(_caller_field(x, box), x.value, x.allowed, x.suggestion or None) for x in r.all]
+    if found:
+        found[0].all = found
+        raise refused_as_validation_error(found[0]) from None
     from .catalog import endpoint
 
     ep = endpoint(route_feature)

@@ -39,6 +39,7 @@ TABLE_MODULES = [
     "rules/_library.py",
     "rules/_edit.py",
     "rules/_image4.py",
+    "rules/_kling4.py",
 ]
 ROUTE_MODULES = ["_routes_video.py", "_routes_media.py", "_routes_h2.py"]
 CHECK_CALLS = {
@@ -90,10 +91,19 @@ def test_converted_modules_state_no_rule_outside_the_data(module: str) -> None:
     assert _calls_and_raises(CATALOG / module) == []
 
 
-def test_the_scan_sees_a_hand_written_rule() -> None:
+def test_the_scan_sees_a_hand_written_rule(tmp_path: Path) -> None:
     """The scan above fails on what it forbids: the interpreter itself (the one place rules run) has them."""
     found = _calls_and_raises(CATALOG / "rules" / "_interp.py")
     assert any(".fail(" in f for f in found) and any(".one_of(" in f for f in found)
+    # A rule planted by hand into Kling 4.0's table module (as the module was before it became tables).
+    planted = tmp_path / "_kling4.py"
+    source = (CATALOG / "rules" / "_kling4.py").read_text(encoding="utf-8")
+    planted.write_text(
+        source + "\n\ndef _late(body):\n    if body.get('x'):\n        return [Refusal('x', 1, 'no')]\n"
+        "    raise ValueError('x')\n",
+        encoding="utf-8",
+    )
+    assert sorted(f.split(": ")[1] for f in _calls_and_raises(planted)) == ["Refusal(", "raise"]
 
 
 THREE_FAULTS = {
@@ -205,3 +215,10 @@ def test_media_routes_report_every_refusal_too() -> None:
         "voice_id",
         "audio_url",
     ]
+
+
+def test_images_that_are_not_a_list_are_refused_not_a_crash() -> None:
+    # A fuzzed body once crashed the effects table (len() of a number) instead of naming the field.
+    for scene in ("firework", "hug_pro"):  # a single-image scene and a dual-image one
+        found = catalog.refusals("effects", {"effect_scene": scene, "images": 3.5})
+        assert found and (found[0].field, found[0].value) == ("images", 3.5)

@@ -16,9 +16,10 @@ One model, three modes chosen by the body, on the 2026 model-in-path routes (rou
 Audio is always generated (there is no switch). Requests take no ``callback_url`` and no
 ``external_task_id``: a server refuses them, so a client recovers a lost create answer by listing tasks.
 
-:func:`check` is the one place these rules live: the client runs it on the body it built (before sending)
-and the sandbox on the body it received; each returns the same :class:`Refusal` list. :func:`price` is
-the one price.
+The rules over these facts are tables (``catalog/rules/_kling4.py``, one per mode) read by the one
+interpreter: ``catalog.check`` runs them on the body the client built (before sending) and on the body the
+sandbox received, so both give the same :class:`Refusal` list; :func:`check` is their door for a bare
+body. :func:`price_usd` is the one price.
 """
 
 from __future__ import annotations

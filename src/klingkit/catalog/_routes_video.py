@@ -26,7 +26,6 @@ from .rules import Checks, as_bool, as_duration, given
 from .rules import _kling4 as kling4_rules
 from .rules import _omni as omni_rules
 from .rules import _video as video_rules
-from .rules._base import raise_all
 from .rules._interp import Ctx, run
 
 # --- video ----------------------------------------------------------------------------------------------
@@ -160,7 +159,7 @@ def kling4_route(feature: str, p: Mapping[str, Any], c: Checks, known: Known) ->
     price is an estimate on both sides (reseller prices, conf L)."""
     model = str(kling4.canonical(p.get("model_name")))
     body = {k: v for k, v in p.items() if k != "model_name"}
-    raise_all(kling4_rules.check(feature, model, body, known.videos))
+    run(kling4_rules.TABLES[feature], kling4_rules.context(feature, model, body, known.videos), c)
     priced = kling4.priced(feature, model, body, known.videos)
     est = Estimate.of(priced.units, "video", priced.basis, False)
     mode = {v: k for k, v in C.MODE_RESOLUTION.items()}.get(priced.resolution)

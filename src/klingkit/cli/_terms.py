@@ -61,6 +61,8 @@ FLAGS: dict[str, tuple[str, ...]] = {
     "sound_file": ("--audio",),
     "audio_id": ("--audio-id",),
     "refer_images": ("--ref",),
+    "elements": ("--element",),
+    "voices": ("--voice",),
     "feature_videos": ("--feature-video",),
     "base_video": ("--base-video",),
     "keep_original_sound": ("--keep-sound",),

@@ -104,8 +104,9 @@ TABLES: dict[str, tuple[tuple[Rule, ...], ...]] = {
     "multi-elements": (MULTI_ELEMENTS,),
 }
 """Each route's rule tables (catalog endpoint keys), in the order the route runs them; the interpreter
-(:mod:`._interp`) evaluates them. Routes not listed state their rules in their own catalog modules over the
-wire body (Kling 4.0: ``_kling4``), which return every refusal too."""
+(:mod:`._interp`) evaluates them. A Kling 4.0 model on the 2026 routes is judged by its own tables instead
+(``_kling4.TABLES``, over the wire body: the 4.0 routes share these endpoint keys), which return every
+refusal too."""
 
 __all__ = [
     "ADVANCED_LIP_SYNC",

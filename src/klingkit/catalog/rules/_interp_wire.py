@@ -1,6 +1,6 @@
 """The interpreter's half for wire bodies: how :class:`Shape`, :class:`Typed`, :class:`Tally`,
-:class:`Items`, :class:`Media` and :class:`Mentions` (:mod:`._vocab_wire`) refuse. :mod:`._interp` calls
-:func:`apply_wire` for them and hands it a way to run an item's own rules.
+:class:`Items`, :class:`Media`, :class:`MediaTotal` and :class:`Mentions` (:mod:`._vocab_wire`) refuse.
+:mod:`._interp` calls :func:`apply_wire` for them and hands it a way to run an item's own rules.
 
 A kind may refuse several times in one call (every item, every broken media limit), so each appends to the
 list of refusals rather than raising.
@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from ._base import Refusal
 from ._ctx import Ctx, Text
-from ._vocab_wire import Items, Media, Mentions, Shape, Tally, Typed
+from ._vocab_wire import Items, Media, MediaTotal, Mentions, Shape, Tally, Typed
 
 if TYPE_CHECKING:
     from ._vocab import Rule
 
-WIRE_KINDS = (Shape, Typed, Tally, Items, Media, Mentions)
+WIRE_KINDS = (Shape, Typed, Tally, Items, Media, MediaTotal, Mentions)
 """The kinds this module evaluates."""
 
 _SHAPES: dict[str, tuple[type, str]] = {"object": (Mapping, "an object"), "list": (list, "a list")}
@@ -58,6 +58,11 @@ def apply_wire(rule: Rule, x: Ctx, found: list[Refusal], run_inner: RunInner) ->
             run_inner(rule.rules[kind], replace(x, p=item, prefix=f"{f}[{i}]."))
     elif isinstance(rule, Media):
         _media(rule, x, f, found)
+    elif isinstance(rule, MediaTotal):
+        known = [x.media.get(f"{f}[{i}]") for i in _typed(x, rule.name, rule.by, _types(rule.types, x))]
+        total = sum(facts.seconds or 0.0 for facts in known if facts is not None)
+        if total > rule.hi + 1e-6:  # a microsecond of slack for lengths summed in floating point
+            found.append(Refusal(f, f"{total:g} s of {rule.what}", f"at most {rule.hi:g} s in all"))
     elif isinstance(rule, Mentions):
         _mentions(rule, x, found)
 

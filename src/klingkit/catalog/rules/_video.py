@@ -248,6 +248,11 @@ def _two_images(x: Ctx) -> bool:
     return isinstance(images, (list, tuple)) and len(images) == 2
 
 
+def _images_shown(x: Ctx) -> Any:
+    images = x.p.get("images")
+    return f"{len(images)} images" if isinstance(images, (list, tuple)) else images
+
+
 EFFECTS: tuple[Rule, ...] = (
     Field("effect_scene", max_len=128, required=True),
     Refuse("effect_scene", when=lambda x: bool(x["scene"].retired),
@@ -258,11 +263,9 @@ EFFECTS: tuple[Rule, ...] = (
     Forbid("image", "images: exactly 2 images", lambda x: f"{_scene_name(x)} is a dual-image scene (left, right)",
            shown=lambda x: "one image", when=_dual),
     Refuse("images", when=lambda x: _dual(x) and not _two_images(x), allowed="exactly 2 images",
-           shown=lambda x: f"{len(x.p['images'])} images" if isinstance(x.p.get("images"), (list, tuple))
-           else x.p.get("images"),
-           why=lambda x: f"{_scene_name(x)} is a dual-image scene (left, right)"),
+           shown=_images_shown, why=lambda x: f"{_scene_name(x)} is a dual-image scene (left, right)"),
     Forbid("images", "image: one image", lambda x: f"{_scene_name(x)} is a single-image scene",
-           shown=lambda x: f"{len(x.p['images'])} images", when=lambda x: not _dual(x)),
+           shown=_images_shown, when=lambda x: not _dual(x)),
     Require("image", "one image", "image is required", when=lambda x: not _dual(x)),
     Field("mode", enum=("std", "pro"), value=lambda x: as_mode(x.p["mode"]) if x.given("mode") else None),
 )  # fmt: skip

@@ -15,8 +15,9 @@ with a **dotted path** as the name (``Field("settings.resolution", ...)``: a ste
 object reads as absent), plus the kinds of :mod:`._vocab_wire`: :class:`Shape` (a path is an object or a
 list; ``stop`` ends the table when it is not), :class:`Typed` (every item of a list has a known ``type``),
 :class:`Tally` (how many items of some types), :class:`Items` (each type's own rules, on every item of that
-type), :class:`Media` (what decoding an input found: seconds, fps, size, aspect, pixels) and
-:class:`Mentions` (every ``@id`` of a prompt names an item). They report on items and on whole lists, so
+type), :class:`Media` (what decoding an input found: seconds, fps, size, aspect, pixels),
+:class:`MediaTotal` (their seconds added up) and :class:`Mentions` (every ``@id`` of a prompt names an
+item). They report on items and on whole lists, so
 an item's refusal does not silence them: only their ``reads`` do.
 """
 
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._ctx import Cond, Ctx, Get, Text
-from ._vocab_wire import Items, Media, Mentions, Shape, Tally, Typed
+from ._vocab_wire import Items, Media, MediaTotal, Mentions, Shape, Tally, Typed
 
 __all__ = [
     "Camera",
@@ -43,6 +44,7 @@ __all__ = [
     "KnownModel",
     "Listed",
     "Media",
+    "MediaTotal",
     "Mentions",
     "MultiShot",
     "Nearest",
@@ -291,6 +293,7 @@ Rule = (
     | Tally
     | Items
     | Media
+    | MediaTotal
     | Mentions
 )
 """One rule of a route's table."""

@@ -127,6 +127,24 @@ class Media:
 
 
 @dataclass(frozen=True)
+class MediaTotal:
+    """The seconds decoding found in the items of ``types`` of the list ``name`` (``x.media`` by item path)
+    add up to at most ``hi``: refused as ``name`` showing "{total} s of {what}", allowed "at most {hi} s in
+    all". Items whose length is unknown count nothing.
+
+    ``MediaTotal("contents", ("feature_video", "base_video"), 30, what="video")``."""
+
+    name: str
+    types: Types
+    hi: float
+    what: str = "media"
+    by: str = "type"
+    when: Cond | None = None
+    row: bool = False
+    reads: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Mentions:
     """Every ``@id`` that ``find`` sees in ``text`` names an item of the list ``items`` whose type is one
     of ``types`` (by its ``key``, when that is a non-empty string); those ids are unique and none is the
