@@ -128,3 +128,17 @@ def test_the_cli_and_the_sandbox_name_every_fault_and_nothing_is_created(tmp_pat
         "options.callback_url"
     ) < message.index("settings.duration")
     assert creates == 0
+
+
+def test_an_edit_with_a_bad_duration_hears_both_problems() -> None:
+    # The duration is out of range, and an edit takes none at all: fixing only the first would not do.
+    body: dict[str, Any] = {"model_name": "kling-4.0", "settings": {"duration": 99}}
+    body["contents"] = [
+        {"type": "prompt", "text": "x"},
+        {"type": "base_video", "url": "https://e.com/in.mp4"},
+    ]
+    found = [(r.field, r.allowed) for r in catalog.refusals("omni-video-new", body)]
+    assert found == [
+        ("settings.duration", "an integer 3-30 (seconds) on kling-4.0"),
+        ("settings.duration", "absent"),
+    ]

@@ -82,8 +82,8 @@ def _run(rules: Sequence[Rule], x: Ctx, c: Checks, found: list[Refusal]) -> None
 
 
 def _own(rule: Rule) -> tuple[str, ...]:
-    if isinstance(rule, WIRE_KINDS):
-        return ()  # they report on items and whole lists: only their reads silence them
+    if isinstance(rule, WIRE_KINDS) or (isinstance(rule, Forbid) and rule.present is not None):
+        return ()  # they report on items and whole lists, or on presence: only their reads silence them
     if isinstance(rule, Exclusive):
         return tuple(rule.present)
     if isinstance(rule, Xor):

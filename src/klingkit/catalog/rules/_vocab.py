@@ -90,7 +90,9 @@ class Field:
 @dataclass(frozen=True)
 class Forbid:
     """A field that must be absent here (``when``): refused with what is allowed instead and why.
-    ``present`` says how presence is judged, when not simply given (a key sent as null counts)."""
+    ``present`` says how presence is judged, when not simply given (a key sent as null counts); such a
+    rule judges presence, not the value, so a refusal of the value does not silence it (the field must go
+    whatever it holds: a base video's edit takes no duration, valid or not)."""
 
     name: str
     allowed: Text
