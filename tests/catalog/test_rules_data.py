@@ -222,3 +222,12 @@ def test_images_that_are_not_a_list_are_refused_not_a_crash() -> None:
     for scene in ("firework", "hug_pro"):  # a single-image scene and a dual-image one
         found = catalog.refusals("effects", {"effect_scene": scene, "images": 3.5})
         assert found and (found[0].field, found[0].value) == ("images", 3.5)
+
+
+def test_a_reference_video_that_is_not_an_object_is_refused_not_a_crash() -> None:
+    # The client's body builder copied each video_list item as an object (a TypeError on a number).
+    params = {"prompt": "a fox", "model_name": "kling-v3-omni", "video_list": [1]}
+    assert [(r.field, r.value) for r in catalog.refusals("omni-video", params)] == [("video_list[0]", 1)]
+    with pytest.raises(klingkit.ValidationError) as err:
+        klingkit.prepare("omni_video", **params)
+    assert err.value.field == "video_list[0]"

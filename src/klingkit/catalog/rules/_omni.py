@@ -145,7 +145,7 @@ OMNI_VIDEO: tuple[Rule, ...] = (
     Listed("image_list"),
     Each("image_list", (Field("type", enum=C.OMNI_IMAGE_LIST_TYPES),)),
     Count("video_list", 1, 1),
-    Each("video_list", _VIDEO_ITEM),
+    Each("video_list", _VIDEO_ITEM, item="an object {video_url, refer_type, keep_original_sound}"),
     Forbid("resolution", "no resolution on /v1/videos/omni-video (use mode)", _new_omni_hint),
     Forbid("audio", "no audio on /v1/videos/omni-video (use sound)", _new_omni_hint),
     KnownModel(lambda: [m.name for m in C.OMNI_VIDEO_MODELS], "omni-video"),
