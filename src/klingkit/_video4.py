@@ -30,7 +30,6 @@ from ._undocumented import refuse_undocumented
 from ._validation import refused_as_validation_error
 from .catalog import kling4
 from .catalog.rules import Refusal
-from .catalog.rules._kling4 import COUNTED
 
 __all__ = ["PARAMS", "is_kling4", "prepare4"]
 
@@ -257,7 +256,7 @@ def _caller_field(refusal: Refusal, box: _Contents) -> str:
             return origin
         return origin + (dot + rest if rest else "")
     if field == "contents" and isinstance(refusal.value, str):
-        for what, types in COUNTED.items():
+        for what, types in kling4.COUNTED.items():
             if refusal.value.endswith(f" {what}"):
                 kinds = [
                     where for where, item in zip(box.origin, box.items, strict=True) if item["type"] in types

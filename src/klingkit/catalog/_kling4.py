@@ -34,6 +34,7 @@ from ._refusal import Refusal
 
 __all__ = [
     "ALIASES",
+    "COUNTED",
     "MODELS",
     "Kling4Model",
     "Refusal",
@@ -130,6 +131,20 @@ VIDEO_SIDE = (700, 4553)
 VIDEO_PIXELS_MAX = 8_294_400
 VIDEO_ASPECT = (2 / 5, 5 / 2)
 REFUSED_OPTIONS = ("callback_url", "external_task_id")
+COUNTED: dict[str, tuple[str, ...]] = {
+    "first_frame items": ("first_frame",),
+    "middle_frame items": ("middle_frame",),
+    "last_frame items": ("last_frame",),
+    "frames": ("first_frame", "middle_frame", "last_frame"),
+    "inputs besides the prompt": OMNI_TYPES[1:],
+    "images": ("refer_image",),
+    "videos": ("feature_video", "base_video"),
+    "base_video items": ("base_video",),
+    "elements": ("element",),
+    "voices": ("voice",),
+}
+"""The counts of ``contents`` items the rules limit, as a refusal says each ("4 voices") -> the item types
+it counts (the client names the parameter those items came from)."""
 ROUTES = {"text": "text-to-video", "keyframes": "image-to-video", "omni": "omni-video-new"}
 """Which catalog endpoint (feature key) serves each mode."""
 

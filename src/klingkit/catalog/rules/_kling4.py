@@ -14,6 +14,7 @@ from typing import Any
 
 from .._kling4 import (
     ASPECT_RATIOS,
+    COUNTED,
     FRAMES_MAX,
     KEYFRAME_TYPES,
     MODELS,
@@ -150,22 +151,7 @@ TEXT: tuple[Rule, ...] = (
 """``POST /text-to-video/{model}`` with a 4.0 model: a top-level prompt."""
 
 
-_VIDEOS = ("feature_video", "base_video")
-_FRAMES = ("first_frame", "middle_frame", "last_frame")
-COUNTED: dict[str, tuple[str, ...]] = {
-    "first_frame items": ("first_frame",),
-    "middle_frame items": ("middle_frame",),
-    "last_frame items": ("last_frame",),
-    "frames": _FRAMES,
-    "inputs besides the prompt": OMNI_TYPES[1:],
-    "images": ("refer_image",),
-    "videos": _VIDEOS,
-    "base_video items": ("base_video",),
-    "elements": ("element",),
-    "voices": ("voice",),
-}
-"""Each count of ``contents`` items as a refusal says it ("4 voices") -> the item types it counts (the client
-names the parameter those items came from)."""
+_VIDEOS, _FRAMES = COUNTED["videos"], COUNTED["frames"]
 
 
 def _count(what: str, hi: int | Callable[[Ctx], int], **more: Any) -> Tally:
