@@ -95,6 +95,7 @@ def test_every_route_has_a_case_and_a_price() -> None:
             warnings.simplefilter("ignore")
             spec = klingkit.prepare(name, **params)
         assert spec.feature == feature
+        assert feature in catalog.PRICES, feature  # one price row per route (tests/catalog/test_prices.py)
         assert spec.estimate.pack in catalog.USD_PER_UNIT, feature
         if feature in NO_PUBLISHED_PRICE:  # library items: Kling publishes no price; never claimed exact
             assert not spec.estimate.exact, feature

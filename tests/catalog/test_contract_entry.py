@@ -29,16 +29,16 @@ PRICE_TABLES = {
     "image_price",
     "FLAT_PRICES",
     "NEW_ONLY_PRICES",
+    "PRICES",
+    "prices",
 }
 
 
 # Routes whose rules live in their own catalog module: their create checks and prices are reached only
 # through catalog.check (selection steps and deletes, which are not creates, keep their own checks).
 ROUTE_MODULE_ENTRIES = {
-    "kling4": ("check", "priced"),
-    "drive": ("avatar_price", "motion_price"),
-    "edit": ("price",),
-    "image4": ("check", "price"),
+    "kling4": ("check", "measure"),
+    "image4": ("check",),
     "recognize": ("check",),
     "multishot": ("check",),
 }

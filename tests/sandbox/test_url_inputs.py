@@ -118,7 +118,8 @@ def test_kling4_input_video_by_url_is_read_and_priced(api: httpx.Client, web: Me
     task = _task(api, data(api.post("/omni-video/kling-4.0", json=body))["id"])
     assert task["status"] == "succeeded"
     facts = {"contents[1]": kling4.VideoFacts(seconds=3.5)}
-    expected = kling4.priced("omni-video-new", "kling-4.0", body, facts).units
+    known = catalog.Known(videos=facts)
+    expected = catalog.price("omni-video-new", {"model_name": "kling-4.0", **body}, known=known).units
     assert task["billing"][0]["amount"] == f"{round(expected, 4):g}"  # 3.5 s read, not the 30 s guess
     shape = _decoded(task["outputs"][0]["url"])
     assert shape["duration"] == pytest.approx(5, abs=0.1) and shape["has_audio"]

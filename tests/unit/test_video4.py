@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from klingkit import prepare
-from klingkit.catalog import kling4
+from klingkit import catalog, prepare
+from klingkit.catalog import kling4, prices
+from klingkit.catalog.prices import Facts
 from klingkit.errors import ValidationError
 
 
@@ -169,10 +170,15 @@ def test_price_is_per_output_second_and_approximate() -> None:
 
 
 def test_price_with_video_input_is_input_plus_output_at_least_twice_output() -> None:
-    usd, _ = kling4.price_usd("kling-4.0", "720p", 10, video_inputs=3)
-    assert usd == pytest.approx(0.094 * 20)  # 3 + 10 < 2 x 10
-    usd, _ = kling4.price_usd("kling-4.0", "720p", 5, video_inputs=12)
-    assert usd == pytest.approx(0.094 * 17)
+    def units(output: float, inputs: float) -> float:  # the omni-video-new price row, for kling-4.0
+        facts = Facts(
+            "kling-4.0", kling4.MODELS["kling-4.0"], resolution="720p", seconds=output, input_seconds=inputs
+        )
+        return prices.price("omni-video-new", facts).units
+
+    dollar = catalog.USD_PER_UNIT["video"]
+    assert units(10, 3) == pytest.approx(0.094 * 20 / dollar, abs=1e-4)  # 3 + 10 < 2 x 10
+    assert units(5, 12) == pytest.approx(0.094 * 17 / dollar, abs=1e-4)
     # A URL's length is unknown to the client: counted at the 30 s maximum, so the estimate never under-counts.
     est = prepare(
         "omni_video", model="kling-4.0", prompt="x", base_video="https://example.com/a.mp4"

@@ -61,6 +61,7 @@ from ._data import (
     IMAGE_RESOLUTIONS,
     LEGACY_DUAL_EFFECTS,
     LIPSYNC_AUDIO_TYPES,
+    LIPSYNC_BLOCK_SECONDS,
     LIPSYNC_MIN_AUDIO_MS,
     LIPSYNC_MODES,
     LIPSYNC_SOUND_SECONDS,
@@ -121,6 +122,7 @@ from ._data import (
     TRYON_SOLUTION_LONG_SIDE_MAX,
     TRYON_SOLUTION_SETTINGS,
     TTS_TEXT_MAX,
+    UNKNOWN_MODEL_PRICES,
     USD_PER_UNIT,
     VIDEO_ASPECT_RATIOS,
     VIDEO_FORMATS,
@@ -162,10 +164,11 @@ from ._policies import (
     Decision,
     Policy,
 )
-from ._price import Estimate, flat_price, new_video_price, usd, video_price
+from ._price import Estimate, flat_price, usd
 from ._timing import image_seconds, task_seconds, typical_seconds, video_seconds
 from ._types import Endpoint, ImageModel, NewVideoModel, VideoModel
 from ._words import FEATURE_WORDS, feature_for
+from .prices import PRICES, new_video_price, video_price
 
 __all__ = [
     "ACCOUNT_COSTS_PATH",
@@ -215,6 +218,7 @@ __all__ = [
     "IMAGE_RESOLUTIONS",
     "LEGACY_DUAL_EFFECTS",
     "LIPSYNC_AUDIO_TYPES",
+    "LIPSYNC_BLOCK_SECONDS",
     "LIPSYNC_MIN_AUDIO_MS",
     "LIPSYNC_MODES",
     "LIPSYNC_SOUND_SECONDS",
@@ -251,6 +255,7 @@ __all__ = [
     "PAGE_NUM",
     "PAGE_SIZE",
     "POLICIES",
+    "PRICES",
     "PROMPT_MAX",
     "PROMPT_MAX_V3_NEW",
     "REGIONS",
@@ -278,6 +283,7 @@ __all__ = [
     "TRYON_SOLUTION_SETTINGS",
     "TTS_TEXT_MAX",
     "UNDOCUMENTED_FIELD",
+    "UNKNOWN_MODEL_PRICES",
     "UNKNOWN_NAME",
     "USD_PER_UNIT",
     "VIDEO_ASPECT_RATIOS",

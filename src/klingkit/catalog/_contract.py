@@ -28,8 +28,9 @@ from . import _kling4 as kling4
 from ._checked import Checked, Known, Route
 from ._price import Estimate
 from ._routes_h2 import H2_ROUTES
-from ._routes_media import MEDIA_ROUTES, image_price
+from ._routes_media import MEDIA_ROUTES
 from ._routes_video import VIDEO_ROUTES, kling4_route
+from .prices import image_price
 from .rules import Checks, Refusal
 from .rules._base import raise_all
 

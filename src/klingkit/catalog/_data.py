@@ -193,6 +193,7 @@ RISK_CONTROL_MESSAGE = "Failure to pass the risk control system"
 from ._models import (  # noqa: E402
     FLAT_PRICES,
     IMAGE_MODELS,
+    LIPSYNC_BLOCK_SECONDS,
     MULTI_IMAGE_TO_IMAGE_MODELS,
     MULTI_IMAGE_TO_VIDEO_MODELS,
     NEW_ONLY_PRICES,
@@ -200,6 +201,7 @@ from ._models import (  # noqa: E402
     OMNI_IMAGE_MODELS,
     OMNI_VIDEO_MODELS,
     TRYON_MODELS,
+    UNKNOWN_MODEL_PRICES,
     VIDEO_MODELS,
 )
 from ._names import (  # noqa: E402
@@ -248,6 +250,7 @@ __all__ = [
     "IMAGE_RESOLUTIONS",
     "LEGACY_DUAL_EFFECTS",
     "LIPSYNC_AUDIO_TYPES",
+    "LIPSYNC_BLOCK_SECONDS",
     "LIPSYNC_MIN_AUDIO_MS",
     "LIPSYNC_MODES",
     "LIPSYNC_SOUND_SECONDS",
@@ -302,6 +305,7 @@ __all__ = [
     "TRYON_SOLUTION_LONG_SIDE_MAX",
     "TRYON_SOLUTION_SETTINGS",
     "TTS_TEXT_MAX",
+    "UNKNOWN_MODEL_PRICES",
     "USD_PER_UNIT",
     "VIDEO_ASPECT_RATIOS",
     "VIDEO_FORMATS",

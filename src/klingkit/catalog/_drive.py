@@ -31,8 +31,6 @@ __all__ = [
     "MOTION",
     "MOTION_MODELS",
     "MOTION_NEW",
-    "avatar_price",
-    "motion_price",
 ]
 
 AVATAR = Endpoint("avatar", "/v1/videos/avatar/image2video", "legacy", "video", "video")
@@ -75,16 +73,6 @@ MOTION_PROMPT_MAX = 2500
 KEEP_SOUND = ("yes", "no")
 
 
-def avatar_price(mode: str | None, audio_seconds: float | None) -> tuple[float, str, bool]:
-    """(units, basis, exact) for an avatar video; unknown audio length is priced at the 300 s maximum."""
-    mode = mode or AVATAR_DEFAULT_MODE
-    rate = AVATAR_UNITS_PER_SECOND.get(mode, AVATAR_UNITS_PER_SECOND["pro"])
-    if audio_seconds is None:
-        top = AVATAR_AUDIO_SECONDS[1]
-        return rate * top, f"avatar {mode}: {rate} units/s; audio length unknown, up to {top:g} s", False
-    return round(rate * audio_seconds, 4), f"avatar {mode}: {rate} units/s x {audio_seconds:g} s", True
-
-
 def _motion_model(name: str | None, new: bool) -> MotionModel | None:
     model = MOTION_MODELS.get(name or ("kling-3.0" if new else MOTION_DEFAULT_MODEL))
     if model is None or (model.route == "new") != new:
@@ -122,17 +110,3 @@ def motion_fields(body: Mapping[str, Any], new: bool) -> dict[str, Any]:
         flat["orientation"] = settings.get("character_orientation")
         flat["keep_sound"] = settings.get("keep_original_sound")
     return flat
-
-
-def motion_price(
-    model_name: str | None, new: bool, resolution: str, video_seconds: float | None, orientation: str | None
-) -> tuple[float, str, bool]:
-    """(units, basis, exact): the output has the reference video's length; unknown -> the longest allowed."""
-    model = _motion_model(model_name, new) or MOTION_MODELS["kling-v3"]
-    rate = model.units_per_second.get(resolution, max(model.units_per_second.values()))
-    if video_seconds is None:
-        top = MOTION_VIDEO_SECONDS[orientation if orientation in MOTION_VIDEO_SECONDS else "video"][1]
-        basis = f"{model.name} motion control {resolution}: {rate} units/s; reference length unknown, up to {top:g} s"
-        return rate * top, basis, False
-    basis = f"{model.name} motion control {resolution}: {rate} units/s x {video_seconds:g} s"
-    return round(rate * video_seconds, 4), basis, True

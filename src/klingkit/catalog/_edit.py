@@ -29,7 +29,7 @@ EDIT_MODES = ("addition", "swap", "removal")
 MODES = ("std", "pro")
 DURATIONS = (5, 10)
 DEFAULT_DURATION = 5  # seconds, when an edit names none (L)
-UNITS_PER_SECOND = {"std": 0.6, "pro": 1.0}
+UNITS_PER_SECOND = {"std": 0.6, "pro": 1.0}  # §7.2 (the price row: catalog.prices)
 IMAGES_MAX = 4
 POINTS_MAX = 10
 PROMPT_MAX = 2500
@@ -60,9 +60,6 @@ def check_points(body: Any) -> list[Refusal]:
     return out
 
 
-def price(body: Mapping[str, Any]) -> tuple[float, str, float]:
-    """(units, basis, seconds) of an edit task: the video-pack rate of its mode times its duration."""
-    mode = str(body.get("mode") or "std")
-    seconds = float(body.get("duration") or DEFAULT_DURATION)
-    rate = UNITS_PER_SECOND.get(mode, UNITS_PER_SECOND["pro"])
-    return round(rate * seconds, 4), f"multi-element editing {mode}: {rate} units/s x {seconds:g} s", seconds
+def seconds(body: Mapping[str, Any]) -> float:
+    """How long the edited video is (what its price counts): ``duration``, or the default."""
+    return float(body.get("duration") or DEFAULT_DURATION)

@@ -23,7 +23,7 @@ from typing import Any
 
 from ._types import Endpoint
 
-__all__ = ["ENDPOINTS", "MODELS", "count", "price"]
+__all__ = ["ENDPOINTS", "MODELS", "count"]
 
 IMAGE = "kling-image-4.0"
 LONG = "kling-long-image-4.0"
@@ -72,12 +72,3 @@ def count(model_name: str, settings: Mapping[str, Any], actual: bool = False) ->
         return int(amount)
     n = settings.get("n")
     return int(n) if isinstance(n, int) and not isinstance(n, bool) else 1
-
-
-def price(model_name: str, settings: Mapping[str, Any], actual: bool = False) -> tuple[float, str]:
-    """(units, basis) for an image 4.0 body; always approximate (no official 4.0 price table)."""
-    resolution = str(settings.get("resolution") or "2k")
-    images = count(model_name, settings, actual)
-    rate = UNITS_PER_IMAGE.get(resolution, UNITS_PER_IMAGE["4k"])
-    basis = f"{canonical(model_name)} {resolution}: {rate:g} units x {images} image(s); omni image rows, approximate (L)"
-    return rate * images, basis

@@ -19,7 +19,8 @@ Audio is always generated (there is no switch). Requests take no ``callback_url`
 The rules over these facts are tables (``catalog/rules/_kling4.py``, one per mode) read by the one
 interpreter: ``catalog.check`` runs them on the body the client built (before sending) and on the body the
 sandbox received, so both give the same :class:`Refusal` list; :func:`check` is their door for a bare
-body. :func:`price_usd` is the one price.
+body. The price is the ``text-to-video``/``image-to-video``/``omni-video-new`` rows of ``catalog.prices``
+(dollars per second below, of what :func:`measure` counts).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._data import IMAGE_MAX_BYTES_NEW, USD_PER_UNIT
+from ._data import IMAGE_MAX_BYTES_NEW
 from ._refusal import Refusal
 
 __all__ = [
@@ -41,9 +42,8 @@ __all__ = [
     "VideoFacts",
     "canonical",
     "check",
+    "measure",
     "mention_ids",
-    "price_usd",
-    "priced",
 ]
 
 CONFIDENCE = "M"
@@ -145,6 +145,7 @@ COUNTED: dict[str, tuple[str, ...]] = {
 }
 """The counts of ``contents`` items the rules limit, as a refusal says each ("4 voices") -> the item types
 it counts (the client names the parameter those items came from)."""
+BILLED_OUTPUTS_MIN = 2  # L: with input video, input + output seconds are billed, at least twice the output
 ROUTES = {"text": "text-to-video", "keyframes": "image-to-video", "omni": "omni-video-new"}
 """Which catalog endpoint (feature key) serves each mode."""
 
@@ -196,37 +197,20 @@ def check(
     return run(feature, model_name, body, videos)
 
 
-def price_usd(
-    model_name: str, resolution: str, output: float, video_inputs: float | None = None
-) -> tuple[float, str]:
-    """US dollars for a 4.0 video, with the basis in words. ``video_inputs`` is the seconds of input
-    video (None or 0: no video input); with video inputs the price counts input + output seconds, at
-    least twice the output."""
-    model = MODELS[canonical(model_name) or model_name]
-    if video_inputs:
-        rate = model.usd_per_second_video_in[resolution]
-        seconds = max(video_inputs + output, 2 * output)
-        basis = f"{model.name} {resolution} with video input: ${rate}/s x {seconds:g} s (input+output, >= 2x)"
-        return rate * seconds, basis
-    rate = model.usd_per_second[resolution]
-    return rate * output, f"{model.name} {resolution}: ${rate}/s x {output:g} s"
-
-
 @dataclass(frozen=True)
-class Priced:
-    """A 4.0 request's output length (s), resolution and price (video-pack units), always approximate."""
+class Measured:
+    """What a 4.0 request's price counts: seconds of output, the resolution, seconds of input video."""
 
     output_seconds: float
     resolution: str
-    units: float
-    basis: str
     video_input_seconds: float
 
 
-def priced(
-    feature: str, model_name: str, body: Mapping[str, Any], videos: Mapping[str, VideoFacts] | None = None
-) -> Priced:
-    """Output length and price of an accepted body (run :func:`check` first).
+def measure(
+    feature: str, body: Mapping[str, Any], videos: Mapping[str, VideoFacts] | None = None
+) -> Measured:
+    """Output length, resolution and input-video seconds of an accepted body (run :func:`check` first);
+    the price row (``catalog.prices``) turns them into units.
 
     An input video whose length is unknown (a URL neither side decoded) is counted as
     :data:`VIDEO_SECONDS`'s maximum, so the estimate does not under-count; an edit (``base_video``)
@@ -250,7 +234,4 @@ def priced(
         output = float(duration)
     else:
         output = float(DEFAULT_DURATION)
-    usd, basis = price_usd(model_name, resolution, output, min(inputs, VIDEO_TOTAL_SECONDS) or None)
-    units = round(usd / USD_PER_UNIT["video"], 4)
-    basis += f"; reseller prices, approximate (confidence {PRICE_CONFIDENCE})"
-    return Priced(output, resolution, units, basis, inputs)
+    return Measured(output, resolution, inputs)

@@ -256,3 +256,8 @@ FLAT_PRICES: dict[str, float] = {
     "expand_per_image": 8,
     "tryon_per_image": 1,
 }
+LIPSYNC_BLOCK_SECONDS = 5  # lip-sync is billed per started 5 s of video (§7.2: "lip_sync_per_5s")
+# What a model the catalog does not know is priced at (policy unknown-name: the client sends it, so it
+# still quotes; never exact): the legacy video rows' top silent rate (kling-v2-master) and the omni image
+# rate.
+UNKNOWN_MODEL_PRICES: dict[str, float] = {"per second": 2.0, "per image": 8.0}

@@ -155,6 +155,16 @@ DECISIONS: dict[str, Decision] = {
             "§7.2 'kling-v2-6 ... audio+voice 1.2'",
             "H",
         ),
+        Decision(
+            "estimates-never-under-count",
+            "a model the catalog does not know is quoted at UNKNOWN_MODEL_PRICES (per second of video, per "
+            "image) and never called exact; a length or count only the server learns (a URL's audio or "
+            "video, an auto series) is quoted at the most the rules allow, marked inexact; a server prices "
+            "what it measured. Stated once, in the pricer (catalog.prices)",
+            "§7.2 prices listed models only; the fallback rates are the legacy video rows' top silent rate "
+            "and the omni image rate",
+            "L",
+        ),
     )
 }
 

@@ -16,16 +16,13 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from . import _data as C
 from . import _drive as drive
 from . import _edit as edit
 from . import _image4 as image4
-from . import _library as library
 from . import _multishot as multishot
-from . import _recognize as recognize
 from ._checked import Checked, Known, Route
 from ._kling4 import VideoFacts
-from ._price import Estimate
+from .prices import Facts, price
 from .rules import Checks
 from .rules import _drive as drive_rules
 from .rules import _edit as edit_rules
@@ -41,17 +38,11 @@ def _decoded(key: str, known: Known) -> dict[str, VideoFacts]:
     return {} if known.media_seconds is None else {key: VideoFacts(seconds=known.media_seconds)}
 
 
-def _estimate(feature: str, units: float, basis: str, exact: bool) -> Estimate:
-    return Estimate.of(units, C.ENDPOINTS[feature].pack, basis, exact)
-
-
 def _avatar(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     run(drive_rules.AVATAR, Ctx(p, media=_decoded("audio", known)), c)
-    units, basis, exact = drive.avatar_price(p.get("mode"), known.media_seconds)
     mode = str(p.get("mode") or drive.AVATAR_DEFAULT_MODE)
-    return Checked(
-        "avatar", _estimate("avatar", units, basis, exact), mode=mode, duration=known.media_seconds
-    )
+    est = price("avatar", Facts(mode=mode, seconds=known.media_seconds))
+    return Checked("avatar", est, mode=mode, duration=known.media_seconds)
 
 
 def _motion(feature: str, p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
@@ -66,9 +57,9 @@ def _motion(feature: str, p: Mapping[str, Any], c: Checks, known: Known) -> Chec
     facts = {"flat": flat, "resolution": resolution}
     run(table, Ctx(body, model=name, row=row, facts=facts, media=_decoded("video", known)), c)
     orientation = flat.get("orientation") if isinstance(flat.get("orientation"), str) else None  # [] is none
-    units, basis, exact = drive.motion_price(name, new, resolution, known.media_seconds, orientation)
+    seconds, by = known.media_seconds, {"orientation": orientation}
+    est = price(feature, Facts(name, row, resolution=resolution, seconds=seconds, facts=by))
     mode = {v: k for k, v in drive.MOTION_MODES.items()}.get(resolution)
-    est = _estimate(feature, units, basis, exact)
     return Checked(feature, est, model=name, mode=mode, resolution=resolution, duration=known.media_seconds)
 
 
@@ -78,45 +69,37 @@ def _image4(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     run(image4_rules.IMAGE4, Ctx(body, model), c)
     settings = body.get("settings") or {}
     actual = known.series_count is not None  # the server knows how many images it made
-    units, basis = image4.price(model, settings, actual=actual)
     count = image4.count(model, settings, actual=actual)
-    return Checked(
-        "omni-image-new", _estimate("omni-image-new", units, basis, False), model=model, count=count
-    )
+    resolution = str(settings.get("resolution") or image4.RESOLUTIONS[0])
+    est = price("omni-image-new", Facts(model, resolution=resolution, count=count))
+    return Checked("omni-image-new", est, model=model, count=count)
 
 
 def _element(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     run(library_rules.CUSTOM_ELEMENT, Ctx(p), c)
-    basis = "element: no published price (L)"
-    return Checked("custom-elements", _estimate("custom-elements", library.ELEMENT_UNITS, basis, False))
+    return Checked("custom-elements", price("custom-elements", Facts()))
 
 
 def _voice(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     run(library_rules.CUSTOM_VOICE, Ctx(p, media=_decoded("sample", known)), c)
-    est = _estimate("custom-voices", library.VOICE_UNITS, "custom voice: flat per call", True)
-    return Checked("custom-voices", est, duration=known.media_seconds)
+    return Checked("custom-voices", price("custom-voices", Facts()), duration=known.media_seconds)
 
 
 def _recognize(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     run(recognize_rules.IMAGE_RECOGNIZE, Ctx(p), c)
-    est = _estimate("image-recognize", recognize.UNITS, "image recognition: flat per call", True)
-    return Checked("image-recognize", est)
+    return Checked("image-recognize", price("image-recognize", Facts()))
 
 
 def _multi_elements(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     run(edit_rules.MULTI_ELEMENTS, Ctx(p, facts={"selections": known.selections}), c)
-    units, basis, seconds = edit.price(p)
-    est = _estimate("multi-elements", units, basis, True)
-    model, mode = p.get("model_name"), str(p.get("mode") or "std")
+    model, mode, seconds = p.get("model_name"), str(p.get("mode") or "std"), edit.seconds(p)
+    est = price("multi-elements", Facts(mode=mode, seconds=seconds))
     return Checked("multi-elements", est, model=model, mode=mode, duration=seconds)
 
 
 def _multi_shot(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     run(multishot_rules.AI_MULTI_SHOT, Ctx(p), c)
-    basis = f"AI multi-shot: {multishot.UNITS:g} units a call ({multishot.VIEWS} views)"
-    return Checked(
-        "ai-multi-shot", _estimate("ai-multi-shot", multishot.UNITS, basis, True), count=multishot.VIEWS
-    )
+    return Checked("ai-multi-shot", price("ai-multi-shot", Facts()), count=multishot.VIEWS)
 
 
 H2_ROUTES: dict[str, Route] = {

@@ -21,7 +21,7 @@ from ._checked import (
     model_of,
 )
 from ._lookup import mode_resolution, new_video_model
-from ._price import Estimate, flat_price, new_video_price, video_price
+from .prices import Facts, price
 from .rules import Checks, as_bool, as_duration, given
 from .rules import _kling4 as kling4_rules
 from .rules import _omni as omni_rules
@@ -39,7 +39,7 @@ def _legacy_video(p: Mapping[str, Any], c: Checks, known: Known, *, i2v: bool) -
     x = Ctx(p, model, catalog.video_model(model), mode, duration, sound, facts={"multi": multi})
     run(video_rules.IMAGE2VIDEO if i2v else video_rules.TEXT2VIDEO, x, c)
     variant = "voice" if p.get("voice_list") else "audio" if sound else "silent"
-    est = video_price(model, mode, duration, variant=variant)
+    est = price(feature, Facts(model, x.row, mode, variant, seconds=duration))
     values = {
         "camera_control": x.values.get("camera_control"),
         "multi_shot": multi,
@@ -51,24 +51,22 @@ def _legacy_video(p: Mapping[str, Any], c: Checks, known: Known, *, i2v: bool) -
 def _multi_image_video(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     feature = "multi-image2video"
     model, mode, duration = model_of(p, feature, c), mode_of(p, feature, c), duration_of(p, c)
-    run(video_rules.MULTI_IMAGE2VIDEO, Ctx(p, model, catalog.video_model(model), mode, duration), c)
-    est = video_price(model, mode, duration)
+    x = Ctx(p, model, catalog.video_model(model), mode, duration)
+    run(video_rules.MULTI_IMAGE2VIDEO, x, c)
+    est = price(feature, Facts(model, x.row, mode, seconds=duration))
     return Checked(feature, est, model=model, mode=mode, duration=duration)
 
 
 def _extend(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     run(video_rules.VIDEO_EXTEND, Ctx(p), c)
     if known.video_seconds is None:
-        units = max(flat_price("extend_std"), flat_price("extend_pro"))
-        basis = "extension: mode is inherited from the source video; the pro price is assumed"
-        return Checked("video-extend", Estimate.of(units, "video", basis, False))
+        return Checked("video-extend", price("video-extend", Facts()))
     # What follows reads the source video, which only a server has (policy server-state).
     total = known.video_seconds + EXTENSION_SECONDS
     facts = {"known": known, "total": total, "max": EXTENDED_MAX_SECONDS, "adds": EXTENSION_SECONDS}
     run(video_rules.VIDEO_EXTEND_SOURCE, Ctx(p, facts=facts), c)
     mode = known.video_mode or "std"
-    key = "extend_pro" if mode in ("pro", "4k") else "extend_std"
-    est = Estimate.of(flat_price(key), "video", f"extension of a {mode} video")
+    est = price("video-extend", Facts(known.video_model or "", mode=mode, seconds=known.video_seconds))
     return Checked("video-extend", est, model=known.video_model, mode=mode, duration=EXTENSION_SECONDS)
 
 
@@ -76,9 +74,10 @@ def _omni_video(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     feature = "omni-video"
     model, mode, duration = model_of(p, feature, c), mode_of(p, feature, c), duration_of(p, c)
     sound = p.get("sound") == "on"
-    run(omni_rules.OMNI_VIDEO, Ctx(p, model, catalog.omni_video_model(model), mode, duration, sound), c)
+    x = Ctx(p, model, catalog.omni_video_model(model), mode, duration, sound)
+    run(omni_rules.OMNI_VIDEO, x, c)
     variant = "video_input" if p.get("video_list") else "audio" if sound else "silent"
-    est = video_price(model, mode, duration, variant=variant, omni=True)
+    est = price(feature, Facts(model, x.row, mode, variant, seconds=duration))
     return Checked(feature, est, model=model, mode=mode, duration=duration)
 
 
@@ -98,7 +97,8 @@ def _new_video(p: Mapping[str, Any], c: Checks, known: Known, *, i2v: bool) -> C
         c,
     )
     native = audio == "native" or (audio is None and model.audio == ("native",))
-    est = new_video_price(model.name, resolution, duration, audio=native)
+    variant = "audio" if native else "silent"
+    est = price(feature, Facts(model.name, model, "", variant, resolution, seconds=duration))
     mode = {v: k for k, v in C.MODE_RESOLUTION.items()}.get(resolution)
     sound = audio or ("off" if "off" in model.audio else model.audio[0])
     return Checked(
@@ -123,7 +123,7 @@ def _new_omni_video(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     )
     mode = {mode_resolution(model, m): m for m in model.modes}[resolution]
     variant = "video_input" if p.get("video_list") else "audio" if audio == "native" else "silent"
-    est = video_price(model.name, mode, duration, variant=variant, omni=True)
+    est = price("omni-video-new", Facts(model.name, model, mode, variant, resolution, seconds=duration))
     return Checked(
         "omni-video-new",
         est,
@@ -144,10 +144,7 @@ def _effects(p: Mapping[str, Any], c: Checks, known: Known) -> Checked:
     duration = as_duration("duration", p["duration"], c) if given(p, "duration") else None
     run(video_rules.EFFECTS, Ctx(p, facts={"scene": scene}), c)
     dual = scene.images == 2
-    basis = f"effect {scene.name}: " + (
-        "its own price" if scene.exact else f"the {scene.images}-image scene price (scenes vary)"
-    )
-    est = Estimate.of(scene.units, "video", basis, scene.exact)
+    est = price("effects", Facts(facts={"scene": scene}))
     return Checked("effects", est, model=p.get("model_name"), duration=duration, values={"dual": dual})
 
 
@@ -160,17 +157,19 @@ def kling4_route(feature: str, p: Mapping[str, Any], c: Checks, known: Known) ->
     model = str(kling4.canonical(p.get("model_name")))
     body = {k: v for k, v in p.items() if k != "model_name"}
     run(kling4_rules.TABLES[feature], kling4_rules.context(feature, model, body, known.videos), c)
-    priced = kling4.priced(feature, model, body, known.videos)
-    est = Estimate.of(priced.units, "video", priced.basis, False)
-    mode = {v: k for k, v in C.MODE_RESOLUTION.items()}.get(priced.resolution)
+    measured = kling4.measure(feature, body, known.videos)
+    row = kling4.MODELS[model]
+    facts = Facts(row.name, row, resolution=measured.resolution, seconds=measured.output_seconds,
+                  input_seconds=measured.video_input_seconds)  # fmt: skip
+    mode = {v: k for k, v in C.MODE_RESOLUTION.items()}.get(measured.resolution)
     return Checked(
         feature,
-        est,
+        price(feature, facts),
         model=model,
         mode=mode,
-        duration=priced.output_seconds,
-        resolution=priced.resolution,
-        values={"video_input_seconds": priced.video_input_seconds},
+        duration=measured.output_seconds,
+        resolution=measured.resolution,
+        values={"video_input_seconds": measured.video_input_seconds},
     )
 
 
