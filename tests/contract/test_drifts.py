@@ -7,7 +7,6 @@ decision recorded in ``catalog.DECISIONS`` holds on both sides.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -15,17 +14,8 @@ import pytest
 
 import klingkit
 from klingkit import catalog
-from klingkit.sandbox import Sandbox
 
-from .agreement import IMG, PRESET_VOICE, Case, Outcome, Sources, charges, prepare_sources, run_case, start
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[httpx.Client, Sources]]:
-    with Sandbox(time_scale=0.0) as sb:
-        api = start(sb)
-        with api:
-            yield api, prepare_sources(sb, api)
+from .agreement import IMG, PRESET_VOICE, Case, Outcome, Sources, charges, run_case
 
 
 def both(api: httpx.Client, feature: str, **params: Any) -> Outcome:

@@ -7,7 +7,7 @@ it had to assume). The lengths the server bills by are read back with a real dec
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -16,9 +16,8 @@ import pytest
 from klingkit import catalog
 from klingkit.catalog import prices
 from klingkit.catalog.prices import Facts, _vocab
-from klingkit.sandbox import Sandbox
 
-from .agreement import IMG, Case, Sources, charges, prepare_sources, run_case, start
+from .agreement import IMG, Case, Sources, charges, run_case
 
 
 @dataclass
@@ -134,14 +133,6 @@ SAMPLES = {
         lambda api, src, task: Facts(seconds=_seconds(api, src.video_url)),
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[httpx.Client, Sources]]:
-    with Sandbox(time_scale=0.0) as sb:
-        api = start(sb)
-        with api:
-            yield api, prepare_sources(sb, api)
 
 
 def _task(api: httpx.Client, route: str, task_id: str) -> dict[str, object]:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,8 @@ from PIL import Image
 
 from klingkit import catalog, ops, prepare
 from klingkit.catalog import _data
+
+from ..installed import klingkit_command
 
 pytestmark = pytest.mark.e2e
 
@@ -57,16 +57,6 @@ CASES: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _exe() -> str:
-    beside = Path(sys.executable).with_name("klingkit")
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("klingkit")
-    if found is None:
-        pytest.skip("the klingkit console script is not installed")
-    return found
-
-
 def _argv(op: ops.Operation, args: dict[str, Any]) -> list[str]:
     """The CLI command line for ``args``, from the registry's CLI spellings."""
     assert op.cli is not None
@@ -102,7 +92,11 @@ def test_cli_and_tool_price_the_same_request(name: str, args: dict[str, Any], tm
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KLING_", "KLINGKIT_"))}
     env["KLINGKIT_HOME"] = os.environ["KLINGKIT_HOME"]
     done = subprocess.run(
-        [_exe(), *_argv(op, args), "--dry-run", "--json"], capture_output=True, text=True, env=env, timeout=60
+        [klingkit_command(), *_argv(op, args), "--dry-run", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     shown = json.loads(done.stdout)

@@ -6,32 +6,24 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from klingkit import ops
 
+from ..installed import klingkit_command
+
 pytestmark = pytest.mark.e2e
-
-
-def _exe() -> str:
-    beside = Path(sys.executable).with_name("klingkit")
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("klingkit")
-    if found is None:
-        pytest.skip("the klingkit console script is not installed")
-    return found
 
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KLING_", "KLINGKIT_"))}
     env["KLINGKIT_HOME"] = os.environ["KLINGKIT_HOME"]
-    return subprocess.run([_exe(), *args], capture_output=True, text=True, timeout=60, env=env, cwd=cwd)
+    return subprocess.run(
+        [klingkit_command(), *args], capture_output=True, text=True, timeout=60, env=env, cwd=cwd
+    )
 
 
 def _front_matter(text: str) -> dict[str, str]:
@@ -107,7 +99,11 @@ def test_each_host_target_is_where_that_host_reads_skills(target: str, folder: s
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KLING_", "KLINGKIT_"))}
     env.update(HOME=str(tmp_path), KLINGKIT_HOME=os.environ["KLINGKIT_HOME"])
     done = subprocess.run(
-        [_exe(), "skill", "install", "--target", target], capture_output=True, text=True, timeout=60, env=env
+        [klingkit_command(), "skill", "install", "--target", target],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     path = tmp_path / folder / "klingkit" / "SKILL.md"
