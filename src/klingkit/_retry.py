@@ -120,7 +120,7 @@ def parse_retry_after(headers: Mapping[str, str], now: float) -> float | None:
 @dataclass(frozen=True)
 class RetryPlan:
     """``delay`` seconds to sleep before retrying, or ``give_up`` with the reason (``exhausted`` when
-    retries ran out, ``retry_after_too_long`` when the server asked for more than 60 s)."""
+    retries ran out, ``retry_after_too_long`` when the server asked for longer than ``RETRY_AFTER_MAX``)."""
 
     delay: float = 0.0
     give_up: str | None = None
