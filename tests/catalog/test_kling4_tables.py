@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import typing
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,8 @@ from klingkit import catalog
 from klingkit.catalog import kling4
 from klingkit.catalog.rules import _kling4 as rules4
 from klingkit.catalog.rules import _vocab
+
+from ..installed import klingkit_command
 
 # Flash (3-20 s, 720p only) asked for 25 s at 1080p, a callback, four voices (at most 3), a sticker item, a
 # reference without its image, sound kept with no base video, and an @ghost no item names.
@@ -79,19 +79,11 @@ def test_the_client_names_every_parameter_the_caller_wrote() -> None:
     assert len(str(e).splitlines()) == 5 and "at most 3 voices" in str(e)
 
 
-def _installed() -> str:
-    beside = Path(sys.executable).with_name("klingkit")
-    found = str(beside) if beside.exists() else shutil.which("klingkit")
-    if found is None:
-        pytest.skip("the klingkit console script is not installed")
-    return found
-
-
 def test_the_cli_and_the_sandbox_name_every_fault_and_nothing_is_created(tmp_path: Path) -> None:
     from klingkit.sandbox import Sandbox
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KLING_", "KLINGKIT_"))}
-    args = [_installed(), "omni", "@ghost walks", "--model", "kling-4.0-flash", "-d", "25", "-m", "pro"]
+    args = [klingkit_command(), "omni", "@ghost walks", "--model", "kling-4.0-flash", "-d", "25", "-m", "pro"]
     args += [arg for name in "abcd" for arg in ("--voice", f"{name}={name}-voice")]
     with Sandbox(time_scale=0.0) as sb:
         env.update(

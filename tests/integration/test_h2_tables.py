@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,8 @@ import pytest
 
 import klingkit
 from klingkit import Kling, catalog
+
+from ..installed import klingkit_command
 
 pytestmark = pytest.mark.integration
 
@@ -170,14 +170,6 @@ def test_a_series_amount_sent_as_null_is_auto_at_the_client_and_at_the_server(sb
     assert sb.counters()["creates"] == 1
 
 
-def _installed() -> str:
-    beside = Path(sys.executable).with_name("klingkit")
-    found = str(beside) if beside.exists() else shutil.which("klingkit")
-    if found is None:
-        pytest.skip("the klingkit console script is not installed")
-    return found
-
-
 def test_the_installed_cli_names_every_bad_image_4_flag_and_sends_nothing(sb: Any, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KLING_", "KLINGKIT_"))}
     env.update(
@@ -185,7 +177,7 @@ def test_the_installed_cli_names_every_bad_image_4_flag_and_sends_nothing(sb: An
     )
     # Two bad flags for Image 4.0: 11 references and elements (at most 10), and n=2 with a series (one set).
     args = [
-        _installed(),
+        klingkit_command(),
         "image",
         "omni",
         "a teapot",

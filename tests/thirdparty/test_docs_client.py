@@ -11,12 +11,11 @@ except that their internet URLs are replaced by files on a loopback web server (
 from __future__ import annotations
 
 import ast
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
+from ..installed import klingkit_command
 from .any_client_check import run
 
 CLIENT_FILES = [Path(__file__).with_name(n) for n in ("kling_docs_client.py", "kling_2026_client.py")]
@@ -32,7 +31,7 @@ def test_the_client_code_imports_nothing_of_klingkit(client_file: Path) -> None:
 
 
 def test_docs_clients_run_every_flow_over_https_against_the_served_sandbox() -> None:
-    command = shutil.which("klingkit") or str(Path(sys.executable).with_name("klingkit"))
+    command = klingkit_command()
     results, requests = run(command)
     assert [(name, why) for name, why in results if why] == []
     assert len(results) == 20 and requests >= 50
